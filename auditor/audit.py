@@ -1,0 +1,108 @@
+"""The pipeline for one file and for many: ingest → facts → pack selection → engine → findings.
+
+Nothing here raises for bad input: every failure becomes a Problem on that file's result, and the other files'
+results are kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from auditor.engine import Engine, EngineError, process_engine
+from auditor.evaluate import evaluate
+from auditor.facts import ReportFacts, extract_facts
+from auditor.facts.claims import extract_claims
+from auditor.findings import build_finding, build_not_assessable
+from auditor.ingest import IngestError, read_document
+from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, Severity, Status
+from auditor.packs.model import Pack
+from auditor.problems import is_input_error, problem
+
+# Files a folder walk picks up; anything named explicitly on the command line is read whatever its name.
+REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+def select_pack(packs: Iterable[Pack], facts: ReportFacts) -> Pack | None:
+    """The pack for the report's template (chosen by its year, as DQC's ruleset map chooses by taxonomy)."""
+    template = facts.template
+    if template is None and "t3.other.unpaid_fee.total" in facts.cells:
+        template = 2021  # no year in the title, but (六)2 exists only in the 2021 layout
+    return next((p for p in packs if template in p.templates), None)
+
+
+def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]:
+    """Facts for one file, with the narrative claims of the pack that applies. Raises IngestError."""
+    document = read_document(path)
+    facts = extract_facts(document)
+    if not facts.sections and not facts.tables_found:
+        raise IngestError("not_a_report")
+    pack = select_pack(packs, facts)
+    if pack is not None:
+        facts = dataclasses.replace(facts, claims=extract_claims(facts.paragraphs, pack.extractors))
+    return facts, pack
+
+
+def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine | None = None) -> DocumentResult:
+    shown = str(path)
+    try:
+        facts, pack = read_facts(path, packs)
+    except IngestError as exc:
+        return DocumentResult(shown, None, ReportInfo(None, None, None, None), None,
+                              problems=(problem(exc.slug, lang, shown, **exc.values),))
+    info = ReportInfo(facts.title, facts.agency, facts.year, facts.template)
+    problems = [problem(i.slug, lang, shown, **i.values) for i in facts.issues]
+    if pack is None:
+        problems.append(problem("no_pack_for_template", lang, shown, template=facts.template or "?",
+                                year=facts.year or "?"))
+        return DocumentResult(shown, facts.format, info, None, problems=tuple(problems))
+    try:
+        evaluation = evaluate(pack, facts, engine or process_engine())
+    except EngineError as exc:
+        problems.append(problem("engine_error", lang, shown, reason=str(exc)))
+        return DocumentResult(shown, facts.format, info, pack.label, problems=tuple(problems))
+    for check_id, engine_said, reference_said in evaluation.disagreements:
+        problems.append(problem("engine_disagreement", lang, shown, check=check_id, engine=engine_said,
+                                reference=reference_said))
+    rules = {r.id: r for r in pack.rules}
+    findings = [build_finding(o, rules[o.check.rule_id], facts, lang)
+                for o in evaluation.outcomes if o.status is Status.FAILED]
+    findings.sort(key=lambda f: (-f.severity, f.location.line or 0, f.rule_id, f.check_id))
+    unassessed = tuple(build_not_assessable(o, facts, lang)
+                       for o in evaluation.outcomes if o.status is Status.NOT_ASSESSABLE)
+    passed = sum(1 for o in evaluation.outcomes if o.status is Status.PASSED)
+    return DocumentResult(shown, facts.format, info, pack.label, tuple(findings), passed, unassessed,
+                          tuple(problems))
+
+
+def expand(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files in a stable order: explicit files as given, folders walked recursively and sorted."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden and child.suffix.lower() in REPORT_SUFFIXES:
+                    yield child
+        else:
+            yield path
+
+
+def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh") -> RunResult:
+    documents = tuple(audit_file(p, packs, lang) for p in expand(paths))
+    return RunResult(documents=documents, lang=lang)
+
+
+def exit_code(result: RunResult, fail_on: Severity | None) -> int:
+    """2 when any input, pack or engine problem means the run cannot vouch for a file; else 1 for findings at or
+    above `fail_on` (None: never); else 0."""
+    problems: list[Problem] = list(result.problems) + [p for d in result.documents for p in d.problems]
+    if any(is_input_error(p) for p in problems):
+        return EXIT_ERROR
+    if fail_on is not None and any(f.severity >= fail_on for d in result.documents for f in d.findings):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN

@@ -1,0 +1,36 @@
+"""Human descriptions of fact keys and cell states, in Chinese or English, for messages and reasons."""
+
+from __future__ import annotations
+
+from auditor.facts.vocabulary import label
+
+_TABLES = {"t2": ("表二", "table 2"), "t3": ("表三", "table 3"), "t4": ("表四", "table 4")}
+_STATUS = {
+    "blank": ("为空白", "is blank"),
+    "dash": ("填写为「{raw}」", "reads '{raw}'"),
+    "none": ("填写为「{raw}」", "reads '{raw}'"),
+    "unreadable": ("无法识别（「{raw}」）", "cannot be read ('{raw}')"),
+    "absent": ("未找到", "was not found"),
+}
+
+
+def describe_key(key: str, lang: str) -> str:
+    zh = lang == "zh"
+    parts = key.split(".")
+    table = parts[0]
+    if table in _TABLES and len(parts) >= 3:
+        row, column = ".".join(parts[1:-1]), parts[-1]
+        name = _TABLES[table][0 if zh else 1]
+        if zh:
+            return f"{name}「{label(row, lang)}」行「{label(column, lang)}」列"
+        return f"{name}, row '{label(row, lang)}', column '{label(column, lang)}'"
+    if table == "section":
+        return f"第{parts[1]}部分「{label(parts[1], lang)}」" if zh else f"section {parts[1]} ({label(parts[1], lang)})"
+    if table == "claim":
+        return f"正文所述「{parts[1]}」" if zh else f"narrative claim '{parts[1]}'"
+    return key
+
+
+def describe_status(status: str, raw: str, lang: str) -> str:
+    zh, en = _STATUS.get(status, ("状态为 " + status, "has status " + status))
+    return (zh if lang == "zh" else en).format(raw=raw)

@@ -1,0 +1,149 @@
+"""The durable-rules adapter: the only module that imports durable-rules (engine-notes.md §1.12).
+
+Guards, each with a test in tests/test_engine_hazards.py:
+- one Host per process, used only from the thread that built it; the stock Host's dispatcher threads are disabled;
+- facts carry real JSON numbers (a string meeting a number compares as a string in the C engine);
+- one sid per document, content facts in one batch, the document-complete fact last (so `$not` cannot fire early),
+  and `delete_state` afterwards (state otherwise leaks ~0.6 MB per document);
+- actions never raise; an exception the engine swallowed into state is read back and reported;
+- a completion rule must fire for every document, or the evaluation is reported as failed;
+- rulesets are shards planned within the measured fan-out limits (auditor/packs/limits.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from durable import engine as durable_engine
+
+from auditor.packs.compile import DOCUMENT_KEY, Shard
+
+
+class EngineError(RuntimeError):
+    """The engine could not evaluate a document; the message says why."""
+
+
+@dataclass(frozen=True)
+class EngineFact:
+    """What the engine sees of a fact: a unique id, the key rules match on, a numeric value."""
+
+    id: int
+    key: str
+    value: int | float
+
+
+@dataclass(frozen=True)
+class Firing:
+    """A check whose violation matched, and the ids of the facts it matched (by pattern alias)."""
+
+    check_index: int
+    facts: tuple[tuple[str, int], ...]
+
+
+class _QuietHost(durable_engine.Host):  # type: ignore[misc]
+    """A Host without the two background dispatcher threads; actions are looked up by rule name."""
+
+    def __init__(self, action_for: Callable[[str], Callable[[Any], None]]) -> None:
+        self._action_for = action_for
+        super().__init__()
+
+    def _run(self) -> None:  # the stock Host starts timer threads here; we use no timers
+        pass
+
+    def get_action(self, action_name: str) -> Callable[[Any], None]:
+        return self._action_for(action_name)
+
+
+class Engine:
+    """Evaluates compiled shards for one document at a time. Build one per process, in the thread that uses it."""
+
+    def __init__(self) -> None:
+        self._thread = threading.get_ident()
+        self._host = _QuietHost(self._action)
+        self._registered: set[str] = set()
+        self._sids = itertools.count()
+        self._firings: list[Firing] = []
+        self._errors: list[str] = []
+        self._done = 0
+
+    def _action(self, name: str) -> Callable[[Any], None]:
+        def run(c: Any) -> None:
+            try:
+                if name == "__done__":
+                    self._done += 1
+                elif name.startswith("c"):
+                    matched = getattr(c, "_m", None) or {}
+                    ids = tuple(sorted((alias, int(fact["id"])) for alias, fact in matched.items()))
+                    self._firings.append(Firing(int(name[1:]), ids))
+            except Exception as exc:  # an action must never raise into the engine (it would be swallowed)
+                self._errors.append(f"action {name}: {exc!r}")
+
+        return run
+
+    def register(self, shards: Iterable[Shard]) -> None:
+        new = {s.name: copy.deepcopy(s.rules) for s in shards if s.name not in self._registered}
+        if not new:
+            return
+        # set_rulesets deletes `run` from the dicts it gets, hence the deep copy; the name binds the action.
+        for rules in new.values():
+            for name, rule in rules.items():
+                rule["run"] = name
+        try:
+            self._host.set_rulesets(new)
+        except Exception as exc:
+            raise EngineError(f"the engine refused the rule pack: {exc}") from exc
+        self._registered.update(new)
+
+    def evaluate(self, shards: Iterable[Shard], facts: list[EngineFact]) -> list[Firing]:
+        if threading.get_ident() != self._thread:
+            raise EngineError("the rule engine is not thread-safe: build one Engine per thread (one per process)")
+        for fact in facts:
+            if not isinstance(fact.value, (int, float)) or isinstance(fact.value, bool):
+                raise EngineError(f"fact {fact.key} has a non-numeric value {fact.value!r}; it would compare as text")
+        shards = list(shards)
+        self.register(shards)
+        self._firings, self._errors = [], []
+        for shard in shards:
+            sid = f"doc-{next(self._sids)}"
+            batch = [{"id": f.id, "sid": sid, "key": f.key, "value": f.value, "zero": 0}
+                     for f in facts if f.key in shard.keys and f.key != DOCUMENT_KEY]
+            done_before = self._done
+            try:
+                if batch:
+                    self._host.assert_facts(shard.name, batch)
+                # The document-complete fact goes last, alone: `$not` patterns are only decided once it arrives.
+                self._host.assert_fact(shard.name, {"id": 0, "sid": sid, "key": DOCUMENT_KEY, "value": 1, "zero": 0})
+                state = self._host.get_state(shard.name, sid)
+                if state and state.get("exception"):
+                    self._errors.append(str(state["exception"]).splitlines()[0])
+            except Exception as exc:
+                self._errors.append(f"{shard.name}: {exc}")
+            finally:
+                self._delete(shard.name, sid)
+            if self._done != done_before + 1 and not self._errors:
+                self._errors.append(f"{shard.name}: the document was not evaluated to the end")
+        if self._errors:
+            raise EngineError("; ".join(self._errors))
+        return sorted(self._firings, key=lambda f: (f.check_index, f.facts))
+
+    def _delete(self, ruleset: str, sid: str) -> None:
+        try:
+            self._host.delete_state(ruleset, sid)
+        except Exception:  # error 309 when the sid never got a state: nothing to free
+            pass
+
+
+_PROCESS_ENGINE: Engine | None = None
+
+
+def process_engine() -> Engine:
+    """The process's one Engine (created on first use). Worker processes each get their own."""
+    global _PROCESS_ENGINE
+    if _PROCESS_ENGINE is None:
+        _PROCESS_ENGINE = Engine()
+    return _PROCESS_ENGINE

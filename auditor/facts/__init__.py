@@ -1,0 +1,55 @@
+"""Facts: a Document becomes a ReportFacts with provenance for every value."""
+
+from __future__ import annotations
+
+from auditor.facts.claims import Extractor, extract_claims
+from auditor.facts.model import CellFact, Claim, Issue, ParagraphFact, ReportFacts, SectionFact, template_for_year
+from auditor.facts.report import find_title, parse_title
+from auditor.facts.sections import find_sections, section_at
+from auditor.facts.tables import read_t2, read_t3, read_t4
+from auditor.ingest.document import Document
+
+__all__ = ["CellFact", "Claim", "Extractor", "Issue", "ReportFacts", "SectionFact", "extract_facts"]
+
+_TABLE_TITLES = {"t2": ("二", "主动公开政府信息情况"), "t3": ("三", "收到和处理政府信息公开申请情况"),
+                 "t4": ("四", "政府信息公开行政复议、行政诉讼情况")}
+
+
+def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) -> ReportFacts:
+    sections = find_sections(document.paragraphs, document.line_count)
+    heading_lines = {s.line for s in sections}
+    first_section = sections[0].line if sections else None
+    title = find_title(document.paragraphs, first_section)
+    agency, year = parse_title(title.text) if title else (None, None)
+    issues: list[Issue] = []
+    if title is None:
+        issues.append(Issue("title_not_found"))
+
+    by_number = {s.number: s for s in sections}
+    cells: dict[str, CellFact] = {}
+    t3, t3_issues = read_t3(document.tables, by_number.get(3), sections)
+    cells.update(read_t2(document.tables, by_number.get(2), sections))
+    cells.update(t3)
+    cells.update(read_t4(document.tables, by_number.get(4), sections))
+    found = tuple(t for t in ("t2", "t3", "t4") if any(c.table == t for c in cells.values()))
+    if not document.tables:
+        issues.append(Issue("no_tables"))
+    else:
+        for table in ("t2", "t3", "t4"):
+            if table not in found:
+                number, name = _TABLE_TITLES[table]
+                issues.append(Issue("table_not_found", {"table": number, "title": name}))
+    issues.extend(t3_issues)
+
+    paragraphs = tuple(
+        ParagraphFact(line=p.line, section=section_at(sections, p.line), text=p.text)
+        for p in document.paragraphs
+        if p.line not in heading_lines and (title is None or p.line != title.line)
+    )
+    return ReportFacts(
+        path=document.path, format=document.format, encoding=document.encoding,
+        title=title.text.strip() if title else None, title_line=title.line if title else None,
+        agency=agency, year=year, template=template_for_year(year),
+        sections=sections, paragraphs=paragraphs, cells=cells, tables_found=found,
+        claims=extract_claims(paragraphs, extractors), issues=tuple(issues),
+    )

@@ -1,0 +1,104 @@
+"""Facts: what a report says, each with where it says it. `to_json` gives the shape in schemas/facts.schema.json."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CellFact:
+    """One table cell under its canonical key (`t3.new_received.total`); `value` only when status is `number`."""
+
+    key: str
+    table: str
+    row: str
+    column: str
+    raw: str
+    status: str
+    value: int | float | None
+    line: int
+    section: int | None
+
+
+@dataclass(frozen=True)
+class SectionFact:
+    number: int
+    title: str
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class ParagraphFact:
+    line: int
+    section: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A number the narrative states, found by a pack extractor; columns count code points from 1."""
+
+    key: str
+    value: int | float
+    text: str
+    line: int
+    section: int | None
+    start_column: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem met while reading facts, as a catalog slug and its values (rendered later in the run's language)."""
+
+    slug: str
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    path: str
+    format: str
+    encoding: str
+    title: str | None
+    title_line: int | None
+    agency: str | None
+    year: int | None
+    template: int | None
+    sections: tuple[SectionFact, ...]
+    paragraphs: tuple[ParagraphFact, ...]
+    cells: dict[str, CellFact]
+    tables_found: tuple[str, ...]
+    claims: tuple[Claim, ...] = ()
+    issues: tuple[Issue, ...] = ()
+
+    def section_numbers(self) -> set[int]:
+        return {s.number for s in self.sections}
+
+
+def template_for_year(year: int | None) -> int | None:
+    """国办公开办函〔2019〕60号 for 2019–2020 reports, 〔2021〕30号 from 2021 (domain.md §2.1)."""
+    if year is None or year < 2019:
+        return None
+    return 2019 if year <= 2020 else 2021
+
+
+def to_json(facts: ReportFacts) -> dict[str, Any]:
+    tables: dict[str, Any] = {}
+    for name in ("t2", "t3", "t4"):
+        cells = [asdict(c) for c in facts.cells.values() if c.table == name]
+        tables[name] = {"found": name in facts.tables_found, "cells": cells}
+    return {
+        "path": facts.path,
+        "format": facts.format,
+        "encoding": facts.encoding,
+        "report": {"title": facts.title, "title_line": facts.title_line, "agency": facts.agency,
+                   "year": facts.year, "template": facts.template},
+        "sections": [asdict(s) for s in facts.sections],
+        "paragraphs": [asdict(p) for p in facts.paragraphs],
+        "tables": tables,
+        "claims": [asdict(c) for c in facts.claims],
+        "issues": [asdict(i) for i in facts.issues],
+    }

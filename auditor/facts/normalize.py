@@ -1,0 +1,70 @@
+"""Text normalisation and cell reading. A cell's meaning is decided here, once, and never guessed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# What a published table writes where it has nothing to report. Kept as written, never turned into 0.
+_DASHES = {"/", "-", "—", "——", "–", "－", "―", "／", "\\", "—-"}
+_NONE_WORDS = {"无", "暂无", "空"}
+_INT = re.compile(r"^[+-]?\d+$")
+_DEC = re.compile(r"^[+-]?\d+\.\d+$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPACE = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def nfkc(text: str) -> str:
+    """Full-width digits, letters and punctuation to their ASCII forms (（一） → (一), ５８ → 58)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def compact(text: str) -> str:
+    """NFKC without any white space: the form labels are matched in."""
+    return _SPACE.sub("", nfkc(text))
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """status: number | blank | dash | none | unreadable. Only `number` carries a value."""
+
+    status: str
+    value: int | float | None
+
+
+def read_cell(raw: str) -> CellValue:
+    text = compact(raw)
+    if not text:
+        return CellValue("blank", None)
+    if text in _DASHES:
+        return CellValue("dash", None)
+    if text in _NONE_WORDS:
+        return CellValue("none", None)
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    if _INT.match(text):
+        return CellValue("number", int(text))
+    if _DEC.match(text):
+        return CellValue("number", float(text))
+    return CellValue("unreadable", None)
+
+
+def is_value_cell(raw: str) -> bool:
+    """A cell that can hold a table value (a number or a written 'nothing' mark) rather than a label."""
+    return read_cell(raw).status != "unreadable"
+
+
+def same_length_nfkc(text: str) -> str:
+    """NFKC applied per character where it keeps one character, so offsets still point into the original."""
+    out = []
+    for ch in text:
+        folded = unicodedata.normalize("NFKC", ch)
+        out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
+def parse_arabic(text: str) -> int | float | None:
+    """An Arabic number as written in prose (full-width allowed, thousands commas allowed)."""
+    value = read_cell(text)
+    return value.value if value.status == "number" else None

@@ -1,0 +1,158 @@
+"""Tables 二, 三 and 四 mapped onto canonical keys.
+
+Published tables shift their rows by merged cells, so a row is identified by its label and its numbers are taken from
+its end (issue 2). A row whose values cannot be placed unambiguously yields `unreadable` cells, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from auditor.facts.model import CellFact, Issue, SectionFact
+from auditor.facts.normalize import compact, read_cell
+from auditor.facts.sections import section_at
+from auditor.facts.vocabulary import T2_ROWS, T3_COLUMNS, T3_ROW_PATTERNS, T3_ROWS, T4_BLOCKS, T4_COLUMNS
+from auditor.ingest.document import Cell, Row, Table
+
+
+@dataclass(frozen=True)
+class SplitRow:
+    """A table row cut into its label (compacted text of the leading cells) and its trailing value cells."""
+
+    label: str
+    values: tuple[Cell, ...]
+    trailing_blanks: int
+    line: int
+
+
+def split_row(row: Row) -> SplitRow:
+    cells = list(row.cells)
+    trailing = 0
+    while cells and not cells[-1].text.strip():
+        cells.pop()
+        trailing += 1
+    values: list[Cell] = []
+    while cells and read_cell(cells[-1].text).status != "unreadable":
+        values.insert(0, cells.pop())
+    label = compact("".join(c.text for c in cells))
+    return SplitRow(label=label, values=tuple(values), trailing_blanks=trailing, line=row.line)
+
+
+def fit_values(split: SplitRow, width: int) -> tuple[Cell, ...] | None:
+    """Exactly `width` value cells, or None when the row cannot be placed without guessing.
+
+    Extra leading cells are accepted only when blank (merged-label offsets); missing cells only when the row ended in
+    blank cells that can stand for them (a blank last column, as in tables whose 总计 column was left empty).
+    """
+    values = list(split.values)
+    while len(values) > width and not values[0].text.strip():
+        values.pop(0)
+    if len(values) > width:
+        return None
+    missing = width - len(values)
+    if missing and missing <= split.trailing_blanks:
+        values += [Cell("", split.line)] * missing
+    return tuple(values) if len(values) == width else None
+
+
+def _cell(table: str, row: str, column: str, source: Cell | None, line: int, section: int | None) -> CellFact:
+    if source is None:  # the row is there but its cells cannot be placed
+        return CellFact(f"{table}.{row}.{column}", table, row, column, "", "unreadable", None, line, section)
+    value = read_cell(source.text)
+    return CellFact(f"{table}.{row}.{column}", table, row, column, source.text, value.status, value.value,
+                    source.line, section)
+
+
+def _rows_in(tables: Iterable[Table], span: SectionFact | None) -> list[Row]:
+    rows = [r for t in tables for r in t.rows]
+    if span is None:
+        return rows
+    return [r for r in rows if span.line <= r.line <= span.end_line]
+
+
+def read_t3(tables: tuple[Table, ...], span: SectionFact | None,
+            sections: tuple[SectionFact, ...]) -> tuple[dict[str, CellFact], list[Issue]]:
+    cells: dict[str, CellFact] = {}
+    seen: set[str] = set()
+    previous: str | None = None
+    columns = list(T3_COLUMNS)
+    for row in _rows_in(tables, span):
+        split = split_row(row)
+        if not split.values or not split.label:
+            continue
+        key = _match_t3(split.label, previous)
+        if key is None or key in seen:
+            continue
+        seen.add(key)
+        previous = key
+        placed = fit_values(split, len(columns))
+        section = section_at(sections, row.line)
+        for i, column in enumerate(columns):
+            source = placed[i] if placed else None
+            fact = _cell("t3", key, column, source, row.line, section)
+            cells[fact.key] = fact
+    issues = []
+    if seen and len(seen) < len(T3_ROWS):
+        missing = [T3_ROWS[k][0] for k in T3_ROWS if k not in seen]
+        issues.append(Issue("rows_missing", {"table": "三", "rows": "、".join(missing)}))
+    return cells, issues
+
+
+def _match_t3(label: str, previous: str | None) -> str | None:
+    for key, pattern in T3_ROW_PATTERNS:
+        if not pattern.search(label):
+            continue
+        # 「3.其他」 is (六)3 only inside (六); elsewhere 其他 is a column header or an unrelated note.
+        if key == "other.other" and previous not in {"other.no_correction", "other.unpaid_fee"}:
+            continue
+        return key
+    return None
+
+
+def read_t4(tables: tuple[Table, ...], span: SectionFact | None,
+            sections: tuple[SectionFact, ...]) -> dict[str, CellFact]:
+    """Table 四 is one row of 15 numbers under a two-level header; its header text identifies it."""
+    width = len(T4_BLOCKS) * len(T4_COLUMNS)
+    for table in tables:
+        if span is not None and not (span.line <= table.first_line <= span.end_line):
+            continue
+        header = compact("".join(c.text for r in table.rows for c in r.cells))
+        if "复议" not in header or "诉讼" not in header:
+            continue
+        for row in table.rows:
+            split = split_row(row)
+            numbers = sum(1 for c in split.values if read_cell(c.text).status == "number")
+            if numbers < width // 2:
+                continue
+            placed = fit_values(split, width)
+            section = section_at(sections, row.line)
+            cells = {}
+            keys = [(b, c) for b in T4_BLOCKS for c in T4_COLUMNS]
+            for i, (block, column) in enumerate(keys):
+                fact = _cell("t4", block, column, placed[i] if placed else None, row.line, section)
+                cells[fact.key] = fact
+            return cells
+    return {}
+
+
+def read_t2(tables: tuple[Table, ...], span: SectionFact | None,
+            sections: tuple[SectionFact, ...]) -> dict[str, CellFact]:
+    cells: dict[str, CellFact] = {}
+    patterns = {key: re.compile(spec[2]) for key, spec in T2_ROWS.items()}
+    for row in _rows_in(tables, span):
+        split = split_row(row)
+        if not split.label:
+            continue
+        for key, pattern in patterns.items():
+            if f"t2.{key}.{T2_ROWS[key][3][0]}" in cells or not pattern.search(split.label):
+                continue
+            columns = T2_ROWS[key][3]
+            placed = fit_values(split, len(columns))
+            section = section_at(sections, row.line)
+            for i, column in enumerate(columns):
+                fact = _cell("t2", key, column, placed[i] if placed else None, row.line, section)
+                cells[fact.key] = fact
+            break
+    return cells

@@ -1,0 +1,117 @@
+"""The canonical keys rule packs speak in, their labels, and the label patterns that find them in a table.
+
+These key names are a public vocabulary (rule packs and `auditor parse` output use them): keep them stable.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Table 三 rows: key → (zh label, en label, pattern on the compacted row label). Order is the template's order.
+T3_ROWS: dict[str, tuple[str, str, str]] = {
+    "new_received": ("本年新收", "new applications", r"本年新收"),
+    "carried_over": ("上年结转", "carried over from last year", r"上年结转"),
+    "granted": ("予以公开", "granted", r"予以公开"),
+    "partially_granted": ("部分公开", "partially granted", r"部分公开"),
+    "denied.state_secret": ("属于国家秘密", "state secret", r"国家秘密"),
+    "denied.prohibited_by_law": ("其他法律行政法规禁止公开", "prohibited by law", r"法律行政法规禁止"),
+    "denied.three_safeties": ("危及“三安全一稳定”", "three safeties and stability", r"三安全一稳定"),
+    "denied.third_party": ("保护第三方合法权益", "third-party rights", r"第三方合法权益"),
+    "denied.internal_affairs": ("属于三类内部事务信息", "internal affairs", r"三类内部事务"),
+    "denied.process_info": ("属于四类过程性信息", "process information", r"四类过程性"),
+    "denied.enforcement_file": ("属于行政执法案卷", "enforcement files", r"行政执法案卷"),
+    "denied.query_matter": ("属于行政查询事项", "administrative query matters", r"行政查询事项"),
+    "unable.not_held": ("本机关不掌握相关政府信息", "not held", r"不掌握"),
+    "unable.needs_creation": ("没有现成信息需要另行制作", "would need creating", r"另行制作"),
+    "unable.unclear": ("补正后申请内容仍不明确", "still unclear after correction", r"仍不明确"),
+    "rejected.complaint": ("信访举报投诉类申请", "petitions and complaints", r"信访举报投诉"),
+    "rejected.repeated": ("重复申请", "repeated applications", r"重复申请"),
+    "rejected.publication": ("要求提供公开出版物", "publications", r"公开出版物"),
+    "rejected.excessive": ("无正当理由大量反复申请", "excessive applications", r"大量反复"),
+    "rejected.confirmation": ("要求行政机关确认或重新出具已获取信息", "confirmation of held information",
+                              r"确认或重新出具"),
+    "other.no_correction": ("逾期不补正", "no correction in time", r"逾期不补正"),
+    "other.unpaid_fee": ("逾期未缴纳费用", "fee not paid", r"缴纳费用|收费通知"),
+    "other.other": ("其他", "other", r"(?:^|[.、)）\d])其他$"),
+    "total_processed": ("（七）总计", "(7) total processed", r"^(?:三、本年度办理结果)?\(七\)总计$|^总计$"),
+    "carried_forward": ("结转下年度继续办理", "carried forward", r"结转下年"),
+}
+
+T3_COLUMNS: dict[str, tuple[str, str]] = {
+    "natural_person": ("自然人", "natural persons"),
+    "commercial": ("商业企业", "businesses"),
+    "research": ("科研机构", "research institutions"),
+    "social_org": ("社会公益组织", "public-interest organisations"),
+    "legal_service": ("法律服务机构", "legal service providers"),
+    "other_org": ("其他", "other organisations"),
+    "total": ("总计", "total"),
+}
+
+T4_BLOCKS: dict[str, tuple[str, str]] = {
+    "review": ("行政复议", "administrative review"),
+    "litigation_direct": ("未经复议直接起诉", "litigation without review"),
+    "litigation_after_review": ("复议后起诉", "litigation after review"),
+}
+
+T4_COLUMNS: dict[str, tuple[str, str]] = {
+    "upheld": ("结果维持", "upheld"),
+    "corrected": ("结果纠正", "corrected"),
+    "other": ("其他结果", "other outcome"),
+    "pending": ("尚未审结", "pending"),
+    "total": ("总计", "total"),
+}
+
+# Table 二 (2021 template): row key → (zh, en, label pattern, its columns in order).
+T2_ROWS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "regulations": ("规章", "regulations", r"^规章$", ("issued", "repealed", "in_force")),
+    "normative_documents": ("行政规范性文件", "normative documents", r"^(?:行政)?规范性文件$",
+                            ("issued", "repealed", "in_force")),
+    "licensing": ("行政许可", "administrative licensing", r"^行政许可$", ("decisions",)),
+    "punishment": ("行政处罚", "administrative punishment", r"^行政处罚$", ("decisions",)),
+    "coercion": ("行政强制", "administrative coercion", r"^行政强制$", ("decisions",)),
+    "admin_fees": ("行政事业性收费", "administrative fees", r"^行政事业性收费$", ("amount_10k_yuan",)),
+}
+
+T2_COLUMNS: dict[str, tuple[str, str]] = {
+    "issued": ("本年制发件数", "issued this year"),
+    "repealed": ("本年废止件数", "repealed this year"),
+    "in_force": ("现行有效件数", "in force"),
+    "decisions": ("本年处理决定数量", "decisions this year"),
+    "amount_10k_yuan": ("本年收费金额（万元）", "amount (10k yuan)"),
+}
+
+# The six sections: number → (template title, keyword pattern on a compacted heading).
+SECTIONS: dict[int, tuple[str, str, str]] = {
+    1: ("一、总体情况", "general situation", r"总体情况"),
+    2: ("二、主动公开政府信息情况", "proactive disclosure", r"主动公开"),
+    3: ("三、收到和处理政府信息公开申请情况", "applications received and processed", r"收到和处理|依申请公开.*情况"),
+    4: ("四、政府信息公开行政复议、行政诉讼情况", "administrative review and litigation", r"复议|诉讼"),
+    5: ("五、存在的主要问题及改进情况", "problems and improvements", r"问题.*改进|改进.*问题|主要问题"),
+    6: ("六、其他需要报告的事项", "other matters", r"其他需要报告|其他事项"),
+}
+
+CHINESE_ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+T3_ROW_PATTERNS = [(key, re.compile(spec[2])) for key, spec in T3_ROWS.items()]
+
+
+def label(segment: str, lang: str) -> str:
+    """The label of one key segment (a row, a column, a block) in the given language; the key itself if unknown."""
+    index = 0 if lang == "zh" else 1
+    for table in (T3_ROWS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS, T2_COLUMNS):
+        if segment in table:
+            return str(table[segment][index])
+    if segment in T2_ROWS:
+        return T2_ROWS[segment][index]
+    if segment.isdigit() and int(segment) in SECTIONS:
+        return SECTIONS[int(segment)][index]
+    return segment
+
+
+def known_keys() -> set[str]:
+    """Every fact key a rule may reference (claims and aggregates aside)."""
+    keys = {f"t3.{r}.{c}" for r in T3_ROWS for c in T3_COLUMNS}
+    keys |= {f"t4.{b}.{c}" for b in T4_BLOCKS for c in T4_COLUMNS}
+    keys |= {f"t2.{r}.{c}" for r, spec in T2_ROWS.items() for c in spec[3]}
+    keys |= {f"section.{n}" for n in SECTIONS}
+    return keys

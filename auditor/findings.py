@@ -1,0 +1,107 @@
+"""Outcomes → findings: the message in the run's language, the location, the evidence down to the cell."""
+
+from __future__ import annotations
+
+from auditor.describe import describe_key, describe_status
+from auditor.evaluate import Outcome
+from auditor.facts.model import ReportFacts
+from auditor.facts.vocabulary import label
+from auditor.model import Evidence, Finding, Location, NotAssessable, Operand
+from auditor.packs.expr import Exists, Key
+from auditor.packs.model import Rule
+from auditor.packs.reference import comparisons, fmt, left_keys, terms, value
+
+
+def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
+    out: list[Operand] = []
+    if outcome.claim is not None:
+        c = outcome.claim
+        out.append(Operand(c.key, c.value, c.text, "number",
+                           Location(section=c.section, line=c.line, snippet=c.text)))
+    for spec in outcome.check.operands:
+        if spec.is_claim:
+            continue
+        for key in spec.members or (spec.key,):
+            cell = facts.cells.get(key)
+            if cell is None:
+                out.append(Operand(key, None, None, "absent", Location()))
+                continue
+            out.append(Operand(key, cell.value, cell.raw, cell.status,
+                               Location(section=cell.section, line=cell.line, table=cell.table, row=cell.row,
+                                        column=cell.column, snippet=cell.raw)))
+    return tuple(out)
+
+
+def _location(outcome: Outcome, facts: ReportFacts, evidence: tuple[Operand, ...]) -> Location:
+    if outcome.claim is not None:
+        return evidence[0].location
+    node = outcome.check.node
+    if isinstance(node, Exists):
+        return Location()
+    first = comparisons(node)[0]
+    wanted = left_keys(first.left)
+    for operand in evidence:
+        if operand.ref in wanted:
+            return operand.location
+    return evidence[0].location if evidence else Location()
+
+
+def message_values(outcome: Outcome, rule: Rule, lang: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for var, bound in outcome.check.bindings:
+        values[var] = bound
+        values[f"{var}_label"] = label(bound, lang)
+    node = outcome.check.node
+    if isinstance(node, Exists):
+        assert isinstance(node.target, Key)
+        values["target"] = node.target.key
+        values["target_label"] = describe_key(node.target.key, lang)
+        return values
+    env = outcome.env
+    for i, comparison in enumerate(comparisons(node)[:2]):
+        lhs, rhs = value(comparison.left, env), value(comparison.right, env)
+        suffix = "" if i == 0 else f"_{i}"
+        values[f"lhs{suffix}"], values[f"rhs{suffix}"] = fmt(lhs), fmt(rhs)
+        if i == 0:
+            delta = lhs - rhs
+            values.update(found=fmt(lhs), expected=fmt(rhs), diff=("+" if delta > 0 else "") + fmt(delta),
+                          lhs_terms=terms(comparison.left, env), rhs_terms=terms(comparison.right, env))
+    if outcome.claim is not None:
+        values["claim_text"] = outcome.claim.text
+        values["claim_line"] = str(outcome.claim.line)
+    return values
+
+
+def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str) -> Finding:
+    evidence_ops = operands(outcome, facts)
+    values = message_values(outcome, rule, lang)
+    message = rule.message[lang].format_map(_Missing(values))
+    if isinstance(outcome.check.node, Exists):
+        evidence = Evidence(expected=values["target_label"], found="—")
+    else:
+        evidence = Evidence(expected=values["expected"], found=values["found"], operands=evidence_ops)
+    return Finding(rule_id=rule.id, rule_name=rule.name, check_id=outcome.check.check_id, severity=rule.severity,
+                   message=message, location=_location(outcome, facts, evidence_ops), evidence=evidence)
+
+
+def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> NotAssessable:
+    evidence = operands(outcome, facts)
+    reasons = []
+    for key in outcome.missing:
+        if key.startswith("claim."):
+            reasons.append("正文未陈述该数字" if lang == "zh" else "the narrative states no such number")
+            continue
+        cell = facts.cells.get(key)
+        status, raw = (cell.status, cell.raw) if cell else ("absent", "")
+        reasons.append(f"{describe_key(key, lang)}{describe_status(status, raw, lang)}" if lang == "zh"
+                       else f"{describe_key(key, lang)} {describe_status(status, raw, lang)}")
+    return NotAssessable(rule_id=outcome.check.rule_id, check_id=outcome.check.check_id,
+                         reason=("；" if lang == "zh" else "; ").join(reasons),
+                         operands=tuple(o for o in evidence if o.ref in outcome.missing))
+
+
+class _Missing(dict[str, str]):
+    """format_map source: a placeholder without a value in this outcome renders as «?» rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"

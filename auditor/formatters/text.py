@@ -1,0 +1,82 @@
+"""`--format text`: findings grouped by file, for a person at a terminal (colour only on a terminal)."""
+
+from __future__ import annotations
+
+import click
+
+from auditor.describe import describe_key
+from auditor.formatters import register
+from auditor.model import DocumentResult, Finding, Location, RunResult, Severity
+
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_WORDS = {
+    "zh": {"section": "第{n}部分", "line": "第 {n} 行", "evidence": "依据", "expected": "应为", "found": "实为",
+           "problems": "工具问题", "unassessed": "无法评估", "summary":
+           "核查 {total} 项：通过 {passed}，未通过 {failed}，无法评估 {na}",
+           "run": "共 {docs} 个文件：错误 {error}，警告 {warning}，提示 {info}；工具问题 {problems}",
+           "template": "{t} 年格式", "clean": "未发现问题"},
+    "en": {"section": "section {n}", "line": "line {n}", "evidence": "evidence", "expected": "expected",
+           "found": "found", "problems": "tool problems", "unassessed": "not assessable", "summary":
+           "{total} checks: {passed} passed, {failed} failed, {na} not assessable",
+           "run": "{docs} files: {error} errors, {warning} warnings, {info} info; {problems} tool problems",
+           "template": "{t} template", "clean": "no findings"},
+}
+
+
+def _where(location: Location, words: dict[str, str]) -> str:
+    parts = []
+    if location.section:
+        parts.append(words["section"].format(n=location.section))
+    if location.line:
+        parts.append(words["line"].format(n=location.line))
+    return " ".join(parts)
+
+
+def _finding(f: Finding, lang: str, color: bool) -> list[str]:
+    words = _WORDS[lang]
+    severity = click.style(f"{f.severity.label:<7}", fg=_COLORS[f.severity], bold=True) if color \
+        else f"{f.severity.label:<7}"
+    lines = [f"  {severity} {f.check_id}  {_where(f.location, words)}", f"          {f.message}"]
+    cited = [o for o in f.evidence.operands if o.location.line]
+    if cited:
+        refs = "；".join(
+            f"{describe_key(o.ref, lang) if not o.ref.startswith('claim.') else '「' + (o.raw or '') + '」'}"
+            f" = {o.raw if o.raw is not None else '—'}（{words['line'].format(n=o.location.line)}）"
+            for o in cited[:8])
+        more = f" …(+{len(cited) - 8})" if len(cited) > 8 else ""
+        lines.append(f"          {words['evidence']}: {refs}{more}")
+    return lines
+
+
+def _document(d: DocumentResult, lang: str, color: bool) -> list[str]:
+    words = _WORDS[lang]
+    head = [d.report.agency or "", str(d.report.year or ""),
+            words["template"].format(t=d.report.template) if d.report.template else "", d.pack or ""]
+    title = click.style(d.path, bold=True) if color else d.path
+    lines = [f"{title}  {' · '.join(h for h in head if h)}"]
+    for p in d.problems:
+        lines.append(f"  {words['problems']}: [{p.slug}] {p.message}")
+    for f in d.findings:
+        lines.extend(_finding(f, lang, color))
+    for n in d.not_assessable:
+        lines.append(f"  {words['unassessed']}: {n.check_id} — {n.reason}")
+    if d.pack:
+        total = d.passed + len(d.findings) + len(d.not_assessable)
+        lines.append("  " + words["summary"].format(total=total, passed=d.passed, failed=len(d.findings),
+                                                    na=len(d.not_assessable)))
+    return lines
+
+
+@register("text")
+def as_text(result: RunResult, color: bool = False) -> str:
+    lang = result.lang
+    out: list[str] = []
+    for d in result.documents:
+        out.extend(_document(d, lang, color))
+        out.append("")
+    counts = {s.label: sum(1 for d in result.documents for f in d.findings if f.severity is s) for s in Severity}
+    problems = len(result.problems) + sum(len(d.problems) for d in result.documents)
+    for p in result.problems:
+        out.append(f"{_WORDS[lang]['problems']}: [{p.slug}] {p.message}")
+    out.append(_WORDS[lang]["run"].format(docs=len(result.documents), problems=problems, **counts))
+    return "\n".join(out) + "\n"

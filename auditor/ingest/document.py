@@ -1,0 +1,51 @@
+"""The format-neutral Document every reader produces: paragraphs and table grids, each with its source line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell as written (raw text, never coerced), and the line it came from."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[Row, ...]
+
+    @property
+    def first_line(self) -> int:
+        return self.rows[0].line
+
+    @property
+    def last_line(self) -> int:
+        return self.rows[-1].line
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A line of running text; `heading_level` is set where the markup says so (Markdown `#`)."""
+
+    line: int
+    text: str
+    heading_level: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    format: str
+    encoding: str
+    paragraphs: tuple[Paragraph, ...]
+    tables: tuple[Table, ...]
+    line_count: int

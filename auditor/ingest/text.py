@@ -1,0 +1,64 @@
+"""Plain text and Markdown reports as published: tab-separated and pipe tables, `#` headings or none.
+
+A line with a tab, or a line framed by `|`, is a table row; consecutive such lines form one table (a blank line ends
+it). Cells are kept exactly as written: deciding what a cell means belongs to the facts layer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
+
+_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
+_PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _pipe_cells(line: str) -> list[str]:
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|"):
+        body = body[:-1]
+    return [c.strip() for c in body.split("|")]
+
+
+def _is_pipe_row(line: str) -> bool:
+    s = line.strip()
+    return s.startswith("|") and s.count("|") >= 2
+
+
+def read_text(text: str, path: str, fmt: str, encoding: str) -> Document:
+    lines = text.splitlines()
+    paragraphs: list[Paragraph] = []
+    tables: list[Table] = []
+    current: list[Row] = []
+
+    def close_table() -> None:
+        if current:
+            tables.append(Table(rows=tuple(current)))
+            current.clear()
+
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if _is_pipe_row(line):
+            if _PIPE_SEPARATOR.match(line.strip()):
+                continue  # Markdown header separator: structure, not content
+            current.append(Row(tuple(Cell(c, number) for c in _pipe_cells(line)), number))
+            continue
+        if "\t" in line and line.strip():
+            # Keep empty cells: in a tab table they are the merged-cell offsets and the blank values.
+            current.append(Row(tuple(Cell(c.strip(), number) for c in line.split("\t")), number))
+            continue
+        close_table()
+        stripped = line.strip()
+        if not stripped:
+            continue
+        match = _HEADING.match(stripped)
+        if match:
+            paragraphs.append(Paragraph(number, match.group(2), heading_level=len(match.group(1))))
+        else:
+            paragraphs.append(Paragraph(number, stripped))
+    close_table()
+    return Document(path=path, format=fmt, encoding=encoding, paragraphs=tuple(paragraphs),
+                    tables=tuple(tables), line_count=len(lines))

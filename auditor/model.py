@@ -1,0 +1,129 @@
+"""The small frozen value types every layer above ingest shares: severities, locations, findings, results."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Ordered severities; compare with the enum, never with strings."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, name: str) -> Severity:
+        return cls[name.upper()]
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Status(enum.Enum):
+    """The outcome of one check instance."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_ASSESSABLE = "not_assessable"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a fact or finding sits in the source: section, line, and for a table cell its table, row and column."""
+
+    section: int | None = None
+    line: int | None = None
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    snippet: str | None = None
+
+
+@dataclass(frozen=True)
+class Operand:
+    """One value a check used, with the text it was read from and where."""
+
+    ref: str
+    value: int | float | None
+    raw: str | None
+    status: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the rule expected, what the report says, and every operand behind the two."""
+
+    expected: str
+    found: str
+    operands: tuple[Operand, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A failed check: built complete, never mutated."""
+
+    rule_id: str
+    rule_name: str
+    check_id: str
+    severity: Severity
+    message: str
+    location: Location
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class NotAssessable:
+    """A check that could not be made, and why (a blank cell is never read as zero)."""
+
+    rule_id: str
+    check_id: str
+    reason: str
+    operands: tuple[Operand, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The tool's own trouble with an input or a pack (not a finding about the report)."""
+
+    slug: str
+    title: str
+    message: str
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    title: str | None
+    agency: str | None
+    year: int | None
+    template: int | None
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """Everything one document's audit produced."""
+
+    path: str
+    format: str | None
+    report: ReportInfo
+    pack: str | None
+    findings: tuple[Finding, ...] = ()
+    passed: int = 0
+    not_assessable: tuple[NotAssessable, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A whole run: its documents in input order and the problems that belong to no single document."""
+
+    documents: tuple[DocumentResult, ...]
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+    lang: str = "zh"

@@ -1,0 +1,267 @@
+"""The check language: a small expression over fact keys, parsed with Python's `ast` under a whitelist.
+
+    t3[new_received][col] + t3[carried_over][col] == t3[total_processed][col] + t3[carried_forward][col]
+    t3[total_processed][col] == sum(t3[results][col])
+    approx(t2[admin_fees].amount_10k_yuan, 0, 0.0001)
+    claim.applications_received == t3.new_received.total or claim.applications_received == ...
+    exists(section[n])
+
+A reference is a dotted path; `[x]` puts a loop variable, a group (inside sum() only) or a literal segment there.
+A name that is neither variable nor group is literal, so `t3[new_received][col]` and `t3.new_received[col]` agree.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Union
+
+
+class ExprError(ValueError):
+    """The check text is not in the language; the message says what and where."""
+
+
+@dataclass(frozen=True)
+class Num:
+    value: int | float
+
+
+@dataclass(frozen=True)
+class Path:
+    """An unresolved reference: each segment is ('lit', text) or ('name', identifier)."""
+
+    segments: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Key:
+    """A resolved reference to one fact key."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Sum:
+    """sum(path) before resolution; `keys` after."""
+
+    path: Path | None
+    keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Approx:
+    left: Node
+    right: Node
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: str
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Node
+
+
+@dataclass(frozen=True)
+class Exists:
+    target: Path | Key
+
+
+Node = Union[Num, Path, Key, Sum, BinOp, Compare, Approx, BoolOp, Not, Exists]
+
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_CMPOPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+
+
+def parse(text: str) -> Node:
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExprError(f"syntax error at column {exc.offset}: {exc.msg}") from None
+    node = _convert(tree.body)
+    if not isinstance(node, (Compare, Approx, BoolOp, Not, Exists)):
+        raise ExprError("a check must be a comparison, approx(), exists() or a combination with and/or/not")
+    if isinstance(node, Exists) or not _contains_exists(node):
+        return node
+    raise ExprError("exists() must be the whole check, not part of a larger expression")
+
+
+def _contains_exists(node: Node) -> bool:
+    if isinstance(node, Exists):
+        return True
+    if isinstance(node, BoolOp):
+        return any(_contains_exists(i) for i in node.items)
+    if isinstance(node, Not):
+        return _contains_exists(node.item)
+    return False
+
+
+def _convert(node: ast.AST) -> Node:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return Num(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _convert(node.operand)
+        if isinstance(inner, Num):
+            return Num(-inner.value)
+        return BinOp("-", Num(0), inner)
+    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+        return Path(tuple(_segments(node)))
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        op = _BINOPS[type(node.op)]
+        right = _convert(node.right)
+        if op == "/" and not (isinstance(right, Num) and right.value != 0):
+            raise ExprError("division is only by a non-zero number written in the rule")
+        return BinOp(op, _arith(_convert(node.left)), _arith(right))
+    if isinstance(node, ast.Compare):
+        if len(node.ops) != 1 or type(node.ops[0]) not in _CMPOPS:
+            raise ExprError("write one comparison at a time (a < b and b < c, not a < b < c)")
+        return Compare(_CMPOPS[type(node.ops[0])], _arith(_convert(node.left)), _arith(_convert(node.comparators[0])))
+    if isinstance(node, ast.BoolOp):
+        op = "and" if isinstance(node.op, ast.And) else "or"
+        return BoolOp(op, tuple(_logical(_convert(v)) for v in node.values))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return Not(_logical(_convert(node.operand)))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        return _call(node.func.id, node.args)
+    raise ExprError(f"not part of the check language: {ast.unparse(node)!r}")
+
+
+def _call(name: str, args: list[ast.expr]) -> Node:
+    if name == "sum" and len(args) == 1:
+        path = _convert(args[0])
+        if not isinstance(path, Path):
+            raise ExprError("sum() takes one reference with a group in it, e.g. sum(t3[results][col])")
+        return Sum(path)
+    if name == "approx" and len(args) == 3:
+        tolerance = _convert(args[2])
+        if not isinstance(tolerance, Num) or tolerance.value < 0:
+            raise ExprError("approx(a, b, tolerance) needs a non-negative number as tolerance")
+        return Approx(_arith(_convert(args[0])), _arith(_convert(args[1])), float(tolerance.value))
+    if name == "exists" and len(args) == 1:
+        path = _convert(args[0])
+        if not isinstance(path, Path):
+            raise ExprError("exists() takes one reference, e.g. exists(section[n])")
+        return Exists(path)
+    raise ExprError(f"unknown function or wrong arguments: {name}() (known: sum/1, approx/3, exists/1)")
+
+
+def _arith(node: Node) -> Node:
+    if isinstance(node, (Num, Path, Sum, BinOp)):
+        return node
+    raise ExprError("a comparison's sides must be numbers, references, sums or arithmetic")
+
+
+def _logical(node: Node) -> Node:
+    if isinstance(node, (Compare, Approx, BoolOp, Not, Exists)):
+        return node
+    raise ExprError("and/or/not combine comparisons, not values")
+
+
+def _segments(node: ast.AST) -> list[tuple[str, str]]:
+    if isinstance(node, ast.Name):
+        return [("lit", node.id)]
+    if isinstance(node, ast.Attribute):
+        return _segments(node.value) + [("lit", node.attr)]
+    if isinstance(node, ast.Subscript):
+        return _segments(node.value) + [_index(node.slice)]
+    raise ExprError(f"not a reference: {ast.unparse(node)!r}")
+
+
+def _index(node: ast.AST) -> tuple[str, str]:
+    if isinstance(node, ast.Name):
+        return ("name", node.id)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, str)) and not isinstance(node.value, bool):
+        return ("lit", str(node.value))
+    if isinstance(node, ast.Attribute):  # t3[denied.state_secret][col]
+        return ("lit", ".".join(text for _, text in _segments(node)))
+    raise ExprError(f"inside [...] write a name or a literal, not {ast.unparse(node)!r}")
+
+
+def resolve(node: Node, bindings: dict[str, str], groups: dict[str, list[str]]) -> Node:
+    """Replace loop variables by their values and expand groups inside sum(); every reference becomes a Key."""
+    if isinstance(node, Num | Key):
+        return node
+    if isinstance(node, Path):
+        return Key(_join(node, bindings, groups, allow_group=False)[0])
+    if isinstance(node, Sum):
+        assert node.path is not None
+        keys = _join(node.path, bindings, groups, allow_group=True)
+        return Sum(None, tuple(keys))
+    if isinstance(node, BinOp):
+        return BinOp(node.op, resolve(node.left, bindings, groups), resolve(node.right, bindings, groups))
+    if isinstance(node, Compare):
+        return Compare(node.op, resolve(node.left, bindings, groups), resolve(node.right, bindings, groups))
+    if isinstance(node, Approx):
+        return Approx(resolve(node.left, bindings, groups), resolve(node.right, bindings, groups), node.tolerance)
+    if isinstance(node, BoolOp):
+        return BoolOp(node.op, tuple(resolve(i, bindings, groups) for i in node.items))
+    if isinstance(node, Not):
+        return Not(resolve(node.item, bindings, groups))
+    if isinstance(node, Exists):
+        target = node.target
+        return Exists(Key(_join(target, bindings, groups, allow_group=False)[0]) if isinstance(target, Path) else target)
+    raise TypeError(node)
+
+
+def _join(path: Path, bindings: dict[str, str], groups: dict[str, list[str]], allow_group: bool) -> list[str]:
+    prefixes = [""]
+    group_used = False
+    for kind, text in path.segments:
+        if kind == "name" and text in bindings:
+            choices = [bindings[text]]
+        elif kind == "name" and text in groups:
+            if not allow_group:
+                raise ExprError(f"group {text!r} can only be used inside sum()")
+            if group_used:
+                raise ExprError("sum() expands one group at a time")
+            group_used = True
+            choices = [str(v) for v in groups[text]]
+        else:  # a literal segment (a misspelt variable surfaces as an unknown fact key at load time)
+            choices = [text]
+        prefixes = [f"{p}.{c}" if p else c for p in prefixes for c in choices]
+    if allow_group and not group_used:
+        raise ExprError("sum() needs a group inside its reference, e.g. sum(t3[results][col])")
+    return prefixes
+
+
+def keys_of(node: Node) -> list[str]:
+    """Every key a resolved node references, in order of first appearance (sums contribute their members)."""
+    out: list[str] = []
+
+    def visit(n: Node) -> None:
+        if isinstance(n, Key):
+            out.append(n.key)
+        elif isinstance(n, Sum):
+            out.extend(n.keys)
+        elif isinstance(n, (BinOp, Compare, Approx)):
+            visit(n.left)
+            visit(n.right)
+        elif isinstance(n, BoolOp):
+            for i in n.items:
+                visit(i)
+        elif isinstance(n, Not):
+            visit(n.item)
+        elif isinstance(n, Exists):
+            assert isinstance(n.target, Key)
+            out.append(n.target.key)
+
+    visit(node)
+    return list(dict.fromkeys(out))

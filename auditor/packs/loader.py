@@ -1,0 +1,172 @@
+"""Load a rule pack directory: validate every file against its JSON Schema, compile every check, plan shards.
+
+Anything wrong stops the load with a PackError naming the file, the JSON pointer and the reason (never skipped).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import string
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from auditor.facts.claims import Extractor
+from auditor.facts.vocabulary import known_keys
+from auditor.model import Severity
+from auditor.packs.compile import CLAIM_PREFIX, CompiledCheck, check_limits, compile_check, plan_shards
+from auditor.packs.expr import ExprError, keys_of, parse, resolve
+from auditor.packs.model import Pack, PackError, Rule
+from auditor.resources import schema
+
+MANIFEST = "pack.yaml"
+EXTRACTORS = "extractors.yaml"
+_MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+# Placeholders every message may use; loop variables add `{v}` and `{v_label}`.
+MESSAGE_FIELDS = {"lhs", "rhs", "diff", "found", "expected", "lhs_terms", "rhs_terms", "claim_text", "claim_line",
+                  "lhs_1", "rhs_1", "target", "target_label"}
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise PackError(str(path), "", f"not valid YAML {where}: {getattr(exc, 'problem', exc)}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(str(path), "", f"cannot read: {exc}") from None
+
+
+def _validate(data: Any, schema_name: str, path: Path) -> None:
+    validator = Draft202012Validator(schema(schema_name))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        pointer = "/" + "/".join(str(p) for p in error.absolute_path)
+        raise PackError(str(path), pointer, error.message)
+
+
+def load_pack(directory: Path) -> Pack:
+    directory = Path(directory)
+    manifest_path = directory / MANIFEST
+    if not manifest_path.is_file():
+        raise PackError(str(directory), "", f"no {MANIFEST}: not a rule pack directory")
+    manifest = _read_yaml(manifest_path)
+    _validate(manifest, "pack.schema.json", manifest_path)
+    groups = {k: [str(v) for v in vs] for k, vs in (manifest.get("groups") or {}).items()}
+    extractors = _load_extractors(directory / EXTRACTORS)
+    claim_keys = {e.key for e in extractors}
+
+    rules: list[Rule] = []
+    checks: list[CompiledCheck] = []
+    seen: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name in (MANIFEST, EXTRACTORS):
+            continue
+        rule = _load_rule(path, groups)
+        for ident in (rule.id, rule.name, *rule.aliases):
+            if ident in seen:
+                raise PackError(str(path), "/metadata", f"{ident!r} is already used by {seen[ident]}")
+            seen[ident] = path.name
+        rules.append(rule)
+        checks.extend(_compile_rule(rule, groups, claim_keys, start=len(checks)))
+    if not rules:
+        raise PackError(str(directory), "", "the pack has no rules")
+    return Pack(id=manifest["id"], title=manifest["title"], version=manifest["version"],
+                templates=tuple(manifest["templates"]), groups=groups, rules=tuple(rules),
+                extractors=extractors, path=str(directory), checks=tuple(checks),
+                shards=plan_shards(f"{manifest['id']}@{manifest['version']}", checks))
+
+
+def _load_rule(path: Path, groups: dict[str, list[str]]) -> Rule:
+    data = _read_yaml(path)
+    _validate(data, "rule.schema.json", path)
+    meta = data["metadata"]
+    if path.stem != meta["id"]:
+        raise PackError(str(path), "/metadata/id", f"id {meta['id']!r} does not match the file name {path.stem!r}")
+    for_each: list[tuple[str, tuple[str, ...]]] = []
+    for var, spec in (data.get("for_each") or {}).items():
+        if isinstance(spec, str):
+            if spec not in groups:
+                raise PackError(str(path), f"/for_each/{var}", f"unknown group {spec!r} (pack.yaml groups)")
+            values = tuple(groups[spec])
+        else:
+            values = tuple(str(v) for v in spec)
+        if var in groups:
+            raise PackError(str(path), f"/for_each/{var}", f"{var!r} is a group name; choose another variable")
+        for_each.append((var, values))
+    allowed = MESSAGE_FIELDS | {v for v, _ in for_each} | {f"{v}_label" for v, _ in for_each}
+    for lang, text in data["message"].items():
+        try:
+            fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        except ValueError as exc:
+            raise PackError(str(path), f"/message/{lang}", f"bad placeholder: {exc}") from None
+        unknown = sorted(fields - allowed)
+        if unknown:
+            raise PackError(str(path), f"/message/{lang}",
+                            f"unknown placeholder(s) {unknown}; allowed: {sorted(allowed)}")
+    return Rule(id=meta["id"], name=meta["name"], title=meta["title"], severity=Severity.parse(meta["severity"]),
+                category=meta["category"], rationale=meta["rationale"], remediation=meta["remediation"],
+                references=tuple(meta["references"]), aliases=tuple(meta.get("aliases", ())),
+                for_each=tuple(for_each), check=data["check"], message=data["message"], file=str(path))
+
+
+def _compile_rule(rule: Rule, groups: dict[str, list[str]], claim_keys: set[str], start: int) -> list[CompiledCheck]:
+    try:
+        node = parse(rule.check)
+    except ExprError as exc:
+        raise PackError(rule.file, "/check", str(exc)) from None
+    known = known_keys()
+    names = [v for v, _ in rule.for_each]
+    compiled = []
+    for values in itertools.product(*(vals for _, vals in rule.for_each)):
+        bindings = dict(zip(names, values))
+        check_id = rule.id + (f"[{','.join(f'{k}={v}' for k, v in bindings.items())}]" if bindings else "")
+        try:
+            resolved = resolve(node, bindings, groups)
+            unknown = [k for k in keys_of(resolved)
+                       if k not in known and not (k.startswith(CLAIM_PREFIX) and k in claim_keys)]
+            if unknown:
+                raise ExprError(f"unknown fact key(s) {unknown} for {check_id}")
+            check = compile_check(start + len(compiled), check_id, rule.id, tuple(bindings.items()), resolved)
+        except ExprError as exc:
+            raise PackError(rule.file, "/check", str(exc)) from None
+        reason = check_limits(check)
+        if reason:
+            raise PackError(rule.file, "/check", f"{check_id} {reason}")
+        compiled.append(check)
+    return compiled
+
+
+def _load_extractors(path: Path) -> tuple[Extractor, ...]:
+    if not path.is_file():
+        return ()
+    data = _read_yaml(path)
+    _validate(data, "extractors.schema.json", path)
+    macros: dict[str, str] = data.get("macros") or {}
+    extractors = []
+    for name, spec in data["claims"].items():
+        patterns = []
+        for i, source in enumerate(spec["patterns"]):
+            pointer = f"/claims/{name}/patterns/{i}"
+            expanded = _MACRO.sub(lambda m: _macro(m, macros, path, pointer), source)
+            try:
+                pattern = re.compile(expanded)
+            except re.error as exc:
+                raise PackError(str(path), pointer, f"not a valid regular expression: {exc}") from None
+            if "value" not in pattern.groupindex:
+                raise PackError(str(path), pointer, "a pattern needs a (?P<value>…) group, e.g. through {NUM}")
+            patterns.append(pattern)
+        extractors.append(Extractor(CLAIM_PREFIX + name, tuple(patterns), tuple(spec.get("sections", ()))))
+    return tuple(extractors)
+
+
+def _macro(match: re.Match[str], macros: dict[str, str], path: Path, pointer: str) -> str:
+    name = match.group(1)
+    if name not in macros:
+        raise PackError(str(path), pointer, f"unknown macro {{{name}}}; defined: {sorted(macros)}")
+    return macros[name]

@@ -1,0 +1,62 @@
+"""A loaded rule pack: its manifest, its rules, its extractors, and the checks compiled from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.facts.claims import Extractor
+from auditor.model import Severity
+from auditor.packs.compile import CompiledCheck, Shard
+
+
+class PackError(Exception):
+    """An invalid pack: which file, where in it (a JSON pointer), and why. The run stops with exit code 2."""
+
+    def __init__(self, file: str, pointer: str, reason: str) -> None:
+        super().__init__(f"{file} {pointer or '/'}: {reason}")
+        self.file = file
+        self.pointer = pointer or "/"
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    title: dict[str, str]
+    severity: Severity
+    category: str
+    rationale: str
+    remediation: str
+    references: tuple[str, ...]
+    aliases: tuple[str, ...]
+    for_each: tuple[tuple[str, tuple[str, ...]], ...]
+    check: str
+    message: dict[str, str]
+    file: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    title: dict[str, str]
+    version: str
+    templates: tuple[int, ...]
+    groups: dict[str, list[str]]
+    rules: tuple[Rule, ...]
+    extractors: tuple[Extractor, ...]
+    path: str
+    checks: tuple[CompiledCheck, ...]
+    shards: tuple[Shard, ...]
+
+    def rule(self, id_or_name: str) -> Rule | None:
+        """Selection accepts an id, a name or an alias (STYLE §3)."""
+        for rule in self.rules:
+            if id_or_name in (rule.id, rule.name, *rule.aliases):
+                return rule
+        return None
+
+    @property
+    def label(self) -> str:
+        return f"{self.id}@{self.version}"

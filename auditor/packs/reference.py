@@ -1,0 +1,97 @@
+"""The reference evaluator: the check language evaluated in plain Python over resolved values.
+
+The engine decides which checks fail; this evaluator computes the numbers a finding quotes and independently
+re-decides every check, so an engine hazard (a string compared as text, a swallowed action) cannot pass silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from auditor.packs.expr import Approx, BinOp, BoolOp, Compare, Key, Node, Not, Num, Sum
+
+Number = int | float
+
+# Integer arithmetic is exact; the only floats are amounts (万元), compared with approx() and a stated tolerance.
+_COMPARE = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+}
+
+
+def value(node: Node, env: Mapping[str, Number]) -> Number:
+    """The number a value node stands for; KeyError when an operand is not in `env` (not assessable)."""
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Key):
+        return env[node.key]
+    if isinstance(node, Sum):
+        return sum(env[k] for k in node.keys)
+    if isinstance(node, BinOp):
+        left, right = value(node.left, env), value(node.right, env)
+        if node.op == "+":
+            return left + right
+        if node.op == "-":
+            return left - right
+        if node.op == "*":
+            return left * right
+        return left / right
+    raise TypeError(f"not a value: {node}")
+
+
+def holds(node: Node, env: Mapping[str, Number]) -> bool:
+    """Whether a condition holds; `exists` is decided by the caller (it needs the facts, not values)."""
+    if isinstance(node, Compare):
+        return bool(_COMPARE[node.op](value(node.left, env), value(node.right, env)))
+    if isinstance(node, Approx):
+        return abs(value(node.right, env) - value(node.left, env)) <= node.tolerance
+    if isinstance(node, BoolOp):
+        results = [holds(i, env) for i in node.items]
+        return all(results) if node.op == "and" else any(results)
+    if isinstance(node, Not):
+        return not holds(node.item, env)
+    raise TypeError(f"not a condition: {node}")
+
+
+def comparisons(node: Node) -> list[Compare | Approx]:
+    """The comparisons of a condition in reading order (the first is the one a message quotes as lhs/rhs)."""
+    if isinstance(node, (Compare, Approx)):
+        return [node]
+    if isinstance(node, BoolOp):
+        return [c for i in node.items for c in comparisons(i)]
+    if isinstance(node, Not):
+        return comparisons(node.item)
+    return []
+
+
+def fmt(number: Number) -> str:
+    if isinstance(number, float):
+        if number.is_integer():
+            return str(int(number))
+        return f"{number:.6f}".rstrip("0").rstrip(".")
+    return str(number)
+
+
+def terms(node: Node, env: Mapping[str, Number]) -> str:
+    """The arithmetic with values in place of references: `10 + 0`, or `5 + 1 + … (21 项)` for a sum."""
+    if isinstance(node, (Num, Key)):
+        return fmt(value(node, env))
+    if isinstance(node, Sum):
+        return " + ".join(fmt(env[k]) for k in node.keys)
+    if isinstance(node, BinOp):
+        right = terms(node.right, env)
+        if isinstance(node.right, BinOp) and node.op in "-*/":
+            right = f"({right})"
+        return f"{terms(node.left, env)} {node.op} {right}"
+    raise TypeError(f"not a value: {node}")
+
+
+def left_keys(node: Node) -> list[str]:
+    """The keys on the left of a comparison: where a finding is located (the reported value is written left)."""
+    if isinstance(node, Key):
+        return [node.key]
+    if isinstance(node, Sum):
+        return list(node.keys)
+    if isinstance(node, BinOp):
+        return left_keys(node.left) + left_keys(node.right)
+    return []

@@ -1,0 +1,72 @@
+"""The catalog of the tool's own problems, apart from findings (frictionless-style: slug, title, message template)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auditor.model import Problem
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    slug: str
+    title: dict[str, str]
+    template: dict[str, str]
+    input_error: bool  # True: the run cannot vouch for this input, so the exit code is 2
+
+
+CATALOG: dict[str, ProblemType] = {
+    p.slug: p
+    for p in (
+        ProblemType("file_not_found", {"zh": "文件不存在", "en": "File not found"},
+                    {"zh": "找不到文件：{path}", "en": "No such file: {path}"}, True),
+        ProblemType("empty_file", {"zh": "空文件", "en": "Empty file"},
+                    {"zh": "文件为空：{path}", "en": "The file is empty: {path}"}, True),
+        ProblemType("binary_file", {"zh": "无法识别的二进制文件", "en": "Binary file"},
+                    {"zh": "文件不是文本，也不是受支持的格式：{path}",
+                     "en": "The file is neither text nor a supported format: {path}"}, True),
+        ProblemType("unsupported_format", {"zh": "暂不支持的格式", "en": "Unsupported format"},
+                    {"zh": "{path} 是 {format} 文件，当前版本只读取文本和 Markdown",
+                     "en": "{path} is a {format} file; this version reads text and Markdown only"}, True),
+        ProblemType("undecodable_text", {"zh": "无法解码的文本", "en": "Undecodable text"},
+                    {"zh": "无法确定 {path} 的字符编码", "en": "Could not determine the encoding of {path}"}, True),
+        ProblemType("read_error", {"zh": "读取失败", "en": "Read error"},
+                    {"zh": "读取 {path} 失败：{reason}", "en": "Could not read {path}: {reason}"}, True),
+        ProblemType("not_a_report", {"zh": "不是年度报告", "en": "Not an annual report"},
+                    {"zh": "{path} 中既没有年度报告的章节，也没有统计表",
+                     "en": "{path} has neither the sections nor the tables of an annual report"}, True),
+        ProblemType("no_tables", {"zh": "未找到表格", "en": "No tables found"},
+                    {"zh": "{path} 中没有找到任何表格，表格核查均无法进行",
+                     "en": "No table was found in {path}; no table check can be made"}, False),
+        ProblemType("table_not_found", {"zh": "未找到表格", "en": "Table not found"},
+                    {"zh": "未找到表{table}（{title}），相关核查无法进行",
+                     "en": "Table {table} ({title}) was not found; its checks cannot be made"}, False),
+        ProblemType("rows_missing", {"zh": "表格缺行", "en": "Table rows missing"},
+                    {"zh": "表{table}缺少以下行：{rows}", "en": "Table {table} lacks these rows: {rows}"}, False),
+        ProblemType("title_not_found", {"zh": "未识别标题", "en": "Title not found"},
+                    {"zh": "未能识别报告标题（机关与年度）", "en": "Could not find the report title (agency and year)"},
+                    False),
+        ProblemType("no_pack_for_template", {"zh": "无适用规则包", "en": "No rule pack for this template"},
+                    {"zh": "没有适用于 {template} 年格式（报告年度 {year}）的规则包，仅输出事实",
+                     "en": "No rule pack covers the {template} template (report year {year}); facts only"}, False),
+        ProblemType("pack_invalid", {"zh": "规则包无效", "en": "Invalid rule pack"},
+                    {"zh": "{file} {pointer}：{reason}", "en": "{file} {pointer}: {reason}"}, True),
+        ProblemType("engine_error", {"zh": "规则引擎错误", "en": "Rule engine error"},
+                    {"zh": "规则引擎处理 {path} 时出错：{reason}", "en": "The rule engine failed on {path}: {reason}"},
+                    True),
+        ProblemType("engine_disagreement", {"zh": "规则引擎结果不一致", "en": "Rule engine disagreement"},
+                    {"zh": "核查 {check} 的引擎结果（{engine}）与参考计算（{reference}）不一致",
+                     "en": "Check {check}: the engine said {engine}, the reference evaluator {reference}"}, True),
+    )
+}
+
+
+def problem(slug: str, lang: str = "zh", path: str | None = None, **values: object) -> Problem:
+    """Build a Problem from the catalog; an unknown slug is a programming error and raises KeyError."""
+    kind = CATALOG[slug]
+    message = kind.template[lang].format(path=path, **values)
+    return Problem(slug=slug, title=kind.title[lang], message=message, path=path)
+
+
+def is_input_error(p: Problem) -> bool:
+    return CATALOG[p.slug].input_error
