@@ -3,8 +3,9 @@
 Guards, each with a test in tests/test_engine_hazards.py:
 - one Host per process, used only from the thread that built it; the stock Host's dispatcher threads are disabled;
 - facts carry real JSON numbers (a string meeting a number compares as a string in the C engine);
-- one sid per document, content facts in one batch, the document-complete fact last (so `$not` cannot fire early),
-  and `delete_state` afterwards (state otherwise leaks ~0.6 MB per document);
+- rules are single-fact (alpha-only) tests on check facts: joins with arithmetic crash the engine (packs/limits.py);
+- one sid per document, content facts in one batch, the document-complete fact last, and `delete_state`
+  afterwards (state otherwise leaks ~0.6 MB per document);
 - actions never raise; an exception the engine swallowed into state is read back and reported;
 - a completion rule must fire for every document, or the evaluation is reported as failed;
 - rulesets are shards planned within the measured fan-out limits (auditor/packs/limits.py).
@@ -30,19 +31,19 @@ class EngineError(RuntimeError):
 
 @dataclass(frozen=True)
 class EngineFact:
-    """What the engine sees of a fact: a unique id, the key rules match on, a numeric value."""
+    """What the engine sees of one check instance: a unique id, the check's key, its operand values by field."""
 
     id: int
     key: str
-    value: int | float
+    values: tuple[tuple[str, int | float], ...]
 
 
 @dataclass(frozen=True)
 class Firing:
-    """A check whose violation matched, and the ids of the facts it matched (by pattern alias)."""
+    """A check fact whose violation test matched."""
 
     check_index: int
-    facts: tuple[tuple[str, int], ...]
+    fact_id: int
 
 
 class _QuietHost(durable_engine.Host):  # type: ignore[misc]
@@ -77,9 +78,7 @@ class Engine:
                 if name == "__done__":
                     self._done += 1
                 elif name.startswith("c"):
-                    matched = getattr(c, "_m", None) or {}
-                    ids = tuple(sorted((alias, int(fact["id"])) for alias, fact in matched.items()))
-                    self._firings.append(Firing(int(name[1:]), ids))
+                    self._firings.append(Firing(int(name[1:]), int(c.m["id"])))
             except Exception as exc:  # an action must never raise into the engine (it would be swallowed)
                 self._errors.append(f"action {name}: {exc!r}")
 
@@ -103,21 +102,22 @@ class Engine:
         if threading.get_ident() != self._thread:
             raise EngineError("the rule engine is not thread-safe: build one Engine per thread (one per process)")
         for fact in facts:
-            if not isinstance(fact.value, (int, float)) or isinstance(fact.value, bool):
-                raise EngineError(f"fact {fact.key} has a non-numeric value {fact.value!r}; it would compare as text")
+            for field, number in fact.values:
+                if not isinstance(number, (int, float)) or isinstance(number, bool):
+                    raise EngineError(f"fact {fact.key}.{field} is not a number ({number!r}); it would compare as text")
         shards = list(shards)
         self.register(shards)
         self._firings, self._errors = [], []
         for shard in shards:
             sid = f"doc-{next(self._sids)}"
-            batch = [{"id": f.id, "sid": sid, "key": f.key, "value": f.value, "zero": 0}
+            batch = [{"id": f.id, "sid": sid, "key": f.key, "zero": 0, **dict(f.values)}
                      for f in facts if f.key in shard.keys and f.key != DOCUMENT_KEY]
             done_before = self._done
             try:
                 if batch:
                     self._host.assert_facts(shard.name, batch)
-                # The document-complete fact goes last, alone: `$not` patterns are only decided once it arrives.
-                self._host.assert_fact(shard.name, {"id": 0, "sid": sid, "key": DOCUMENT_KEY, "value": 1, "zero": 0})
+                # The document-complete fact goes last, alone: the completion rule proves everything before it ran.
+                self._host.assert_fact(shard.name, {"id": 0, "sid": sid, "key": DOCUMENT_KEY})
                 state = self._host.get_state(shard.name, sid)
                 if state and state.get("exception"):
                     self._errors.append(str(state["exception"]).splitlines()[0])
@@ -129,7 +129,7 @@ class Engine:
                 self._errors.append(f"{shard.name}: the document was not evaluated to the end")
         if self._errors:
             raise EngineError("; ".join(self._errors))
-        return sorted(self._firings, key=lambda f: (f.check_index, f.facts))
+        return sorted(self._firings, key=lambda f: (f.check_index, f.fact_id))
 
     def _delete(self, ruleset: str, sid: str) -> None:
         try:

@@ -1,7 +1,8 @@
-"""Evaluate a pack's checks on one report's facts: engine facts in, one outcome per check instance out.
+"""Evaluate a pack's checks on one report's facts: one check fact per instance in, one outcome per instance out.
 
-The engine decides failures; Python decides assessability (every operand a number, a narrative claim present) and
-re-decides each instance with the reference evaluator, reporting any disagreement as the tool's own problem.
+Python resolves each instance's operands (a cell, a sum of cells, a count, a narrative claim) and decides whether it
+is assessable: every operand a number, a claim present. The engine then decides which assessable instances fail,
+and the reference evaluator re-decides each one; a disagreement is reported as the tool's own problem.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from dataclasses import dataclass, field
 from auditor.engine import Engine, EngineFact
 from auditor.facts.model import CellFact, Claim, ReportFacts
 from auditor.model import Status
-from auditor.packs.compile import CompiledCheck
-from auditor.packs.expr import Exists
+from auditor.packs.compile import CompiledCheck, OperandSpec
 from auditor.packs.model import Pack
 from auditor.packs.reference import Number, holds
 
@@ -34,87 +34,76 @@ class Evaluation:
     disagreements: tuple[tuple[str, str, str], ...]
 
 
-def engine_facts(pack: Pack, facts: ReportFacts) -> tuple[list[EngineFact], dict[int, Claim]]:
-    """Numbers only (blank, '—', '无' never reach the engine), claims, present sections and precomputed sums."""
-    out: list[EngineFact] = []
-    claim_ids: dict[int, Claim] = {}
-    next_id = 1
-    for cell in facts.cells.values():
-        if cell.status == "number" and cell.value is not None:
-            out.append(EngineFact(next_id, cell.key, cell.value))
-            next_id += 1
-    for claim in facts.claims:
-        out.append(EngineFact(next_id, claim.key, claim.value))
-        claim_ids[next_id] = claim
-        next_id += 1
-    for number in sorted(facts.section_numbers()):
-        out.append(EngineFact(next_id, f"section.{number}", 1))
-        next_id += 1
-    for check in pack.checks:
-        for operand in check.operands:
-            if operand.members and all(_number(facts.cells.get(k)) is not None for k in operand.members):
-                total = sum(_number(facts.cells.get(k)) or 0 for k in operand.members)
-                out.append(EngineFact(next_id, operand.key, total))
-                next_id += 1
-    return out, claim_ids
-
-
 def _number(cell: CellFact | None) -> Number | None:
     return cell.value if cell is not None and cell.status == "number" else None
 
 
-def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
-    engine_input, claim_ids = engine_facts(pack, facts)
-    firings = engine.evaluate(pack.shards, engine_input)
-    failed: dict[int, list[set[int]]] = {}
-    for firing in firings:
-        failed.setdefault(firing.check_index, []).append({fact_id for _, fact_id in firing.facts})
-    claim_id_of = {id(claim): fact_id for fact_id, claim in claim_ids.items()}
+def _resolve(spec: OperandSpec, facts: ReportFacts, env: dict[str, Number], missing: list[str]) -> None:
+    """Put the operand's values into `env` (cells by key, sums and counts by their own key) or record what is
+    missing. Blank, '—', '无' and unreadable cells are missing: never zero."""
+    if spec.count:
+        prefix = "section."
+        if spec.key.startswith(prefix):
+            env[spec.key] = 1 if int(spec.key[len(prefix):]) in facts.section_numbers() else 0
+        else:
+            env[spec.key] = 1 if _number(facts.cells.get(spec.key)) is not None else 0
+        return
+    for key in spec.members or (spec.key,):
+        number = _number(facts.cells.get(key))
+        if number is None:
+            missing.append(key)
+        else:
+            env[key] = number
 
-    outcomes: list[Outcome] = []
-    disagreements: list[tuple[str, str, str]] = []
+
+def _fact_values(check: CompiledCheck, env: dict[str, Number]) -> tuple[tuple[str, Number], ...]:
+    values = []
+    for spec in check.operands:
+        if spec.members:
+            values.append((spec.field, sum(env[k] for k in spec.members)))
+        else:
+            values.append((spec.field, env[spec.key]))
+    return tuple(values)
+
+
+def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
+    pending: list[tuple[CompiledCheck, dict[str, Number], Claim | None]] = []
+    outcomes: dict[int, Outcome] = {}
+    order: list[int] = []
     for check in pack.checks:
-        fired = failed.get(check.index, [])
-        if isinstance(check.node, Exists):
-            present = check.operands[0].key.removeprefix("section.").isdigit() and int(
-                check.operands[0].key.removeprefix("section.")) in facts.section_numbers()
-            status = Status.FAILED if fired else Status.PASSED
-            if (status is Status.PASSED) != present:
-                disagreements.append((check.check_id, status.value, "passed" if present else "failed"))
-            outcomes.append(Outcome(check, status))
-            continue
         env: dict[str, Number] = {}
         missing: list[str] = []
-        for operand in check.operands:
-            if operand.is_claim:
-                continue
-            for key in operand.members or (operand.key,):
-                number = _number(facts.cells.get(key))
-                if number is None:
-                    missing.append(key)
-                else:
-                    env[key] = number
-        if missing:
-            outcomes.append(Outcome(check, Status.NOT_ASSESSABLE, env, missing=tuple(missing)))
-            continue
+        for spec in check.operands:
+            if not spec.is_claim:
+                _resolve(spec, facts, env, missing)
         claim_key = check.claim_key
-        if claim_key is None:
-            outcomes.append(_decide(check, env, None, bool(fired), disagreements))
+        claims: list[Claim | None] = [None]
+        if claim_key is not None:
+            claims = [c for c in facts.claims if c.key == claim_key]
+            if not claims:
+                missing.append(claim_key)
+        if missing:
+            slot = -len(outcomes) - 1
+            outcomes[slot] = Outcome(check, Status.NOT_ASSESSABLE, env, missing=tuple(missing))
+            order.append(slot)
             continue
-        claims = [c for c in facts.claims if c.key == claim_key]
-        if not claims:
-            outcomes.append(Outcome(check, Status.NOT_ASSESSABLE, env, missing=(claim_key,)))
         for claim in claims:
-            fact_id = claim_id_of[id(claim)]
-            instance_env = {**env, claim_key: claim.value}
-            outcomes.append(_decide(check, instance_env, claim, any(fact_id in ids for ids in fired), disagreements))
-    return Evaluation(tuple(outcomes), tuple(disagreements))
+            instance = dict(env)
+            if claim is not None:
+                instance[claim.key] = claim.value
+            pending.append((check, instance, claim))
+            order.append(len(pending))  # fact ids start at 1; 0 is the document-complete fact
 
+    engine_input = [EngineFact(i, check.fact_key, _fact_values(check, env))
+                    for i, (check, env, _) in enumerate(pending, start=1)]
+    failed = {f.fact_id for f in engine.evaluate(pack.shards, engine_input)}
 
-def _decide(check: CompiledCheck, env: dict[str, Number], claim: Claim | None, fired: bool,
-            disagreements: list[tuple[str, str, str]]) -> Outcome:
-    reference_passes = holds(check.node, env)
-    if reference_passes == fired:
-        disagreements.append((check.check_id, "failed" if fired else "passed",
-                              "passed" if reference_passes else "failed"))
-    return Outcome(check, Status.FAILED if fired else Status.PASSED, env, claim)
+    disagreements: list[tuple[str, str, str]] = []
+    for i, (check, env, claim) in enumerate(pending, start=1):
+        fired = i in failed
+        reference_fails = not holds(check.node, env)
+        if reference_fails != fired:
+            disagreements.append((check.check_id, "failed" if fired else "passed",
+                                  "failed" if reference_fails else "passed"))
+        outcomes[i] = Outcome(check, Status.FAILED if fired else Status.PASSED, env, claim)
+    return Evaluation(tuple(outcomes[k] for k in order), tuple(disagreements))

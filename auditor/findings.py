@@ -19,7 +19,7 @@ def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
         out.append(Operand(c.key, c.value, c.text, "number",
                            Location(section=c.section, line=c.line, snippet=c.text)))
     for spec in outcome.check.operands:
-        if spec.is_claim:
+        if spec.is_claim or spec.count:
             continue
         for key in spec.members or (spec.key,):
             cell = facts.cells.get(key)

@@ -1,11 +1,12 @@
-"""Compile a rule's check into durable-rules JSON, and plan ruleset shards within the engine's limits.
+"""Compile a rule's check into a durable-rules rule, and plan ruleset shards within the engine's limits.
 
-Only the *violation* of a check is compiled: a durable rule fires when the check fails. Passes are the assessable
-instances that did not fire; an instance is assessable when every operand is a number (decided in Python from the
-facts, so a blank cell is reported as not assessable, never compared).
+Each check instance becomes one *check fact* holding its operand values (`p0`, `p1`, …, and `zero: 0`); the compiled
+rule is a single pattern on that fact whose test is the check's *violation*. So the engine evaluates every condition
+in its alpha network, never in a join (joins with arithmetic crash the C engine, see limits.py). Joins between facts
+(a narrative claim and a table cell), sums and counts are resolved when the check facts are built.
 
-A comparison `l OP r` is tested on the last pattern as `zero OP (r - l)`: every engine fact carries `zero: 0`, so no
-side needs rearranging and the earlier patterns' values are reached through their aliases.
+A comparison `l OP r` is tested as `zero OP (r - l)`, so neither side needs rearranging. `exists(x)` is a count of
+x that must be at least 1, computed once the whole document has been read (no `$not`, which fires early).
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ _ARITH = {"+": "$add", "-": "$sub", "*": "$mul", "/": "$div"}
 
 @dataclass(frozen=True)
 class OperandSpec:
-    """One pattern of a check: the engine fact key it matches, and for a sum the cell keys it aggregates."""
+    """One operand of a check: the fact key it reads; for a sum, the cell keys it adds; for exists, a count."""
 
-    alias: str
+    field: str
     key: str
     members: tuple[str, ...] = ()
+    count: bool = False
 
     @property
     def is_claim(self) -> bool:
@@ -50,12 +52,12 @@ class CompiledCheck:
     durable: dict[str, Any]
 
     @property
-    def claim_key(self) -> str | None:
-        return next((o.key for o in self.operands if o.is_claim), None)
+    def fact_key(self) -> str:
+        return f"c{self.index}"
 
     @property
-    def is_exists(self) -> bool:
-        return isinstance(self.node, Exists)
+    def claim_key(self) -> str | None:
+        return next((o.key for o in self.operands if o.is_claim), None)
 
 
 @dataclass(frozen=True)
@@ -68,19 +70,16 @@ class Shard:
 
 def compile_check(index: int, check_id: str, rule_id: str, bindings: tuple[tuple[str, str], ...],
                   node: Node) -> CompiledCheck:
-    if isinstance(node, Exists):
-        assert isinstance(node.target, Key)
-        key = node.target.key
-        durable = {"all": [{"d": {"key": DOCUMENT_KEY}}, {"m$not": {"key": key}}]}
-        return CompiledCheck(index, check_id, rule_id, bindings, node, (OperandSpec("m", key),), durable)
-
     operands: dict[object, OperandSpec] = {}
 
     def allocate(n: Node) -> None:
         if isinstance(n, Key) and n.key not in operands:
             operands[n.key] = OperandSpec(f"p{len(operands)}", n.key)
         elif isinstance(n, Sum) and n not in operands:
-            operands[n] = OperandSpec(f"p{len(operands)}", f"agg.{index}.{len(operands)}", n.keys)
+            operands[n] = OperandSpec(f"p{len(operands)}", f"sum:{','.join(n.keys)}", n.keys)
+        elif isinstance(n, Exists):
+            assert isinstance(n.target, Key)
+            operands[n] = OperandSpec(f"p{len(operands)}", n.target.key, count=True)
         elif isinstance(n, (BinOp, Compare, Approx)):
             allocate(n.left)
             allocate(n.right)
@@ -94,21 +93,24 @@ def compile_check(index: int, check_id: str, rule_id: str, bindings: tuple[tuple
     if not operands:
         raise ExprError("the check references no fact")
     if len({o.key for o in operands.values() if o.is_claim}) > 1:
-        raise ExprError("a check may join one kind of narrative claim, not several")
-    specs = list(operands.values())
-    last = specs[-1].alias
+        raise ExprError("a check may compare one kind of narrative claim, not several")
+    if len(operands) > limits.MAX_OPERANDS_PER_CHECK:
+        raise ExprError(f"the check reads {len(operands)} values; the rule engine holds at most "
+                        f"{limits.MAX_OPERANDS_PER_CHECK} per fact. Aggregate with sum() over a group")
 
     def value(n: Node) -> Any:
         if isinstance(n, Num):
             return n.value
         if isinstance(n, (Key, Sum)):
-            alias = operands[n.key if isinstance(n, Key) else n].alias
-            return {"$m": "value"} if alias == last else {alias: "value"}
+            return {"$m": operands[n.key if isinstance(n, Key) else n].field}
         if isinstance(n, BinOp):
             return {_ARITH[n.op]: {"$l": value(n.left), "$r": value(n.right)}}
         raise ExprError(f"not a value: {n}")
 
     def test(n: Node, violated: bool) -> dict[str, Any]:
+        if isinstance(n, Exists):
+            field = operands[n].field
+            return {"$lt": {field: 1}} if violated else {"$gte": {field: 1}}
         if isinstance(n, Compare):
             diff = {"$sub": {"$l": value(n.right), "$r": value(n.left)}}  # l OP r  ⇔  0 OP (r - l)
             op = _NEGATE[n.op] if violated else _HOLDS[n.op]
@@ -128,79 +130,62 @@ def compile_check(index: int, check_id: str, rule_id: str, bindings: tuple[tuple
             return test(n.item, not violated)
         raise ExprError(f"not a condition: {n}")
 
-    patterns: list[dict[str, Any]] = [{o.alias: {"key": o.key}} for o in specs[:-1]]
-    patterns.append({last: {"$and": [{"key": specs[-1].key}, test(node, violated=True)]}})
-    return CompiledCheck(index, check_id, rule_id, bindings, node, tuple(specs), {"all": patterns})
+    durable = {"all": [{"m": {"$and": [{"key": f"c{index}"}, test(node, violated=True)]}}]}
+    return CompiledCheck(index, check_id, rule_id, bindings, node, tuple(operands.values()), durable)
 
 
-def _alpha_cost(test: Any) -> int:
+def alpha_cost(test: Any) -> int:
     """How many alpha tests a condition becomes: durable expands `$or` into separate branches."""
     if isinstance(test, dict):
         if "$or" in test:
-            return sum(_alpha_cost(t) for t in test["$or"])
+            return sum(alpha_cost(t) for t in test["$or"])
         if "$and" in test:
             cost = 1
             for t in test["$and"]:
-                cost *= _alpha_cost(t)
+                cost *= alpha_cost(t)
             return cost
     return 1
 
 
-def pattern_costs(check: CompiledCheck) -> dict[str, int]:
-    """Alpha tests per fact key that this check adds to a ruleset."""
-    costs: dict[str, int] = {}
-    for pattern in check.durable["all"]:
-        ((alias, test),) = pattern.items()
-        key = test["key"] if "key" in test else test["$and"][0]["key"]
-        costs[key] = costs.get(key, 0) + _alpha_cost(test)
-    return costs
+def check_cost(check: CompiledCheck) -> int:
+    return sum(alpha_cost(next(iter(p.values()))) for p in check.durable["all"])
 
 
 def check_limits(check: CompiledCheck) -> str | None:
     """Why this check cannot run on the engine at all (no sharding helps), or None."""
-    patterns = len(check.durable["all"])
-    if patterns > limits.MAX_PATTERNS_PER_CHECK:
-        return (f"joins {patterns} facts; the rule engine fails beyond {limits.MAX_PATTERNS_PER_CHECK} "
-                f"(durable-rules error 304). Aggregate operands with sum() over a group instead")
-    costs = pattern_costs(check)
-    if max(costs.values()) > limits.MAX_PATTERNS_PER_KEY or sum(costs.values()) > limits.MAX_ALPHA_TESTS:
-        return (f"expands to {sum(costs.values())} engine tests; the engine hangs or fails beyond "
-                f"{limits.MAX_ALPHA_TESTS} (or {limits.MAX_PATTERNS_PER_KEY} on one fact). Simplify the and/or")
+    cost = check_cost(check)
+    if cost > limits.MAX_ALPHA_TESTS - len(_BUILTIN):
+        return (f"expands to {cost} engine tests; the engine hangs beyond {limits.MAX_ALPHA_TESTS} "
+                "(durable-rules loops forever at 512 sibling tests). Simplify its and/or")
     return None
 
 
 _BUILTIN = {
     # Catches every fact no rule wants, so a batch is never refused as a whole (engine-notes §1.6).
     "__sink__": {"all": [{"never": {"key": "__never__"}}, {"x": {"$ex": {"id": 1}}}]},
-    # Fires on the document-complete fact: proof that the engine saw the whole document. It also keeps
+    # Fires on the document-complete fact, asserted last: proof that the engine saw the whole document. It also keeps
     # delete_state safe: a state whose facts met only the sink crashes the next document (SIGSEGV, measured).
     "__done__": {"all": [{"d": {"key": DOCUMENT_KEY}}]},
 }
 
 
 def plan_shards(pack_name: str, checks: list[CompiledCheck]) -> tuple[Shard, ...]:
-    """Greedy packing of checks into rulesets so no ruleset breaks a fan-out limit."""
+    """Greedy packing of checks into rulesets so no ruleset reaches the root fan-out that hangs the engine."""
+    budget = limits.MAX_ALPHA_TESTS - len(_BUILTIN)
     groups: list[list[CompiledCheck]] = []
-    per_key: dict[str, int] = {}
-    total = 0
-    builtin = {DOCUMENT_KEY: 1}
+    used = budget + 1
     for check in checks:
-        costs = pattern_costs(check)
-        size = sum(costs.values())
-        fits = groups and total + size <= limits.MAX_ALPHA_TESTS - 3 and all(
-            per_key.get(k, 0) + c <= limits.MAX_PATTERNS_PER_KEY - builtin.get(k, 0) for k, c in costs.items())
-        if not fits:
+        cost = check_cost(check)
+        if used + cost > budget:
             groups.append([])
-            per_key, total = {}, 0
+            used = 0
         groups[-1].append(check)
-        total += size
-        for k, c in costs.items():
-            per_key[k] = per_key.get(k, 0) + c
+        used += cost
     digest = hashlib.sha256(json.dumps([c.durable for c in checks], sort_keys=True).encode()).hexdigest()[:10]
     shards = []
     for n, group in enumerate(groups):
-        rules = {f"c{c.index}": c.durable for c in group}
+        rules = {c.fact_key: c.durable for c in group}
         rules.update(_BUILTIN)
-        keys = frozenset(o.key for c in group for o in c.operands) | {DOCUMENT_KEY}
+        keys = frozenset(c.fact_key for c in group) | {DOCUMENT_KEY}
         shards.append(Shard(f"{pack_name}/{digest}#{n}", tuple(c.index for c in group), keys, rules))
     return tuple(shards)

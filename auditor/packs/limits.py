@@ -1,16 +1,17 @@
-"""Limits of the durable-rules 2.0.28 C engine, as measured on this project's machines (engine-notes.md §1.11 and
-tests/test_engine_hazards.py). Breaking one hangs the process or fails at the first assert, so packs are checked
-and sharded against them at load time, before anything reaches the engine.
+"""Limits and hazards of the durable-rules 2.0.28 C engine, measured on this project's machines
+(engine-notes.md §1.11 plus tests/test_engine_hazards.py). Packs are checked and sharded against them at load time,
+before anything reaches the engine: breaking one hangs the process or fails at the first assert.
+
+Why checks are single-fact (alpha-only) rules: joins were measured to be unsafe at pack scale. A join whose test
+does arithmetic over aliased facts segfaults in reduceExpressionSequence (gdb backtrace; 12 of 12 hash seeds with
+this project's 51-check pack), and joins fail beyond 16 patterns (error 304; MAX_MESSAGE_FRAMES is 16). Alpha tests
+with `$m` arithmetic ran 16 seeds × 300 documents × ~140 facts with no crash and no wrong result.
 """
 
-# A join of more than 16 patterns fails at the first assert with error 304 (16 ran, 17 failed). Not in the header
-# notes (which say 32); measured here. Sums are therefore aggregated into one fact before matching.
-MAX_PATTERNS_PER_CHECK = 16
+# A check fact holds one property per operand, plus id, sid, key and zero; the engine refuses facts with more
+# than 252 properties (error 302). Sums are aggregated into one operand, so real checks stay far below this.
+MAX_OPERANDS_PER_CHECK = 240
 
-# One fact may satisfy at most 64 alpha tests at once (error 303 at 65). Identical tests in different rules are NOT
-# shared, so every pattern on the same key counts. Kept well below, per ruleset shard.
-MAX_PATTERNS_PER_KEY = 48
-
-# 512 or more sibling tests under one node loop forever (511 ran). Every pattern starts with a `key` test at the
-# root, so the root's fan-out is the number of patterns (with `$or` branches counted separately).
+# 512 or more sibling tests under one node loop forever (511 ran). Every check contributes its `key` test at the
+# root (and `$or` branches count separately), so a ruleset shard holds at most this many.
 MAX_ALPHA_TESTS = 256

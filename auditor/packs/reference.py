@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from auditor.packs.expr import Approx, BinOp, BoolOp, Compare, Key, Node, Not, Num, Sum
+from auditor.packs.expr import Approx, BinOp, BoolOp, Compare, Exists, Key, Node, Not, Num, Sum
 
 Number = int | float
 
@@ -40,7 +40,10 @@ def value(node: Node, env: Mapping[str, Number]) -> Number:
 
 
 def holds(node: Node, env: Mapping[str, Number]) -> bool:
-    """Whether a condition holds; `exists` is decided by the caller (it needs the facts, not values)."""
+    """Whether a condition holds; for `exists`, `env` holds the count of the target key."""
+    if isinstance(node, Exists):
+        assert isinstance(node.target, Key)
+        return env[node.target.key] >= 1
     if isinstance(node, Compare):
         return bool(_COMPARE[node.op](value(node.left, env), value(node.right, env)))
     if isinstance(node, Approx):

@@ -1,0 +1,106 @@
+"""Rule fixtures: named cases that start from a real report, change it, and say what one rule must conclude.
+
+Shared by the parametrized test (tests/test_rules.py) and, later, `auditor rules test`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from auditor.audit import read_facts
+from auditor.engine import Engine
+from auditor.evaluate import evaluate
+from auditor.facts.model import CellFact, ReportFacts
+from auditor.facts.normalize import read_cell
+from auditor.findings import build_finding
+from auditor.model import Status
+from auditor.packs.model import Pack
+from auditor.resources import schema
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    rule_id: str
+    name: str
+    ok: bool
+    detail: str
+
+
+def load_fixture(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    errors = list(Draft202012Validator(schema("rule-tests.schema.json")).iter_errors(data))
+    if errors:
+        raise ValueError(f"{path}: /{'/'.join(map(str, errors[0].absolute_path))}: {errors[0].message}")
+    return data
+
+
+def _base_path(base: str, fixture: Path) -> Path:
+    for root in (Path.cwd(), *fixture.resolve().parents):
+        if (root / base).is_file():
+            return root / base
+    raise FileNotFoundError(f"{fixture}: base report {base!r} not found")
+
+
+def case_facts(case: dict[str, Any], fixture: Path, pack: Pack) -> ReportFacts:
+    source = _base_path(case["base"], fixture)
+    text = source.read_text(encoding="utf-8-sig")
+    for old, new in (case.get("replace") or {}).items():
+        if old not in text:
+            raise ValueError(f"{fixture}: case {case['name']!r}: {old!r} is not in {case['base']}")
+        text = text.replace(old, new)
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / source.name
+        copy.write_text(text, encoding="utf-8")
+        facts, _ = read_facts(copy, [pack])
+    cells = dict(facts.cells)
+    for key, override in (case.get("cells") or {}).items():
+        if key not in cells:
+            raise ValueError(f"{fixture}: case {case['name']!r}: no cell {key} in {case['base']}")
+        raw = str(override)
+        value = read_cell(raw)
+        cells[key] = dataclasses.replace(cells[key], raw=raw, status=value.status, value=value.value)
+    drop = set(case.get("drop_sections") or ())
+    sections = tuple(s for s in facts.sections if s.number not in drop)
+    return dataclasses.replace(facts, cells=cells, sections=sections)
+
+
+def run_case(pack: Pack, rule_id: str, case: dict[str, Any], fixture: Path, engine: Engine) -> CaseResult:
+    facts = case_facts(case, fixture, pack)
+    evaluation = evaluate(pack, facts, engine)
+    mine = [o for o in evaluation.outcomes if o.check.rule_id == rule_id]
+    counts = {s: sum(1 for o in mine if o.status is s) for s in Status}
+    failing = sorted(o.check.check_id for o in mine if o.status is Status.FAILED)
+    expect = case["expect"]
+    problems = []
+    for name, status in (("failed", Status.FAILED), ("passed", Status.PASSED),
+                         ("not_assessable", Status.NOT_ASSESSABLE)):
+        if name in expect and counts[status] != expect[name]:
+            problems.append(f"{name}: expected {expect[name]}, got {counts[status]}")
+    if "failing" in expect and failing != sorted(expect["failing"]):
+        problems.append(f"failing: expected {sorted(expect['failing'])}, got {failing}")
+    rule = pack.rule(rule_id)
+    assert rule is not None
+    messages = [build_finding(o, rule, facts, "zh").message for o in mine if o.status is Status.FAILED]
+    for needle in expect.get("message_contains", ()):
+        if not any(needle in m for m in messages):
+            problems.append(f"no message contains {needle!r}: {messages}")
+    if evaluation.disagreements:
+        problems.append(f"engine and reference disagree: {evaluation.disagreements}")
+    return CaseResult(rule_id, case["name"], not problems, "; ".join(problems) or "ok")
+
+
+def case_expects_failure(case: dict[str, Any]) -> bool:
+    expect = case["expect"]
+    return bool(expect.get("failed")) or bool(expect.get("failing"))
+
+
+def case_expects_pass(case: dict[str, Any]) -> bool:
+    expect = case["expect"]
+    return expect.get("failed") == 0 and bool(expect.get("passed"))

@@ -1,0 +1,59 @@
+"""Every rule's fixtures, run by one parametrized test; and a meta-test that every rule has both kinds of case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.engine import process_engine
+from auditor.packs import load_pack
+from auditor.packs.testing import case_expects_failure, case_expects_pass, load_fixture, run_case
+from auditor.resources import default_pack_dirs
+
+FIXTURES = Path(__file__).parent / "rules"
+PACKS = {d.name: load_pack(d) for d in default_pack_dirs()}
+
+
+def _cases() -> list[tuple[str, Path, dict]]:
+    out = []
+    for pack_id in PACKS:
+        for fixture in sorted((FIXTURES / pack_id).glob("*.yaml")):
+            for case in load_fixture(fixture)["cases"]:
+                out.append((pack_id, fixture, case))
+    return out
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize(("pack_id", "fixture", "case"), CASES,
+                         ids=[f"{p}/{f.stem}/{c['name']}" for p, f, c in CASES])
+def test_rule_case(pack_id: str, fixture: Path, case: dict) -> None:
+    pack = PACKS[pack_id]
+    rule_id = load_fixture(fixture)["rule"]
+    assert rule_id == fixture.stem, f"{fixture} names rule {rule_id}"
+    result = run_case(pack, rule_id, case, fixture, process_engine())
+    assert result.ok, result.detail
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_every_rule_has_a_passing_and_a_failing_case(pack_id: str) -> None:
+    missing = []
+    for rule in PACKS[pack_id].rules:
+        fixture = FIXTURES / pack_id / f"{rule.id}.yaml"
+        if not fixture.is_file():
+            missing.append(f"{rule.id}: no fixture file {fixture.name}")
+            continue
+        cases = load_fixture(fixture)["cases"]
+        if not any(case_expects_pass(c) for c in cases):
+            missing.append(f"{rule.id}: no case that must pass")
+        if not any(case_expects_failure(c) for c in cases):
+            missing.append(f"{rule.id}: no case that must fail")
+    assert not missing, "\n".join(missing)
+
+
+def test_no_fixture_without_a_rule() -> None:
+    for pack_id, pack in PACKS.items():
+        for fixture in (FIXTURES / pack_id).glob("*.yaml"):
+            assert pack.rule(fixture.stem), f"{fixture} tests no rule of pack {pack_id}"
