@@ -6,16 +6,16 @@ import click
 
 from auditor.describe import describe_key
 from auditor.formatters import register
-from auditor.model import DocumentResult, Finding, Location, RunResult, Severity
+from auditor.model import DocumentResult, Finding, Location, Operand, RunResult, Severity
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _WORDS = {
-    "zh": {"section": "第{n}部分", "line": "第 {n} 行", "evidence": "依据", "expected": "应为", "found": "实为",
+    "zh": {"section": "第{n}部分", "narrative": "正文", "line": "第 {n} 行", "evidence": "依据", "expected": "应为", "found": "实为",
            "problems": "工具问题", "unassessed": "无法评估", "summary":
            "核查 {total} 项：通过 {passed}，未通过 {failed}，无法评估 {na}",
            "run": "共 {docs} 个文件：错误 {error}，警告 {warning}，提示 {info}；工具问题 {problems}",
            "template": "{t} 年格式", "clean": "未发现问题"},
-    "en": {"section": "section {n}", "line": "line {n}", "evidence": "evidence", "expected": "expected",
+    "en": {"section": "section {n}", "narrative": "narrative", "line": "line {n}", "evidence": "evidence", "expected": "expected",
            "found": "found", "problems": "tool problems", "unassessed": "not assessable", "summary":
            "{total} checks: {passed} passed, {failed} failed, {na} not assessable",
            "run": "{docs} files: {error} errors, {warning} warnings, {info} info; {problems} tool problems",
@@ -23,10 +23,14 @@ _WORDS = {
 }
 
 
-def _where(location: Location, words: dict[str, str]) -> str:
+_ORDINALS = "一二三四五六"
+
+
+def _where(location: Location, words: dict[str, str], lang: str) -> str:
     parts = []
     if location.section:
-        parts.append(words["section"].format(n=location.section))
+        n = _ORDINALS[location.section - 1] if lang == "zh" else str(location.section)
+        parts.append(words["section"].format(n=n))
     if location.line:
         parts.append(words["line"].format(n=location.line))
     return " ".join(parts)
@@ -36,16 +40,20 @@ def _finding(f: Finding, lang: str, color: bool) -> list[str]:
     words = _WORDS[lang]
     severity = click.style(f"{f.severity.label:<7}", fg=_COLORS[f.severity], bold=True) if color \
         else f"{f.severity.label:<7}"
-    lines = [f"  {severity} {f.check_id}  {_where(f.location, words)}", f"          {f.message}"]
+    lines = [f"  {severity} {f.check_id}  {_where(f.location, words, lang)}", f"          {f.message}"]
     cited = [o for o in f.evidence.operands if o.location.line]
     if cited:
-        refs = "；".join(
-            f"{describe_key(o.ref, lang) if not o.ref.startswith('claim.') else '「' + (o.raw or '') + '」'}"
-            f" = {o.raw if o.raw is not None else '—'}（{words['line'].format(n=o.location.line)}）"
-            for o in cited[:8])
+        refs = "；".join(_cite(o, words, lang) for o in cited[:8])
         more = f" …(+{len(cited) - 8})" if len(cited) > 8 else ""
         lines.append(f"          {words['evidence']}: {refs}{more}")
     return lines
+
+
+def _cite(o: Operand, words: dict[str, str], lang: str) -> str:
+    where = words["line"].format(n=o.location.line)
+    if o.ref.startswith("claim."):
+        return f"{words['narrative']}「{o.raw}」（{where}）"
+    return f"{describe_key(o.ref, lang)} = {o.raw if o.raw else '—'}（{where}）"
 
 
 def _document(d: DocumentResult, lang: str, color: bool) -> list[str]:

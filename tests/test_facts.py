@@ -1,0 +1,142 @@
+"""Facts from the samples: identity, sections, every table cell under its canonical key, checked by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from auditor.audit import read_facts
+from auditor.facts import extract_facts
+from auditor.facts.model import to_json
+from auditor.facts.normalize import read_cell
+from auditor.facts.vocabulary import T2_ROWS, T3_COLUMNS, T3_ROWS, T4_BLOCKS, T4_COLUMNS
+from auditor.ingest import read_document
+from auditor.packs import Pack
+from auditor.resources import schema
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+ALL = sorted(SAMPLES.glob("*.txt"))
+
+
+def facts_of(name: str):  # type: ignore[no-untyped-def]
+    return extract_facts(read_document(SAMPLES / name))
+
+
+@pytest.mark.parametrize(("name", "agency", "year"), [
+    ("000_0d1f4deeeff05532.txt", "焦作市行政审批和政务信息管理局", 2025),
+    ("001_c4cd1e6bdb0ce4f5.txt", "西工区行政审批和政务信息管理局", 2025),
+    ("002_9257bfa62931542d.txt", "孟州市人民政府办公室", 2025),
+    ("003_1299ff54e50d8c9c.txt", "焦作市城乡一体化示范区管委会", 2024),
+    ("004_bdd5b039361f2e6c.txt", "焦作市人民政府办公室", 2021),
+])
+def test_identity(name: str, agency: str, year: int) -> None:
+    facts = facts_of(name)
+    assert (facts.agency, facts.year, facts.template) == (agency, year, 2021)
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_every_sample_has_six_sections_and_every_cell_read(path: Path) -> None:
+    facts = extract_facts(read_document(path))
+    assert [s.number for s in facts.sections] == [1, 2, 3, 4, 5, 6]
+    expected = len(T3_ROWS) * len(T3_COLUMNS) + len(T4_BLOCKS) * len(T4_COLUMNS) + sum(
+        len(spec[3]) for spec in T2_ROWS.values())
+    assert len(facts.cells) == expected
+    assert all(c.status == "number" for c in facts.cells.values())
+    assert facts.issues == ()
+
+
+def test_sub_items_inside_section_one_are_not_headings() -> None:
+    facts = facts_of("004_bdd5b039361f2e6c.txt")
+    assert [(s.number, s.line) for s in facts.sections] == [(1, 5), (2, 19), (3, 36), (4, 67), (5, 74), (6, 80)]
+    assert facts.sections[0].title == "一、总体情况"
+    assert any(p.text.startswith("二、主动公开情况。") and p.section == 1 for p in facts.paragraphs)
+
+
+@pytest.mark.parametrize(("name", "key", "value", "line"), [
+    # Checked by reading the files: rows shifted by merged cells, labels split over cells, a row with no indent.
+    ("004_bdd5b039361f2e6c.txt", "t3.new_received.natural_person", 57, 41),
+    ("004_bdd5b039361f2e6c.txt", "t3.carried_over.total", 3, 42),
+    ("004_bdd5b039361f2e6c.txt", "t3.rejected.confirmation.natural_person", 1, 60),
+    ("004_bdd5b039361f2e6c.txt", "t3.other.other.total", 17, 63),
+    ("004_bdd5b039361f2e6c.txt", "t3.total_processed.natural_person", 56, 64),
+    ("004_bdd5b039361f2e6c.txt", "t3.carried_forward.commercial", 1, 65),
+    ("004_bdd5b039361f2e6c.txt", "t4.review.corrected", 1, 72),
+    ("004_bdd5b039361f2e6c.txt", "t2.normative_documents.in_force", 334, 24),
+    ("002_9257bfa62931542d.txt", "t3.denied.enforcement_file.total", 1, 50),
+    ("002_9257bfa62931542d.txt", "t3.total_processed.total", 124, 63),
+    ("002_9257bfa62931542d.txt", "t2.admin_fees.amount_10k_yuan", 0, 33),
+    ("003_1299ff54e50d8c9c.txt", "t2.admin_fees.amount_10k_yuan", 96.0914, 40),
+    ("003_1299ff54e50d8c9c.txt", "t2.licensing.decisions", 6795, 33),
+    ("003_1299ff54e50d8c9c.txt", "t4.review.upheld", 1, 78),
+])
+def test_cells_checked_by_hand(name: str, key: str, value: float, line: int) -> None:
+    cell = facts_of(name).cells[key]
+    assert (cell.value, cell.line, cell.status) == (value, line, "number")
+
+
+@pytest.mark.parametrize(("raw", "status", "value"), [
+    ("12", "number", 12), ("１２", "number", 12), ("1,234", "number", 1234), ("0.5", "number", 0.5),
+    ("", "blank", None), ("\u3000", "blank", None), ("/", "dash", None), ("—", "dash", None), ("-", "dash", None),
+    ("无", "none", None), ("12件", "unreadable", None), ("见附件", "unreadable", None),
+])
+def test_cells_are_never_coerced(raw: str, status: str, value: float | None) -> None:
+    cell = read_cell(raw)
+    assert (cell.status, cell.value) == (status, value)
+
+
+def test_blank_dash_and_none_are_kept_from_the_text(tmp_path: Path) -> None:
+    text = (SAMPLES / "004_bdd5b039361f2e6c.txt").read_text(encoding="utf-8")
+    text = text.replace("二、上年结转政府信息公开申请数量\t\t3\t0\t0\t0\t0\t0\t3",
+                        "二、上年结转政府信息公开申请数量\t\t3\t/\t—\t无\t\t0\t3")
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    cells = extract_facts(read_document(path)).cells
+    row = [cells[f"t3.carried_over.{c}"] for c in T3_COLUMNS]
+    assert [(c.raw, c.status) for c in row] == [
+        ("3", "number"), ("/", "dash"), ("—", "dash"), ("无", "none"), ("", "blank"), ("0", "number"), ("3", "number")]
+
+
+def test_a_missing_row_is_reported_and_its_cells_absent(tmp_path: Path) -> None:
+    text = (SAMPLES / "003_1299ff54e50d8c9c.txt").read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if "重复申请" not in line)
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    facts = extract_facts(read_document(path))
+    assert "t3.rejected.repeated.total" not in facts.cells
+    assert [(i.slug, i.values.get("rows")) for i in facts.issues] == [("rows_missing", "重复申请")]
+
+
+def test_a_row_that_cannot_be_placed_is_unreadable_not_guessed(tmp_path: Path) -> None:
+    text = (SAMPLES / "003_1299ff54e50d8c9c.txt").read_text(encoding="utf-8")
+    text = text.replace("(一) 予以公开\t5\t0\t0\t0\t0\t0\t5", "(一) 予以公开\t5\t0\t0\t0\t5")  # two cells lost
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    cells = extract_facts(read_document(path)).cells
+    assert {cells[f"t3.granted.{c}"].status for c in T3_COLUMNS} == {"unreadable"}
+
+
+def test_no_tables(tmp_path: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text("某局 2024 年政府信息公开工作年度报告\n\n一、总体情况\n\n正文。\n", encoding="utf-8")
+    facts = extract_facts(read_document(path))
+    assert [i.slug for i in facts.issues] == ["no_tables"]
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_facts_match_their_schema(path: Path, packs: list[Pack]) -> None:
+    facts, pack = read_facts(path, packs)
+    data = to_json(facts)
+    data["pack"] = pack.label if pack else None
+    Draft202012Validator(schema("facts.schema.json")).validate(json.loads(json.dumps(data)))
+
+
+def test_claims_carry_line_and_columns(packs: list[Pack]) -> None:
+    facts, _ = read_facts(SAMPLES / "003_1299ff54e50d8c9c.txt", packs)
+    (claim,) = facts.claims
+    line = (SAMPLES / "003_1299ff54e50d8c9c.txt").read_text(encoding="utf-8").splitlines()[claim.line - 1]
+    assert claim.value == 9 and line[claim.start_column - 1:claim.end_column] == claim.text
+    assert dataclasses.asdict(claim)["section"] == 1
