@@ -13,6 +13,7 @@ Guards, each with a test in tests/test_engine_hazards.py:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import threading
@@ -132,10 +133,9 @@ class Engine:
         return sorted(self._firings, key=lambda f: (f.check_index, f.fact_id))
 
     def _delete(self, ruleset: str, sid: str) -> None:
-        try:
+        # error 309 when the sid never got a state: nothing to free
+        with contextlib.suppress(Exception):
             self._host.delete_state(ruleset, sid)
-        except Exception:  # error 309 when the sid never got a state: nothing to free
-            pass
 
 
 _PROCESS_ENGINE: Engine | None = None

@@ -34,7 +34,8 @@ def test_encodings_are_detected(tmp_path: Path, encoding: str, prefix: bytes, ex
 def test_tab_cells_are_kept_as_written_including_empty_ones() -> None:
     doc = read_document(SAMPLE)
     row = next(r for t in doc.tables for r in t.rows if r.cells[0].text.startswith("一、本年新收"))
-    assert [c.text for c in row.cells] == ["一、本年新收政府信息公开申请数量", "", "57", "1", "0", "0", "0", "0", "58", ""]
+    assert [c.text for c in row.cells] == [
+        "一、本年新收政府信息公开申请数量", "", "57", "1", "0", "0", "0", "0", "58", ""]
     assert row.line == 41
 
 
@@ -43,7 +44,8 @@ def test_markdown_headings_and_pipe_tables(tmp_path: Path) -> None:
     doc = read_document(_write(tmp_path, "r.md", text.encode()))
     assert doc.format == "markdown"
     assert [(p.text, p.heading_level) for p in doc.paragraphs[:2]] == [("标题", 1), ("一、总体情况", 2)]
-    assert [[c.text for c in r.cells] for r in doc.tables[0].rows] == [["信息内容", "本年处理决定数量"], ["行政许可", "12"]]
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    assert rows == [["信息内容", "本年处理决定数量"], ["行政许可", "12"]]
 
 
 @pytest.mark.parametrize(("name", "data", "slug"), [

@@ -8,8 +8,8 @@ import pytest
 
 from auditor.engine import process_engine
 from auditor.packs import load_pack
-from auditor.packs.testing import case_expects_failure, case_expects_pass, load_fixture, run_case
 from auditor.resources import default_pack_dirs
+from auditor.ruletests import case_expects_failure, case_expects_pass, load_fixture, run_case
 
 FIXTURES = Path(__file__).parent / "rules"
 PACKS = {d.name: load_pack(d) for d in default_pack_dirs()}

@@ -98,11 +98,9 @@ T3_ROW_PATTERNS = [(key, re.compile(spec[2])) for key, spec in T3_ROWS.items()]
 def label(segment: str, lang: str) -> str:
     """The label of one key segment (a row, a column, a block) in the given language; the key itself if unknown."""
     index = 0 if lang == "zh" else 1
-    for table in (T3_ROWS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS, T2_COLUMNS):
+    for table in (T3_ROWS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS, T2_COLUMNS, T2_ROWS):
         if segment in table:
             return str(table[segment][index])
-    if segment in T2_ROWS:
-        return T2_ROWS[segment][index]
     if segment.isdigit() and int(segment) in SECTIONS:
         return SECTIONS[int(segment)][index]
     return segment

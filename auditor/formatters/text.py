@@ -10,13 +10,13 @@ from auditor.model import DocumentResult, Finding, Location, Operand, RunResult,
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _WORDS = {
-    "zh": {"section": "第{n}部分", "narrative": "正文", "line": "第 {n} 行", "evidence": "依据", "expected": "应为", "found": "实为",
+    "zh": {"section": "第{n}部分", "narrative": "正文", "line": "第 {n} 行", "evidence": "依据",
            "problems": "工具问题", "unassessed": "无法评估", "summary":
            "核查 {total} 项：通过 {passed}，未通过 {failed}，无法评估 {na}",
            "run": "共 {docs} 个文件：错误 {error}，警告 {warning}，提示 {info}；工具问题 {problems}",
            "template": "{t} 年格式", "clean": "未发现问题"},
-    "en": {"section": "section {n}", "narrative": "narrative", "line": "line {n}", "evidence": "evidence", "expected": "expected",
-           "found": "found", "problems": "tool problems", "unassessed": "not assessable", "summary":
+    "en": {"section": "section {n}", "narrative": "narrative", "line": "line {n}", "evidence": "evidence",
+           "problems": "tool problems", "unassessed": "not assessable", "summary":
            "{total} checks: {passed} passed, {failed} failed, {na} not assessable",
            "run": "{docs} files: {error} errors, {warning} warnings, {info} info; {problems} tool problems",
            "template": "{t} template", "clean": "no findings"},

@@ -160,7 +160,7 @@ def check_limits(check: CompiledCheck) -> str | None:
     return None
 
 
-_BUILTIN = {
+_BUILTIN: dict[str, dict[str, Any]] = {
     # Catches every fact no rule wants, so a batch is never refused as a whole (engine-notes §1.6).
     "__sink__": {"all": [{"never": {"key": "__never__"}}, {"x": {"$ex": {"id": 1}}}]},
     # Fires on the document-complete fact, asserted last: proof that the engine saw the whole document. It also keeps

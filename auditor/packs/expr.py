@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Union
+from typing import TypeAlias
 
 
 class ExprError(ValueError):
@@ -85,7 +85,7 @@ class Exists:
     target: Path | Key
 
 
-Node = Union[Num, Path, Key, Sum, BinOp, Compare, Approx, BoolOp, Not, Exists]
+Node: TypeAlias = Num | Path | Key | Sum | BinOp | Compare | Approx | BoolOp | Not | Exists
 
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _CMPOPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
@@ -217,7 +217,9 @@ def resolve(node: Node, bindings: dict[str, str], groups: dict[str, list[str]]) 
         return Not(resolve(node.item, bindings, groups))
     if isinstance(node, Exists):
         target = node.target
-        return Exists(Key(_join(target, bindings, groups, allow_group=False)[0]) if isinstance(target, Path) else target)
+        if isinstance(target, Path):
+            target = Key(_join(target, bindings, groups, allow_group=False)[0])
+        return Exists(target)
     raise TypeError(node)
 
 

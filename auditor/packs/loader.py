@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 import string
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -122,9 +123,9 @@ def _compile_rule(rule: Rule, groups: dict[str, list[str]], claim_keys: set[str]
         raise PackError(rule.file, "/check", str(exc)) from None
     known = known_keys()
     names = [v for v, _ in rule.for_each]
-    compiled = []
+    compiled: list[CompiledCheck] = []
     for values in itertools.product(*(vals for _, vals in rule.for_each)):
-        bindings = dict(zip(names, values))
+        bindings = dict(zip(names, values, strict=True))
         check_id = rule.id + (f"[{','.join(f'{k}={v}' for k, v in bindings.items())}]" if bindings else "")
         try:
             resolved = resolve(node, bindings, groups)
@@ -153,7 +154,7 @@ def _load_extractors(path: Path) -> tuple[Extractor, ...]:
         patterns = []
         for i, source in enumerate(spec["patterns"]):
             pointer = f"/claims/{name}/patterns/{i}"
-            expanded = _MACRO.sub(lambda m: _macro(m, macros, path, pointer), source)
+            expanded = _MACRO.sub(partial(_macro, macros=macros, path=path, pointer=pointer), source)
             try:
                 pattern = re.compile(expanded)
             except re.error as exc:

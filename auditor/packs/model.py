@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from auditor.facts.claims import Extractor
 from auditor.model import Severity

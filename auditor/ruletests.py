@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from auditor.audit import read_facts
 from auditor.engine import Engine
 from auditor.evaluate import evaluate
-from auditor.facts.model import CellFact, ReportFacts
+from auditor.facts.model import ReportFacts
 from auditor.facts.normalize import read_cell
 from auditor.findings import build_finding
 from auditor.model import Status

@@ -1,0 +1,167 @@
+"""The command line end to end: audits, JSON validated against its schema, exit codes, bad input without traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from jsonschema import Draft202012Validator
+
+from auditor.cli import main
+from auditor.resources import schema
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+S003 = SAMPLES / "003_1299ff54e50d8c9c.txt"
+S004 = SAMPLES / "004_bdd5b039361f2e6c.txt"
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def audit_json(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = run("audit", "--format", "json", *args)
+    data = json.loads(result.stdout)
+    Draft202012Validator(schema("audit-result.schema.json")).validate(data)
+    return result.exit_code, data
+
+
+def test_audit_samples_finds_exactly_the_narrative_error_of_003() -> None:
+    code, data = audit_json(str(SAMPLES))
+    assert code == 1
+    assert data["summary"]["documents"] == 5 and data["summary"]["problems"] == 0
+    findings = [(Path(d["path"]).name, f["rule_id"]) for d in data["documents"] for f in d["findings"]]
+    assert findings == [("003_1299ff54e50d8c9c.txt", "TXT-NEW")]
+    (doc,) = [d for d in data["documents"] if d["findings"]]
+    finding = doc["findings"][0]
+    assert (finding["evidence"]["found"], finding["evidence"]["expected"]) == ("9", "11")
+    assert "9" in finding["message"] and "11" in finding["message"]
+    assert finding["location"] == {"section": 1, "line": 15, "table": None, "row": None, "column": None,
+                                   "snippet": "受理政府信息公开申请 9 件"}
+    assert doc["summary"]["passed"] == 50
+
+
+def test_no_table_arithmetic_finding_on_any_sample() -> None:
+    _, data = audit_json(str(SAMPLES))
+    table_rules = [f["rule_id"] for d in data["documents"] for f in d["findings"] if f["rule_id"].startswith("T")
+                   and not f["rule_id"].startswith("TXT")]
+    assert table_rules == []
+
+
+def test_a_changed_cell_is_named_with_both_numbers(tmp_path: Path) -> None:
+    text = S004.read_text(encoding="utf-8").replace(
+        "\t(一) 予以公开\t11\t0\t0\t0\t0\t0\t11", "\t(一) 予以公开\t11\t0\t0\t0\t0\t0\t12")
+    copy = tmp_path / "004-edited.txt"
+    copy.write_text(text, encoding="utf-8")
+    code, data = audit_json(str(copy))
+    assert code == 1
+    findings = {f["check_id"]: f for f in data["documents"][0]["findings"]}
+    assert set(findings) == {"T3-ROW[row=granted]", "T3-SUM[col=total]"}
+    row = findings["T3-ROW[row=granted]"]
+    assert row["location"]["table"] == "t3" and row["location"]["row"] == "granted"
+    assert row["location"]["column"] == "total" and row["location"]["line"] == 43
+    assert (row["evidence"]["found"], row["evidence"]["expected"]) == ("12", "11")
+    assert "予以公开" in row["message"] and "12" in row["message"] and "11" in row["message"]
+    total = findings["T3-SUM[col=total]"]
+    assert (total["evidence"]["found"], total["evidence"]["expected"]) == ("56", "57")
+
+
+def test_text_format_groups_by_file_and_english_on_request() -> None:
+    result = run("audit", str(S003))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith(str(S003))
+    assert "正文称收到申请 9 件" in result.stdout and "\x1b[" not in result.stdout  # no colour off a terminal
+    english = run("audit", "--lang", "en", str(S003))
+    assert "The narrative states 9 applications" in english.stdout and "table 3 reports 11" in english.stdout
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("error", 1), ("warning", 1), ("info", 1), ("none", 0)])
+def test_fail_on(fail_on: str, code: int) -> None:
+    assert run("audit", "--fail-on", fail_on, str(S003)).exit_code == code
+
+
+def test_clean_report_exits_zero() -> None:
+    assert run("audit", str(S004)).exit_code == 0
+
+
+def test_parse_prints_facts_that_match_the_schema() -> None:
+    result = run("parse", str(S003))
+    data = json.loads(result.stdout)
+    Draft202012Validator(schema("facts.schema.json")).validate(data)
+    cells = {c["key"]: c for c in data["tables"]["t3"]["cells"]}
+    assert cells["t3.new_received.total"]["value"] == 11 and cells["t3.new_received.total"]["raw"] == "11"
+    assert data["report"] == {"title": "焦作市城乡一体化示范区管委会 2024 年政府信息公开工作年度报告", "title_line": 3,
+                              "agency": "焦作市城乡一体化示范区管委会", "year": 2024, "template": 2021}
+    assert [c["value"] for c in data["claims"]] == [9]
+
+
+def test_output_file(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    result = run("audit", "--format", "json", "-o", str(out), str(S004))
+    assert result.exit_code == 0 and json.loads(out.read_text(encoding="utf-8"))["summary"]["documents"] == 1
+
+
+# --- bad input: a clear message, a documented exit code, the other files kept -------------------------------------
+
+def test_missing_file() -> None:
+    code, data = audit_json("no/such/file.txt")
+    assert code == 2
+    assert [p["slug"] for p in data["documents"][0]["problems"]] == ["file_not_found"]
+
+
+def test_a_folder_of_mixed_files_keeps_every_good_result(tmp_path: Path) -> None:
+    shutil.copy(S003, tmp_path / "a.txt")
+    (tmp_path / "b-empty.txt").write_bytes(b"")
+    (tmp_path / "c-binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "d.pdf").write_bytes(b"%PDF-1.4\n%binary")
+    (tmp_path / "e-notes.md").write_text("# 会议纪要\n\n无关内容。\n", encoding="utf-8")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n")  # not a report format: not picked up by the walk
+    (tmp_path / "sub").mkdir()
+    shutil.copy(S004, tmp_path / "sub" / "f.txt")
+    code, data = audit_json(str(tmp_path))
+    assert code == 2
+    by_name = {Path(d["path"]).name: d for d in data["documents"]}
+    assert sorted(by_name) == ["a.txt", "b-empty.txt", "c-binary.txt", "d.pdf", "e-notes.md", "f.txt"]
+    assert [f["rule_id"] for f in by_name["a.txt"]["findings"]] == ["TXT-NEW"]
+    assert by_name["f.txt"]["summary"]["passed"] == 51
+    slugs = {name: [p["slug"] for p in d["problems"]] for name, d in by_name.items()}
+    assert slugs["b-empty.txt"] == ["empty_file"] and slugs["c-binary.txt"] == ["binary_file"]
+    assert slugs["d.pdf"] == ["unsupported_format"] and slugs["e-notes.md"] == ["not_a_report"]
+    text = run("audit", str(tmp_path)).stdout
+    assert "[empty_file]" in text and "正文称收到申请 9 件" in text
+
+
+def test_a_report_without_tables_is_audited_with_checks_not_assessable(tmp_path: Path) -> None:
+    text = "\n".join(line for line in S004.read_text(encoding="utf-8").splitlines() if "\t" not in line)
+    path = tmp_path / "no-tables.txt"
+    path.write_text(text, encoding="utf-8")
+    code, data = audit_json(str(path))
+    doc = data["documents"][0]
+    assert code == 0  # the report's own problem, not an input error; nothing could be checked, nothing passes
+    assert [p["slug"] for p in doc["problems"]] == ["no_tables"]
+    assert doc["summary"]["failed"] == 0 and doc["summary"]["passed"] == 6  # the six sections
+    assert doc["summary"]["not_assessable"] == 45
+
+
+def test_a_missing_row_makes_its_checks_not_assessable(tmp_path: Path) -> None:
+    text = "\n".join(line for line in S004.read_text(encoding="utf-8").splitlines() if "重复申请" not in line)
+    path = tmp_path / "row-missing.txt"
+    path.write_text(text, encoding="utf-8")
+    code, data = audit_json(str(path))
+    doc = data["documents"][0]
+    assert code == 0 and doc["summary"]["failed"] == 0
+    assert [p["slug"] for p in doc["problems"]] == ["rows_missing"]
+    unassessed = {n["check_id"]: n["reason"] for n in doc["not_assessable"]}
+    assert "T3-ROW[row=rejected.repeated]" in unassessed
+    assert "表三「重复申请」行「自然人」列未找到" in unassessed["T3-SUM[col=natural_person]"]
+
+
+def test_usage_error_exits_two() -> None:
+    result = CliRunner().invoke(main, ["audit", "--format", "yaml", str(S004)])
+    assert result.exit_code == 2
