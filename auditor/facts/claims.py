@@ -21,6 +21,8 @@ class Extractor:
 def extract_claims(paragraphs: tuple[ParagraphFact, ...], extractors: tuple[Extractor, ...]) -> tuple[Claim, ...]:
     """Every mention, not the first: each non-overlapping match of each pattern in each paragraph."""
     claims: list[Claim] = []
+    if not extractors:
+        return ()
     for paragraph in paragraphs:
         text = same_length_nfkc(paragraph.text)
         for extractor in extractors:

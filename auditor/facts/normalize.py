@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # What a published table writes where it has nothing to report. Kept as written, never turned into 0.
 _DASHES = {"/", "-", "—", "——", "–", "－", "―", "／", "\\", "—-"}
@@ -33,6 +34,7 @@ class CellValue:
     value: int | float | None
 
 
+@lru_cache(maxsize=4096)  # pure, and a report repeats the same few cell texts ("0", "") hundreds of times
 def read_cell(raw: str) -> CellValue:
     text = compact(raw)
     if not text:
@@ -55,13 +57,15 @@ def is_value_cell(raw: str) -> bool:
     return read_cell(raw).status != "unreadable"
 
 
+@lru_cache(maxsize=8192)
+def _fold(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
+
+
 def same_length_nfkc(text: str) -> str:
     """NFKC applied per character where it keeps one character, so offsets still point into the original."""
-    out = []
-    for ch in text:
-        folded = unicodedata.normalize("NFKC", ch)
-        out.append(folded if len(folded) == 1 else ch)
-    return "".join(out)
+    return "".join(map(_fold, text))
 
 
 def parse_arabic(text: str) -> int | float | None:
