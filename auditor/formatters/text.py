@@ -10,12 +10,14 @@ from auditor.model import DocumentResult, Finding, Location, Operand, RunResult,
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _WORDS = {
-    "zh": {"section": "第{n}部分", "narrative": "正文", "line": "第 {n} 行", "evidence": "依据",
+    "zh": {"section": "第{n}部分", "narrative": "正文", "line": "第 {n} 行", "evidence": "依据", "sep": "；",
+           "cite": "{what}（{where}）", "quote": "「{text}」",
            "problems": "工具问题", "unassessed": "无法评估", "summary":
            "核查 {total} 项：通过 {passed}，未通过 {failed}，无法评估 {na}",
            "run": "共 {docs} 个文件：错误 {error}，警告 {warning}，提示 {info}；工具问题 {problems}",
            "template": "{t} 年格式", "clean": "未发现问题"},
-    "en": {"section": "section {n}", "narrative": "narrative", "line": "line {n}", "evidence": "evidence",
+    "en": {"section": "section {n}", "narrative": "narrative", "line": "line {n}", "evidence": "evidence", "sep": "; ",
+           "cite": "{what} ({where})", "quote": "'{text}'",
            "problems": "tool problems", "unassessed": "not assessable", "summary":
            "{total} checks: {passed} passed, {failed} failed, {na} not assessable",
            "run": "{docs} files: {error} errors, {warning} warnings, {info} info; {problems} tool problems",
@@ -43,7 +45,7 @@ def _finding(f: Finding, lang: str, color: bool) -> list[str]:
     lines = [f"  {severity} {f.check_id}  {_where(f.location, words, lang)}", f"          {f.message}"]
     cited = [o for o in f.evidence.operands if o.location.line]
     if cited:
-        refs = "；".join(_cite(o, words, lang) for o in cited[:8])
+        refs = words["sep"].join(_cite(o, words, lang) for o in cited[:8])
         more = f" …(+{len(cited) - 8})" if len(cited) > 8 else ""
         lines.append(f"          {words['evidence']}: {refs}{more}")
     return lines
@@ -52,8 +54,10 @@ def _finding(f: Finding, lang: str, color: bool) -> list[str]:
 def _cite(o: Operand, words: dict[str, str], lang: str) -> str:
     where = words["line"].format(n=o.location.line)
     if o.ref.startswith("claim."):
-        return f"{words['narrative']}「{o.raw}」（{where}）"
-    return f"{describe_key(o.ref, lang)} = {o.raw if o.raw else '—'}（{where}）"
+        what = words["narrative"] + " " * (lang == "en") + words["quote"].format(text=o.raw)
+    else:
+        what = f"{describe_key(o.ref, lang)} = {o.raw if o.raw else '—'}"
+    return words["cite"].format(what=what, where=where)
 
 
 def _document(d: DocumentResult, lang: str, color: bool) -> list[str]:
