@@ -11,13 +11,13 @@ from auditor.model import DocumentResult, Finding, Location, Operand, RunResult,
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _WORDS = {
     "zh": {"section": "第{n}部分", "narrative": "正文", "line": "第 {n} 行", "evidence": "依据", "sep": "；",
-           "cite": "{what}（{where}）", "quote": "「{text}」",
+           "cite": "{what}（{where}）", "quote": "「{text}」", "zeros": "（其余 {n} 项为 0）",
            "problems": "工具问题", "unassessed": "无法评估", "summary":
            "核查 {total} 项：通过 {passed}，未通过 {failed}，无法评估 {na}",
            "run": "共 {docs} 个文件：错误 {error}，警告 {warning}，提示 {info}；工具问题 {problems}",
            "template": "{t} 年格式", "clean": "未发现问题"},
     "en": {"section": "section {n}", "narrative": "narrative", "line": "line {n}", "evidence": "evidence", "sep": "; ",
-           "cite": "{what} ({where})", "quote": "'{text}'",
+           "cite": "{what} ({where})", "quote": "'{text}'", "zeros": " ({n} more, all 0)",
            "problems": "tool problems", "unassessed": "not assessable", "summary":
            "{total} checks: {passed} passed, {failed} failed, {na} not assessable",
            "run": "{docs} files: {error} errors, {warning} warnings, {info} info; {problems} tool problems",
@@ -43,11 +43,13 @@ def _finding(f: Finding, lang: str, color: bool) -> list[str]:
     severity = click.style(f"{f.severity.label:<7}", fg=_COLORS[f.severity], bold=True) if color \
         else f"{f.severity.label:<7}"
     lines = [f"  {severity} {f.check_id}  {_where(f.location, words, lang)}", f"          {f.message}"]
-    cited = [o for o in f.evidence.operands if o.location.line]
+    located = [o for o in f.evidence.operands if o.location.line]
+    # The located cell and every non-zero operand; zeros are only counted (the JSON output lists them all).
+    cited = [o for i, o in enumerate(located) if i == 0 or o.value != 0]
     if cited:
-        refs = words["sep"].join(_cite(o, words, lang) for o in cited[:8])
-        more = f" …(+{len(cited) - 8})" if len(cited) > 8 else ""
-        lines.append(f"          {words['evidence']}: {refs}{more}")
+        refs = words["sep"].join(_cite(o, words, lang) for o in cited)
+        zeros = len(located) - len(cited)
+        lines.append(f"          {words['evidence']}: {refs}{words['zeros'].format(n=zeros) if zeros else ''}")
     return lines
 
 
