@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,17 @@ from auditor.resources import default_pack_dirs
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 CORPUS = ROOT.parent / "shared" / "corpus" / "reports"
+
+
+def edited_copy(source: Path, directory: Path, edit: Callable[[str], str], name: str | None = None) -> Path:
+    """A copy of a report with its text changed by `edit`, written under `directory`."""
+    path = directory / (name or source.name)
+    path.write_text(edit(source.read_text(encoding="utf-8")), encoding="utf-8")
+    return path
+
+
+def without_lines(containing: str) -> Callable[[str], str]:
+    return lambda text: "\n".join(line for line in text.splitlines() if containing not in line)
 
 
 @pytest.fixture(scope="session")

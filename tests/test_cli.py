@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 
 from auditor.cli import main
 from auditor.resources import schema
+from tests.conftest import edited_copy, without_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -55,10 +56,8 @@ def test_no_table_arithmetic_finding_on_any_sample() -> None:
 
 
 def test_a_changed_cell_is_named_with_both_numbers(tmp_path: Path) -> None:
-    text = S004.read_text(encoding="utf-8").replace(
-        "\t(一) 予以公开\t11\t0\t0\t0\t0\t0\t11", "\t(一) 予以公开\t11\t0\t0\t0\t0\t0\t12")
-    copy = tmp_path / "004-edited.txt"
-    copy.write_text(text, encoding="utf-8")
+    copy = edited_copy(S004, tmp_path, lambda text: text.replace(
+        "\t(一) 予以公开\t11\t0\t0\t0\t0\t0\t11", "\t(一) 予以公开\t11\t0\t0\t0\t0\t0\t12"))
     code, data = audit_json(str(copy))
     assert code == 1
     findings = {f["check_id"]: f for f in data["documents"][0]["findings"]}
@@ -138,9 +137,7 @@ def test_a_folder_of_mixed_files_keeps_every_good_result(tmp_path: Path) -> None
 
 
 def test_a_report_without_tables_is_audited_with_checks_not_assessable(tmp_path: Path) -> None:
-    text = "\n".join(line for line in S004.read_text(encoding="utf-8").splitlines() if "\t" not in line)
-    path = tmp_path / "no-tables.txt"
-    path.write_text(text, encoding="utf-8")
+    path = edited_copy(S004, tmp_path, without_lines("\t"))
     code, data = audit_json(str(path))
     doc = data["documents"][0]
     assert code == 0  # the report's own problem, not an input error; nothing could be checked, nothing passes
@@ -150,9 +147,7 @@ def test_a_report_without_tables_is_audited_with_checks_not_assessable(tmp_path:
 
 
 def test_a_missing_row_makes_its_checks_not_assessable(tmp_path: Path) -> None:
-    text = "\n".join(line for line in S004.read_text(encoding="utf-8").splitlines() if "重复申请" not in line)
-    path = tmp_path / "row-missing.txt"
-    path.write_text(text, encoding="utf-8")
+    path = edited_copy(S004, tmp_path, without_lines("重复申请"))
     code, data = audit_json(str(path))
     doc = data["documents"][0]
     assert code == 0 and doc["summary"]["failed"] == 0

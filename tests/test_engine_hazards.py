@@ -35,8 +35,9 @@ class _Quiet(durable_engine.Host):  # a raw host for demonstrations, without dis
         return lambda c: self.fired.append(name)
 
 
-def _raw(code: str, seed: int = 0, timeout: int = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+def _raw(code: str, seed: int = 0, *args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    """Run raw durable-rules code in a child interpreter, where a crash or a hang cannot take the suite down."""
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True,
                           timeout=timeout, env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"})
 
 
@@ -240,12 +241,7 @@ def test_hazard_join_arithmetic_is_not_memory_safe() -> None:
     tests/fixtures/durable-join-crash.json with two documents' facts) crashes the C engine. If a release fixes it,
     this test says so: revisit packs/limits.py."""
     fixture = ROOT / "tests" / "fixtures" / "durable-join-crash.json"
-    outcomes = []
-    for seed in (1, 2, 3):
-        result = subprocess.run([sys.executable, "-c", textwrap.dedent(JOIN_CRASH), str(fixture)],
-                                capture_output=True, text=True, timeout=120,
-                                env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"})
-        outcomes.append(result.returncode)
+    outcomes = [_raw(JOIN_CRASH, seed, str(fixture)).returncode for seed in (1, 2, 3)]
     assert any(code < 0 or code >= 128 for code in outcomes), f"the join pack survived every seed: {outcomes}"
 
 

@@ -17,6 +17,7 @@ from auditor.facts.vocabulary import T2_ROWS, T3_COLUMNS, T3_ROWS, T4_BLOCKS, T4
 from auditor.ingest import read_document
 from auditor.packs import Pack
 from auditor.resources import schema
+from tests.conftest import edited_copy, without_lines
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 ALL = sorted(SAMPLES.glob("*.txt"))
@@ -89,11 +90,9 @@ def test_cells_are_never_coerced(raw: str, status: str, value: float | None) -> 
 
 
 def test_blank_dash_and_none_are_kept_from_the_text(tmp_path: Path) -> None:
-    text = (SAMPLES / "004_bdd5b039361f2e6c.txt").read_text(encoding="utf-8")
-    text = text.replace("二、上年结转政府信息公开申请数量\t\t3\t0\t0\t0\t0\t0\t3",
-                        "二、上年结转政府信息公开申请数量\t\t3\t/\t—\t无\t\t0\t3")
-    path = tmp_path / "r.txt"
-    path.write_text(text, encoding="utf-8")
+    row_label = "二、上年结转政府信息公开申请数量"
+    path = edited_copy(SAMPLES / "004_bdd5b039361f2e6c.txt", tmp_path, lambda text: text.replace(
+        f"{row_label}\t\t3\t0\t0\t0\t0\t0\t3", f"{row_label}\t\t3\t/\t—\t无\t\t0\t3"))
     cells = extract_facts(read_document(path)).cells
     row = [cells[f"t3.carried_over.{c}"] for c in T3_COLUMNS]
     assert [(c.raw, c.status) for c in row] == [
@@ -101,20 +100,15 @@ def test_blank_dash_and_none_are_kept_from_the_text(tmp_path: Path) -> None:
 
 
 def test_a_missing_row_is_reported_and_its_cells_absent(tmp_path: Path) -> None:
-    text = (SAMPLES / "003_1299ff54e50d8c9c.txt").read_text(encoding="utf-8")
-    text = "\n".join(line for line in text.splitlines() if "重复申请" not in line)
-    path = tmp_path / "r.txt"
-    path.write_text(text, encoding="utf-8")
+    path = edited_copy(SAMPLES / "003_1299ff54e50d8c9c.txt", tmp_path, without_lines("重复申请"))
     facts = extract_facts(read_document(path))
     assert "t3.rejected.repeated.total" not in facts.cells
     assert [(i.slug, i.values.get("rows")) for i in facts.issues] == [("rows_missing", "重复申请")]
 
 
 def test_a_row_that_cannot_be_placed_is_unreadable_not_guessed(tmp_path: Path) -> None:
-    text = (SAMPLES / "003_1299ff54e50d8c9c.txt").read_text(encoding="utf-8")
-    text = text.replace("(一) 予以公开\t5\t0\t0\t0\t0\t0\t5", "(一) 予以公开\t5\t0\t0\t0\t5")  # two cells lost
-    path = tmp_path / "r.txt"
-    path.write_text(text, encoding="utf-8")
+    path = edited_copy(SAMPLES / "003_1299ff54e50d8c9c.txt", tmp_path, lambda text: text.replace(
+        "(一) 予以公开\t5\t0\t0\t0\t0\t0\t5", "(一) 予以公开\t5\t0\t0\t0\t5"))  # two cells lost
     cells = extract_facts(read_document(path)).cells
     assert {cells[f"t3.granted.{c}"].status for c in T3_COLUMNS} == {"unreadable"}
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.packs import limits
-from auditor.packs.expr import Approx, BinOp, BoolOp, Compare, Exists, ExprError, Key, Node, Not, Num, Sum
+from auditor.packs.expr import Approx, BinOp, BoolOp, Compare, Exists, ExprError, Key, Node, Not, Num, Sum, walk
 
 DOCUMENT_KEY = "document"
 CLAIM_PREFIX = "claim."
@@ -71,25 +71,14 @@ class Shard:
 def compile_check(index: int, check_id: str, rule_id: str, bindings: tuple[tuple[str, str], ...],
                   node: Node) -> CompiledCheck:
     operands: dict[object, OperandSpec] = {}
-
-    def allocate(n: Node) -> None:
+    for n in walk(node):  # one field per distinct key, sum or count, in reading order
         if isinstance(n, Key) and n.key not in operands:
             operands[n.key] = OperandSpec(f"p{len(operands)}", n.key)
         elif isinstance(n, Sum) and n not in operands:
             operands[n] = OperandSpec(f"p{len(operands)}", f"sum:{','.join(n.keys)}", n.keys)
-        elif isinstance(n, Exists):
+        elif isinstance(n, Exists) and n not in operands:
             assert isinstance(n.target, Key)
             operands[n] = OperandSpec(f"p{len(operands)}", n.target.key, count=True)
-        elif isinstance(n, (BinOp, Compare, Approx)):
-            allocate(n.left)
-            allocate(n.right)
-        elif isinstance(n, BoolOp):
-            for item in n.items:
-                allocate(item)
-        elif isinstance(n, Not):
-            allocate(n.item)
-
-    allocate(node)
     if not operands:
         raise ExprError("the check references no fact")
     if len({o.key for o in operands.values() if o.is_claim}) > 1:

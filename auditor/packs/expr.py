@@ -13,6 +13,7 @@ A name that is neither variable nor group is literal, so `t3[new_received][col]`
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -244,26 +245,28 @@ def _join(path: Path, bindings: dict[str, str], groups: dict[str, list[str]], al
     return prefixes
 
 
+def walk(node: Node) -> Iterator[Node]:
+    """The nodes of a tree in reading order, parents first. Sums and exists() are leaves: their keys are theirs."""
+    yield node
+    if isinstance(node, (BinOp, Compare, Approx)):
+        yield from walk(node.left)
+        yield from walk(node.right)
+    elif isinstance(node, BoolOp):
+        for item in node.items:
+            yield from walk(item)
+    elif isinstance(node, Not):
+        yield from walk(node.item)
+
+
 def keys_of(node: Node) -> list[str]:
     """Every key a resolved node references, in order of first appearance (sums contribute their members)."""
     out: list[str] = []
-
-    def visit(n: Node) -> None:
+    for n in walk(node):
         if isinstance(n, Key):
             out.append(n.key)
         elif isinstance(n, Sum):
             out.extend(n.keys)
-        elif isinstance(n, (BinOp, Compare, Approx)):
-            visit(n.left)
-            visit(n.right)
-        elif isinstance(n, BoolOp):
-            for i in n.items:
-                visit(i)
-        elif isinstance(n, Not):
-            visit(n.item)
         elif isinstance(n, Exists):
             assert isinstance(n.target, Key)
             out.append(n.target.key)
-
-    visit(node)
     return list(dict.fromkeys(out))
