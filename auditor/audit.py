@@ -41,7 +41,7 @@ def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]
     document = read_document(path)
     facts = extract_facts(document)
     if not facts.sections and not facts.tables_found:
-        raise IngestError("not_a_report")
+        raise IngestError("structure_not_found", title=facts.title) if facts.title else IngestError("not_a_report")
     pack = select_pack(packs, facts)
     if pack is not None:
         facts = dataclasses.replace(facts, claims=extract_claims(facts.paragraphs, pack.extractors))
@@ -92,9 +92,22 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
+def _audit_guarded(path: Path, packs: list[Pack], lang: str) -> DocumentResult:
+    """A bug met on one file must not cost the others: it becomes that file's `internal_error` problem (exit 2)."""
+    try:
+        return audit_file(path, packs, lang)
+    except Exception as exc:  # reported, never swallowed: the run exits 2 and names the file
+        reason = f"{type(exc).__name__}: {exc}"
+        return DocumentResult(str(path), None, ReportInfo(None, None, None, None), None,
+                              problems=(problem("internal_error", lang, str(path), reason=reason),))
+
+
 def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh") -> RunResult:
-    documents = tuple(audit_file(p, packs, lang) for p in expand(paths))
-    return RunResult(documents=documents, lang=lang)
+    paths = list(paths)
+    documents = tuple(_audit_guarded(p, packs, lang) for p in expand(paths))
+    problems = tuple(problem("no_input_files", lang, str(p)) for p in paths
+                     if p.is_dir() and not any(d.path.startswith(str(p)) for d in documents))
+    return RunResult(documents=documents, problems=problems, lang=lang)
 
 
 def exit_code(result: RunResult, fail_on: Severity | None) -> int:

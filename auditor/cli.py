@@ -7,6 +7,7 @@ read, an invalid pack, an engine failure).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
     """Audit report files or folders (folders are walked recursively)."""
     loaded = _load_packs(packs, lang)
     result: RunResult = audit_paths(paths, loaded, lang)
-    color = output is None and sys.stdout.isatty()
+    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = render(fmt, result, color)
     if output:
         output.write_text(text, encoding="utf-8")

@@ -160,3 +160,39 @@ def test_a_missing_row_makes_its_checks_not_assessable(tmp_path: Path) -> None:
 def test_usage_error_exits_two() -> None:
     result = CliRunner().invoke(main, ["audit", "--format", "yaml", str(S004)])
     assert result.exit_code == 2
+
+
+def test_a_report_flattened_onto_one_line_is_named_not_audited(tmp_path: Path) -> None:
+    body = "".join(line.strip() for line in S004.read_text(encoding="utf-8").splitlines()[3:])
+    path = tmp_path / "flat.txt"
+    path.write_text("标题: 焦作市人民政府办公室2021年政府信息公开工作年度报告\n" + body, encoding="utf-8")
+    code, data = audit_json(str(path))
+    assert code == 2
+    assert [p["slug"] for p in data["documents"][0]["problems"]] == ["structure_not_found"]
+
+
+def test_an_internal_error_on_one_file_keeps_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import auditor.audit as audit_module
+
+    shutil.copy(S003, tmp_path / "a.txt")
+    shutil.copy(S004, tmp_path / "b.txt")
+    real = audit_module.read_facts
+
+    def flaky(path: Path, packs):  # type: ignore[no-untyped-def]
+        if path.name == "a.txt":
+            raise IndexError("list index out of range")
+        return real(path, packs)
+
+    monkeypatch.setattr(audit_module, "read_facts", flaky)
+    code, data = audit_json(str(tmp_path))
+    assert code == 2
+    by_name = {Path(d["path"]).name: d for d in data["documents"]}
+    assert [p["slug"] for p in by_name["a.txt"]["problems"]] == ["internal_error"]
+    assert "IndexError" in by_name["a.txt"]["problems"][0]["message"]
+    assert by_name["b.txt"]["summary"]["passed"] == 51
+
+
+def test_an_empty_folder_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.png").write_bytes(b"\x89PNG")
+    code, data = audit_json(str(tmp_path))
+    assert code == 2 and [p["slug"] for p in data["problems"]] == ["no_input_files"]

@@ -134,3 +134,44 @@ def test_claims_carry_line_and_columns(packs: list[Pack]) -> None:
     line = (SAMPLES / "003_1299ff54e50d8c9c.txt").read_text(encoding="utf-8").splitlines()[claim.line - 1]
     assert claim.value == 9 and line[claim.start_column - 1:claim.end_column] == claim.text
     assert dataclasses.asdict(claim)["section"] == 1
+
+
+def _doc(tmp_path: Path, text: str, name: str = "r.md"):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract_facts(read_document(path))
+
+
+def test_title_split_over_two_lines_and_intro_sentence_is_not_a_title(tmp_path: Path) -> None:
+    facts = _doc(tmp_path, "正文\n2024 年上海市科委政府信息公开工作\n年度报告\n"
+                           "本年度报告中所列数据的统计周期为 2024 年 1 月 1 日至 12 月 31 日。"
+                           "年度报告电子版可以下载。\n"
+                           "\n一、总体情况\n正文。\n")
+    assert (facts.title, facts.title_line, facts.agency, facts.year) == (
+        "2024 年上海市科委政府信息公开工作年度报告", 2, "上海市科委", 2024)
+
+
+def test_title_label_of_web_dumps_is_not_part_of_the_agency(tmp_path: Path) -> None:
+    facts = _doc(tmp_path, "标题: 平潭综合实验区2024年度政府信息公开工作年度报告\n\n一、总体情况\n正文。\n", "r.txt")
+    assert (facts.agency, facts.year) == ("平潭综合实验区", 2024)
+
+
+def test_renumbered_sections_are_found_by_their_template_titles(tmp_path: Path) -> None:
+    # Shanghai style: chapters inside 总体情况 reuse ordinals and keywords; the template sections are renumbered.
+    facts = _doc(tmp_path, "\n".join([
+        "2024 年某委政府信息公开工作年度报告", "一、总体情况", "一、总体情况", "二、工作机制保障",
+        "三、主动公开工作情况", "正文。", "一、主动公开政府信息情况", "二、收到和处理政府信息公开申请情况",
+        "三、政府信息公开行政复议、行政诉讼情况", "四、存在的主要问题及改进情况", "五、其他需要报告的事项", "无。"]))
+    assert [(s.number, s.line) for s in facts.sections] == [(1, 2), (2, 7), (3, 8), (4, 9), (5, 10), (6, 11)]
+    assert facts.sections[1].title == "一、主动公开政府信息情况"
+
+
+def test_corpus_identity_smoke() -> None:
+    corpus = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "reports"
+    if not corpus.is_dir():
+        pytest.skip("../shared/corpus is not beside this checkout")
+    for name, agency, year in [("shanghai-stcsm-2024.md", "上海市科委", 2024),
+                               ("shanghai-gov-office-2025.md", "上海市人民政府办公厅", 2025),
+                               ("pingtan-2024.txt", "平潭综合实验区", 2024)]:
+        facts = extract_facts(read_document(corpus / name))
+        assert (facts.agency, facts.year) == (agency, year), name

@@ -19,8 +19,9 @@ def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) ->
     sections = find_sections(document.paragraphs, document.line_count)
     heading_lines = {s.line for s in sections}
     first_section = sections[0].line if sections else None
-    title = find_title(document.paragraphs, first_section)
-    agency, year = parse_title(title.text) if title else (None, None)
+    found_title = find_title(document.paragraphs, first_section)
+    title, title_text = found_title if found_title else (None, None)
+    agency, year = parse_title(title_text) if title_text else (None, None)
     issues: list[Issue] = []
     if title is None:
         issues.append(Issue("title_not_found"))
@@ -48,7 +49,7 @@ def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) ->
     )
     return ReportFacts(
         path=document.path, format=document.format, encoding=document.encoding,
-        title=title.text.strip() if title else None, title_line=title.line if title else None,
+        title=title_text, title_line=title.line if title else None,
         agency=agency, year=year, template=template_for_year(year),
         sections=sections, paragraphs=paragraphs, cells=cells, tables_found=found,
         claims=extract_claims(paragraphs, extractors), issues=tuple(issues),

@@ -1,12 +1,16 @@
-"""The six sections of the template, found by numeral and keyword.
+"""The six sections of the template, found by their headings.
 
-A section heading is a short line that starts with a Chinese ordinal and names its section's subject. Sub-items such
-as 「二、主动公开情况。按照……」 inside section 一 (sample 004) are sentences, not headings: they run on past a 。.
+A heading is a short line (at most 40 characters, no sentence inside it). It names its section either by the
+template's title (「主动公开政府信息情况」), whatever numeral precedes it, or by a keyword under the right numeral
+(「二、主动公开」). Title matches win: Shanghai's reports renumber their sections and add chapters such as
+「三、主动公开工作情况」 inside 总体情况. Sub-items such as 「二、主动公开情况。按照……」 inside section 一 (sample 004)
+are sentences, not headings: they run on past a 。.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from auditor.facts.model import SectionFact
 from auditor.facts.normalize import compact
@@ -14,33 +18,46 @@ from auditor.facts.vocabulary import CHINESE_ORDINALS, SECTIONS
 from auditor.ingest.document import Paragraph
 
 _ORDINAL = re.compile(r"^([一二三四五六七八九十])、")
-_MAX_HEADING_CHARS = 40  # the longest real title seen is ~30 characters (Shanghai's section 四 variant)
+_MAX_HEADING_CHARS = 40  # the longest real section title seen is ~30 characters (Shanghai's section 四 variant)
 _KEYWORDS = {n: re.compile(spec[2]) for n, spec in SECTIONS.items()}
+_TITLES = {n: re.compile(spec[3]) for n, spec in SECTIONS.items()}
 
 
-def _heading_number(p: Paragraph) -> int | None:
-    text = compact(p.text)
-    match = _ORDINAL.match(text)
-    if not match or len(text) > _MAX_HEADING_CHARS or "。" in text.rstrip("。"):
-        return None
-    number = CHINESE_ORDINALS[match.group(1)]
-    keyword = _KEYWORDS.get(number)
-    return number if keyword and keyword.search(text) else None
+@dataclass(frozen=True)
+class _Candidate:
+    paragraph: Paragraph
+    text: str
+    numeral: int | None
+
+
+def _candidates(paragraphs: tuple[Paragraph, ...]) -> list[_Candidate]:
+    out = []
+    for p in paragraphs:
+        text = compact(p.text).lstrip("#")
+        if len(text) > _MAX_HEADING_CHARS or "。" in text.rstrip("。"):
+            continue
+        match = _ORDINAL.match(text)
+        out.append(_Candidate(p, text, CHINESE_ORDINALS[match.group(1)] if match else None))
+    return out
 
 
 def find_sections(paragraphs: tuple[Paragraph, ...], line_count: int) -> tuple[SectionFact, ...]:
     """Sections in document order; each number at most once, each after the one before it."""
-    found: list[tuple[int, Paragraph]] = []
-    for p in paragraphs:
-        number = _heading_number(p)
-        if number is None or any(n == number for n, _ in found):
-            continue
-        if found and number < found[-1][0]:
-            continue
-        found.append((number, p))
+    candidates = _candidates(paragraphs)
+    found: list[Paragraph] = []
+    numbers: list[int] = []
+    after = 0
+    for number in SECTIONS:
+        later = [c for c in candidates if c.paragraph.line > after]
+        pick = next((c for c in later if _TITLES[number].search(c.text)), None) or next(
+            (c for c in later if c.numeral == number and _KEYWORDS[number].search(c.text)), None)
+        if pick is not None:
+            found.append(pick.paragraph)
+            numbers.append(number)
+            after = pick.paragraph.line
     sections = []
-    for i, (number, p) in enumerate(found):
-        end = found[i + 1][1].line - 1 if i + 1 < len(found) else line_count
+    for i, (number, p) in enumerate(zip(numbers, found, strict=True)):
+        end = found[i + 1].line - 1 if i + 1 < len(found) else line_count
         sections.append(SectionFact(number=number, title=p.text.strip(), line=p.line, end_line=end))
     return tuple(sections)
 

@@ -80,14 +80,19 @@ T2_COLUMNS: dict[str, tuple[str, str]] = {
     "amount_10k_yuan": ("本年收费金额（万元）", "amount (10k yuan)"),
 }
 
-# The six sections: number → (template title, keyword pattern on a compacted heading).
-SECTIONS: dict[int, tuple[str, str, str]] = {
-    1: ("一、总体情况", "general situation", r"总体情况"),
-    2: ("二、主动公开政府信息情况", "proactive disclosure", r"主动公开"),
-    3: ("三、收到和处理政府信息公开申请情况", "applications received and processed", r"收到和处理|依申请公开.*情况"),
-    4: ("四、政府信息公开行政复议、行政诉讼情况", "administrative review and litigation", r"复议|诉讼"),
-    5: ("五、存在的主要问题及改进情况", "problems and improvements", r"问题.*改进|改进.*问题|主要问题"),
-    6: ("六、其他需要报告的事项", "other matters", r"其他需要报告|其他事项"),
+# The six sections: number → (template title, English, keyword pattern, template-title pattern), both patterns on a
+# compacted heading. The title pattern recognises a section whatever its numeral (Shanghai renumbers its sections and
+# adds chapters such as 「三、主动公开工作情况」 inside 总体情况); the keyword alone only with the right numeral.
+SECTIONS: dict[int, tuple[str, str, str, str]] = {
+    1: ("一、总体情况", "general situation", r"总体情况", r"总体情况$"),
+    2: ("二、主动公开政府信息情况", "proactive disclosure", r"主动公开", r"主动公开政府信息(?:的)?情况$"),
+    3: ("三、收到和处理政府信息公开申请情况", "applications received and processed",
+        r"收到和处理|依申请公开.*情况", r"收到和处理政府信息公开申请(?:的)?情况$"),
+    4: ("四、政府信息公开行政复议、行政诉讼情况", "administrative review and litigation", r"复议|诉讼",
+        r"行政复议.{0,4}行政诉讼(?:的)?情况$"),
+    5: ("五、存在的主要问题及改进情况", "problems and improvements", r"问题.*改进|改进.*问题|主要问题",
+        r"存在的主要问题及改进情况$"),
+    6: ("六、其他需要报告的事项", "other matters", r"其他需要报告|其他事项", r"其他需要报告的事项$"),
 }
 
 CHINESE_ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
