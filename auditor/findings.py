@@ -32,7 +32,7 @@ def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
     return tuple(out)
 
 
-def _location(outcome: Outcome, facts: ReportFacts, evidence: tuple[Operand, ...]) -> Location:
+def _location(outcome: Outcome, evidence: tuple[Operand, ...]) -> Location:
     if outcome.claim is not None:
         return evidence[0].location
     node = outcome.check.node
@@ -46,7 +46,7 @@ def _location(outcome: Outcome, facts: ReportFacts, evidence: tuple[Operand, ...
     return evidence[0].location if evidence else Location()
 
 
-def message_values(outcome: Outcome, rule: Rule, lang: str) -> dict[str, str]:
+def message_values(outcome: Outcome, lang: str) -> dict[str, str]:
     values: dict[str, str] = {}
     for var, bound in outcome.check.bindings:
         values[var] = bound
@@ -74,14 +74,14 @@ def message_values(outcome: Outcome, rule: Rule, lang: str) -> dict[str, str]:
 
 def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str) -> Finding:
     evidence_ops = operands(outcome, facts)
-    values = message_values(outcome, rule, lang)
+    values = message_values(outcome, lang)
     message = rule.message[lang].format_map(_Missing(values))
     if isinstance(outcome.check.node, Exists):
         evidence = Evidence(expected=values["target_label"], found="—")
     else:
         evidence = Evidence(expected=values["expected"], found=values["found"], operands=evidence_ops)
     return Finding(rule_id=rule.id, rule_name=rule.name, check_id=outcome.check.check_id, severity=rule.severity,
-                   message=message, location=_location(outcome, facts, evidence_ops), evidence=evidence)
+                   message=message, location=_location(outcome, evidence_ops), evidence=evidence)
 
 
 def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> NotAssessable:

@@ -116,9 +116,6 @@ class DocumentResult:
     not_assessable: tuple[NotAssessable, ...] = ()
     problems: tuple[Problem, ...] = ()
 
-    def worst(self) -> Severity | None:
-        return max((f.severity for f in self.findings), default=None)
-
 
 @dataclass(frozen=True)
 class RunResult:

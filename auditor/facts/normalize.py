@@ -52,11 +52,6 @@ def read_cell(raw: str) -> CellValue:
     return CellValue("unreadable", None)
 
 
-def is_value_cell(raw: str) -> bool:
-    """A cell that can hold a table value (a number or a written 'nothing' mark) rather than a label."""
-    return read_cell(raw).status != "unreadable"
-
-
 @lru_cache(maxsize=8192)
 def _fold(ch: str) -> str:
     folded = unicodedata.normalize("NFKC", ch)
