@@ -12,7 +12,7 @@ from pathlib import Path
 
 from auditor.engine import Engine, EngineError, process_engine
 from auditor.evaluate import evaluate
-from auditor.facts import ReportFacts, extract_facts
+from auditor.facts import ReportFacts, agency_classes, extract_facts
 from auditor.facts.claims import extract_claims
 from auditor.findings import build_finding, build_not_assessable
 from auditor.ingest import IngestError, read_document
@@ -44,7 +44,8 @@ def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]
         raise IngestError("structure_not_found", title=facts.title) if facts.title else IngestError("not_a_report")
     pack = select_pack(packs, facts)
     if pack is not None:
-        facts = dataclasses.replace(facts, claims=extract_claims(facts.paragraphs, pack.extractors))
+        facts = dataclasses.replace(facts, claims=extract_claims(facts.paragraphs, pack.extractors),
+                                    values={**facts.values, **agency_classes(facts, pack.agency_classes)})
     return facts, pack
 
 

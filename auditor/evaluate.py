@@ -1,8 +1,9 @@
 """Evaluate a pack's checks on one report's facts: one check fact per instance in, one outcome per instance out.
 
-Python resolves each instance's operands (a cell, a sum of cells, a count, a narrative claim) and decides whether it
-is assessable: every operand a number, a claim present. The engine then decides which assessable instances fail,
-and the reference evaluator re-decides each one; a disagreement is reported as the tool's own problem.
+Python resolves each instance's operands (a cell, a report value, a function of facts, a narrative claim) and
+decides whether it is assessable: every operand a number, a claim present and exact, no division by zero. The
+engine then decides which assessable instances fail, and the reference evaluator re-decides each one; a
+disagreement is reported as the tool's own problem.
 """
 
 from __future__ import annotations
@@ -10,22 +11,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from auditor.engine import Engine, EngineFact
-from auditor.facts.model import CellFact, Claim, ReportFacts
+from auditor.facts.model import Claim, ReportFacts
 from auditor.model import Status
 from auditor.packs.compile import CompiledCheck, OperandSpec
+from auditor.packs.expr import BinOp, walk
+from auditor.packs.functions import FUNCTIONS, Item
 from auditor.packs.model import Pack
-from auditor.packs.reference import Number, holds
+from auditor.packs.reference import Number, holds, value
+
+APPROXIMATE = "approximate"
+ZERO_DIVISOR = "zero_divisor"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One check instance: its status, the values it used, and (for narrative checks) the claim it examined."""
+    """One check instance: its status, the values it used, and (for narrative checks) the claim it examined.
+    A not-assessable outcome names the keys that were missing, or a `cause` (an approximate claim, a zero divisor)."""
 
     check: CompiledCheck
     status: Status
     env: dict[str, Number] = field(default_factory=dict)
     claim: Claim | None = None
     missing: tuple[str, ...] = ()
+    cause: str | None = None
 
 
 @dataclass(frozen=True)
@@ -34,42 +42,56 @@ class Evaluation:
     disagreements: tuple[tuple[str, str, str], ...]
 
 
-def _number(cell: CellFact | None) -> Number | None:
-    return cell.value if cell is not None and cell.status == "number" else None
+def items(key: str, facts: ReportFacts) -> list[Item]:
+    """What a key names in this report: a cell, a report value, every claim of a kind, or a section if present."""
+    if key.startswith("claim."):
+        return [Item(c.value, c.text) for c in facts.claims if c.key == key]
+    if key.startswith("section."):
+        return [Item(1, "")] if int(key.removeprefix("section.")) in facts.section_numbers() else []
+    if key.startswith("report."):
+        number = facts.values.get(key)
+        return [Item(number, "" if number is None else str(number))]
+    cell = facts.cells.get(key)
+    if cell is None:
+        return [Item(None, "")]
+    return [Item(cell.value if cell.status == "number" else None, cell.raw)]
 
 
 def _resolve(spec: OperandSpec, facts: ReportFacts, env: dict[str, Number], missing: list[str]) -> None:
-    """Put the operand's values into `env` (cells by key, sums and counts by their own key) or record what is
-    missing. Blank, '—', '无' and unreadable cells are missing: never zero."""
-    if spec.count:
-        prefix = "section."
-        if spec.key.startswith(prefix):
-            env[spec.key] = 1 if int(spec.key[len(prefix):]) in facts.section_numbers() else 0
+    """Put the operand's value (and, for a function, its members' values) into `env`, or record what is missing.
+    Blank, '—', '无' and unreadable cells are missing: never zero."""
+    if spec.fn is None:
+        (item,) = items(spec.key, facts)
+        if item.value is None:
+            missing.append(spec.key)
         else:
-            env[spec.key] = 1 if _number(facts.cells.get(spec.key)) is not None else 0
+            env[spec.key] = item.value
         return
-    for key in spec.members or (spec.key,):
-        number = _number(facts.cells.get(key))
-        if number is None:
-            missing.append(key)
-        else:
-            env[key] = number
+    member_items = {key: items(key, facts) for key in spec.members}
+    for key, found in member_items.items():
+        if len(found) == 1 and found[0].value is not None:
+            env[key] = found[0].value
+    result = FUNCTIONS[spec.fn].compute([i for found in member_items.values() for i in found])
+    if result is None:
+        missing.extend(k for k, found in member_items.items() if any(i.value is None for i in found))
+    else:
+        env[spec.key] = result
 
 
-def _fact_values(check: CompiledCheck, env: dict[str, Number]) -> tuple[tuple[str, Number], ...]:
-    values = []
-    for spec in check.operands:
-        if spec.members:
-            values.append((spec.field, sum(env[k] for k in spec.members)))
-        else:
-            values.append((spec.field, env[spec.key]))
-    return tuple(values)
+def _zero_divisor(check: CompiledCheck, env: dict[str, Number]) -> bool:
+    return any(isinstance(n, BinOp) and n.op == "/" and value(n.right, env) == 0 for n in walk(check.node))
 
 
 def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
     pending: list[tuple[CompiledCheck, dict[str, Number], Claim | None]] = []
     outcomes: dict[int, Outcome] = {}
     order: list[int] = []
+
+    def not_assessable(outcome: Outcome) -> None:
+        slot = -len(outcomes) - 1
+        outcomes[slot] = outcome
+        order.append(slot)
+
     for check in pack.checks:
         env: dict[str, Number] = {}
         missing: list[str] = []
@@ -83,18 +105,22 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
             if not claims:
                 missing.append(claim_key)
         if missing:
-            slot = -len(outcomes) - 1
-            outcomes[slot] = Outcome(check, Status.NOT_ASSESSABLE, env, missing=tuple(missing))
-            order.append(slot)
+            not_assessable(Outcome(check, Status.NOT_ASSESSABLE, env, missing=tuple(missing)))
             continue
         for claim in claims:
             instance = dict(env)
             if claim is not None:
                 instance[claim.key] = claim.value
+                if claim.approximate:  # 「4.6万余件」 bounds a count; comparing it exactly would invent a finding
+                    not_assessable(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=APPROXIMATE))
+                    continue
+            if _zero_divisor(check, instance):
+                not_assessable(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=ZERO_DIVISOR))
+                continue
             pending.append((check, instance, claim))
             order.append(len(pending))  # fact ids start at 1; 0 is the document-complete fact
 
-    engine_input = [EngineFact(i, check.fact_key, _fact_values(check, env))
+    engine_input = [EngineFact(i, check.fact_key, tuple((s.field, env[s.key]) for s in check.operands))
                     for i, (check, env, _) in enumerate(pending, start=1)]
     failed = {f.fact_id for f in engine.evaluate(pack.shards, engine_input)}
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from auditor.describe import describe_key, describe_status
-from auditor.evaluate import Outcome
+from auditor.evaluate import APPROXIMATE, ZERO_DIVISOR, Outcome
 from auditor.facts.model import ReportFacts
 from auditor.facts.vocabulary import label
 from auditor.model import Evidence, Finding, Location, NotAssessable, Operand
 from auditor.packs.expr import Exists, Key
 from auditor.packs.model import Rule
-from auditor.packs.reference import comparisons, fmt, left_keys, terms, value
+from auditor.packs.reference import Number, comparisons, fmt, left_keys, terms, value
 
 
 def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
@@ -19,9 +19,9 @@ def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
         out.append(Operand(c.key, c.value, c.text, "number",
                            Location(section=c.section, line=c.line, snippet=c.text)))
     for spec in outcome.check.operands:
-        if spec.is_claim or spec.count:
-            continue
         for key in spec.members or (spec.key,):
+            if key.startswith(("claim.", "section.", "report.")):
+                continue  # claims are cited above; sections and report values have no cell to point at
             cell = facts.cells.get(key)
             if cell is None:
                 out.append(Operand(key, None, None, "absent", Location()))
@@ -58,18 +58,31 @@ def message_values(outcome: Outcome, lang: str) -> dict[str, str]:
         values["target_label"] = describe_key(node.target.key, lang)
         return values
     env = outcome.env
-    for i, comparison in enumerate(comparisons(node)[:2]):
-        lhs, rhs = value(comparison.left, env), value(comparison.right, env)
+    closest: tuple[float, Number] | None = None
+    for i, comparison in enumerate(comparisons(node)):
+        try:
+            lhs, rhs = value(comparison.left, env), value(comparison.right, env)
+        except (KeyError, ZeroDivisionError):
+            continue  # a reading this instance cannot take (an operand of another alternative is missing)
         suffix = "" if i == 0 else f"_{i}"
-        values[f"lhs{suffix}"], values[f"rhs{suffix}"] = fmt(lhs), fmt(rhs)
+        values[f"lhs{suffix}"], values[f"rhs{suffix}"] = _short(lhs), _short(rhs)
+        if closest is None or abs(lhs - rhs) < closest[0]:
+            closest = (abs(lhs - rhs), rhs)
         if i == 0:
             delta = lhs - rhs
-            values.update(found=fmt(lhs), expected=fmt(rhs), diff=("+" if delta > 0 else "") + fmt(delta),
+            values.update(found=fmt(lhs), expected=fmt(rhs), diff=("+" if delta > 0 else "") + _short(delta),
                           lhs_terms=terms(comparison.left, env), rhs_terms=terms(comparison.right, env))
+    if closest is not None:
+        values.update(closest=_short(closest[1]), closest_diff=_short(closest[0]))
     if outcome.claim is not None:
         values["claim_text"] = outcome.claim.text
         values["claim_line"] = str(outcome.claim.line)
     return values
+
+
+def _short(number: Number) -> str:
+    """A number for a message: whole numbers as they are, ratios to two decimals (39.29, not 39.285714)."""
+    return fmt(round(number, 2)) if isinstance(number, float) else fmt(number)
 
 
 def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str) -> Finding:
@@ -87,6 +100,11 @@ def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str) -
 def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> NotAssessable:
     evidence = operands(outcome, facts)
     reasons = []
+    if outcome.cause == APPROXIMATE and outcome.claim is not None:
+        reasons.append(f"正文所述为约数（「{outcome.claim.text}」）" if lang == "zh"
+                       else f"the narrative gives an approximate number ('{outcome.claim.text}')")
+    elif outcome.cause == ZERO_DIVISOR:
+        reasons.append("分母为 0" if lang == "zh" else "a divisor is 0")
     for key in outcome.missing:
         if key.startswith("claim."):
             reasons.append("正文未陈述该数字" if lang == "zh" else "the narrative states no such number")

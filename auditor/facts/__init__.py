@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from auditor.facts.claims import Extractor, extract_claims
 from auditor.facts.model import CellFact, Claim, Issue, ParagraphFact, ReportFacts, SectionFact, template_for_year
 from auditor.facts.report import find_title, parse_title
@@ -9,7 +11,7 @@ from auditor.facts.sections import find_sections, section_at
 from auditor.facts.tables import read_t2, read_t3, read_t4
 from auditor.ingest.document import Document
 
-__all__ = ["CellFact", "Claim", "Extractor", "Issue", "ReportFacts", "SectionFact", "extract_facts"]
+__all__ = ["CellFact", "Claim", "Extractor", "Issue", "ReportFacts", "SectionFact", "agency_classes", "extract_facts"]
 
 _TABLE_TITLES = {"t2": ("二", "主动公开政府信息情况"), "t3": ("三", "收到和处理政府信息公开申请情况"),
                  "t4": ("四", "政府信息公开行政复议、行政诉讼情况")}
@@ -53,4 +55,13 @@ def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) ->
         agency=agency, year=year, template=template_for_year(year),
         sections=sections, paragraphs=paragraphs, cells=cells, tables_found=found,
         claims=extract_claims(paragraphs, extractors), issues=tuple(issues),
+        values={"report.year": year} if year is not None else {},
     )
+
+
+def agency_classes(facts: ReportFacts, classes: dict[str, re.Pattern[str]]) -> dict[str, int]:
+    """`report.is.<class>`: 1 when the agency named in the title matches the class's pattern, else 0; nothing when
+    the agency is unknown (a rule that needs the class is then not assessable)."""
+    if facts.agency is None:
+        return {}
+    return {f"report.is.{name}": int(bool(pattern.search(facts.agency))) for name, pattern in classes.items()}

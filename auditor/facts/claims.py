@@ -6,38 +6,83 @@ import re
 from dataclasses import dataclass
 
 from auditor.facts.model import Claim, ParagraphFact
-from auditor.facts.normalize import parse_arabic, same_length_nfkc
+from auditor.facts.normalize import parse_number, same_length_nfkc
+
+
+@dataclass(frozen=True)
+class ClaimPattern:
+    """A phrase. Its number comes from the `value` group, or is `fixed` (「未收到…申请」 states 0; a presence phrase
+    such as template residue states 1). A matched `approx` group (余, 多) marks the number as a bound."""
+
+    regex: re.Pattern[str]
+    fixed: int | float | None = None
 
 
 @dataclass(frozen=True)
 class Extractor:
-    """One claim kind: its key (`claim.applications_received`) and compiled patterns with a `value` group."""
+    """One claim kind: its key (`claim.applications_received`), its phrases, the sections it reads (all if empty)."""
 
     key: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[ClaimPattern, ...]
     sections: tuple[int, ...] = ()
+    kind: str = "regex"  # or "enumeration": broken 一是…二是… sequences (no patterns)
 
 
 def extract_claims(paragraphs: tuple[ParagraphFact, ...], extractors: tuple[Extractor, ...]) -> tuple[Claim, ...]:
-    """Every mention, not the first: each non-overlapping match of each pattern in each paragraph."""
+    """Every mention, not the first: each non-overlapping match of each phrase in each paragraph.
+
+    Phrases of one kind are tried in order and an earlier phrase's match wins where two overlap."""
     claims: list[Claim] = []
     if not extractors:
         return ()
+    for extractor in extractors:
+        if extractor.kind == "enumeration":
+            claims.extend(enumeration_breaks(paragraphs, extractor.key, extractor.sections))
+    regex_extractors = [e for e in extractors if e.kind == "regex"]
     for paragraph in paragraphs:
         text = same_length_nfkc(paragraph.text)
-        for extractor in extractors:
+        for extractor in regex_extractors:
             if extractor.sections and paragraph.section not in extractor.sections:
                 continue
             taken: list[tuple[int, int]] = []
             for pattern in extractor.patterns:
-                for match in pattern.finditer(text):
+                for match in pattern.regex.finditer(text):
                     if any(s < match.end() and match.start() < e for s, e in taken):
                         continue
-                    value = parse_arabic(match.group("value"))
+                    value = pattern.fixed if pattern.fixed is not None else parse_number(match.group("value"))
                     if value is None:
                         continue
+                    approximate = "approx" in pattern.regex.groupindex and match.group("approx") is not None
                     taken.append((match.start(), match.end()))
                     claims.append(Claim(key=extractor.key, value=value, text=paragraph.text[match.start():match.end()],
                                         line=paragraph.line, section=paragraph.section,
-                                        start_column=match.start() + 1, end_column=match.end()))
+                                        start_column=match.start() + 1, end_column=match.end(),
+                                        approximate=approximate))
     return tuple(sorted(claims, key=lambda c: (c.line, c.start_column, c.key)))
+
+
+_ENUMERATION = re.compile(r"([一二三四五六七八九十])是")
+_ORDINAL = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def enumeration_breaks(paragraphs: tuple[ParagraphFact, ...], key: str,
+                       sections: tuple[int, ...] = ()) -> tuple[Claim, ...]:
+    """Broken 一是…二是… enumerations: an ordinal that repeats or skips (一是…三是…三是), as presence claims (value 1)
+    at the marker that breaks the order. A sequence runs through one section; it restarts at 一是."""
+    claims: list[Claim] = []
+    expected: dict[int | None, int] = {}
+    for paragraph in paragraphs:
+        if sections and paragraph.section not in sections:
+            continue
+        for match in _ENUMERATION.finditer(paragraph.text):
+            n = _ORDINAL[match.group(1)]
+            want = expected.get(paragraph.section, 1)
+            if n == 1:
+                expected[paragraph.section] = 2
+                continue
+            if n != want:
+                start = max(0, match.start() - 8)
+                claims.append(Claim(key=key, value=1, text=paragraph.text[start:match.end()], line=paragraph.line,
+                                    section=paragraph.section, start_column=start + 1, end_column=match.end()))
+            expected[paragraph.section] = n + 1
+    return tuple(claims)

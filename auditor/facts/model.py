@@ -47,6 +47,7 @@ class Claim:
     section: int | None
     start_column: int
     end_column: int
+    approximate: bool = False  # 「4.6万余件」「约 30 件」: a bound, not a count to compare exactly
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class ReportFacts:
     tables_found: tuple[str, ...]
     claims: tuple[Claim, ...] = ()
     issues: tuple[Issue, ...] = ()
+    # Report-level numbers rules may use: `report.year`, and `report.is.<class>` (1/0) for the agency classes a pack
+    # defines (e.g. an approval bureau); a class is absent when the agency is unknown.
+    values: dict[str, int | float] = field(default_factory=dict)
 
     def section_numbers(self) -> set[int]:
         return {s.number for s in self.sections}
@@ -100,5 +104,6 @@ def to_json(facts: ReportFacts) -> dict[str, Any]:
         "paragraphs": [asdict(p) for p in facts.paragraphs],
         "tables": tables,
         "claims": [asdict(c) for c in facts.claims],
+        "values": dict(sorted(facts.values.items())),
         "issues": [asdict(i) for i in facts.issues],
     }

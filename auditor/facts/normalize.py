@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+import cn2an
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -14,6 +16,7 @@ _INT = re.compile(r"^[+-]?\d+$")
 _DEC = re.compile(r"^[+-]?\d+\.\d+$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _SPACE = re.compile(r"[\s\u3000\u00a0]+")
+_NUMERAL = re.compile(r"[0-9.零〇一二两三四五六七八九十百千万亿]+")
 
 
 def nfkc(text: str) -> str:
@@ -63,7 +66,17 @@ def same_length_nfkc(text: str) -> str:
     return "".join(map(_fold, text))
 
 
-def parse_arabic(text: str) -> int | float | None:
-    """An Arabic number as written in prose (full-width allowed, thousands commas allowed)."""
+def parse_number(text: str) -> int | float | None:
+    """A number as prose writes it: Arabic (full-width and thousands commas allowed), Chinese numerals (十二, 两千),
+    or either with 万 (4.6万 → 46000). None when it is not one. Chinese numerals are read by cn2an."""
     value = read_cell(text)
-    return value.value if value.status == "number" else None
+    if value.status == "number":
+        return value.value
+    folded = compact(text)
+    if not folded or not _NUMERAL.fullmatch(folded):
+        return None
+    try:
+        number = cn2an.cn2an(folded, "smart")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return int(number) if float(number).is_integer() else float(number)

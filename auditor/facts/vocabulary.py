@@ -95,6 +95,15 @@ SECTIONS: dict[int, tuple[str, str, str, str]] = {
     6: ("六、其他需要报告的事项", "other matters", r"其他需要报告|其他事项", r"其他需要报告的事项$"),
 }
 
+# The five aspects 总体情况 must cover (国办公开办函〔2021〕30号, domain.md R21-2), as claim kinds `aspect_<name>`.
+ASPECTS: dict[str, tuple[str, str]] = {
+    "aspect_proactive": ("主动公开", "proactive disclosure"),
+    "aspect_request": ("依申请公开", "disclosure on request"),
+    "aspect_management": ("政府信息管理", "information management"),
+    "aspect_platform": ("政府信息公开平台建设", "disclosure platforms"),
+    "aspect_oversight": ("监督保障", "oversight and safeguards"),
+}
+
 CHINESE_ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 T3_ROW_PATTERNS = [(key, re.compile(spec[2])) for key, spec in T3_ROWS.items()]
@@ -103,9 +112,13 @@ T3_ROW_PATTERNS = [(key, re.compile(spec[2])) for key, spec in T3_ROWS.items()]
 def label(segment: str, lang: str) -> str:
     """The label of one key segment (a row, a column, a block) in the given language; the key itself if unknown."""
     index = 0 if lang == "zh" else 1
-    for table in (T3_ROWS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS, T2_COLUMNS, T2_ROWS):
+    for table in (T3_ROWS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS, T2_COLUMNS, T2_ROWS, ASPECTS):
         if segment in table:
             return str(table[segment][index])
+    if "." in segment and segment not in T3_ROWS:  # a row and a column bound together: `regulations.issued`
+        row, column = segment.rsplit(".", 1)
+        if row in T2_ROWS or row in T3_ROWS:
+            return f"{label(row, lang)}·{label(column, lang)}" if lang == "zh" else f"{label(row, lang)}, {label(column, lang)}"
     if segment.isdigit() and int(segment) in SECTIONS:
         return SECTIONS[int(segment)][index]
     return segment
@@ -117,4 +130,5 @@ def known_keys() -> set[str]:
     keys |= {f"t4.{b}.{c}" for b in T4_BLOCKS for c in T4_COLUMNS}
     keys |= {f"t2.{r}.{c}" for r, spec in T2_ROWS.items() for c in spec[3]}
     keys |= {f"section.{n}" for n in SECTIONS}
+    keys.add("report.year")
     return keys

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.packs import limits
-from auditor.packs.expr import Approx, BinOp, BoolOp, Compare, Exists, ExprError, Key, Node, Not, Num, Sum, walk
+from auditor.packs.expr import (Approx, BinOp, BoolOp, Call, Compare, Exists, ExprError, Key, Node, Not, Num, call_key,
+                                exists_key, walk)
 
 DOCUMENT_KEY = "document"
 CLAIM_PREFIX = "claim."
@@ -29,16 +30,17 @@ _ARITH = {"+": "$add", "-": "$sub", "*": "$mul", "/": "$div"}
 
 @dataclass(frozen=True)
 class OperandSpec:
-    """One operand of a check: the fact key it reads; for a sum, the cell keys it adds; for exists, a count."""
+    """One operand of a check: the fact key it reads, or a function (`fn`) of the facts named in `members`."""
 
     field: str
     key: str
     members: tuple[str, ...] = ()
-    count: bool = False
+    fn: str | None = None
 
     @property
     def is_claim(self) -> bool:
-        return self.key.startswith(CLAIM_PREFIX)
+        """A narrative claim read directly: the check runs once per claim of this kind."""
+        return self.fn is None and self.key.startswith(CLAIM_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -70,15 +72,15 @@ class Shard:
 
 def compile_check(index: int, check_id: str, rule_id: str, bindings: tuple[tuple[str, str], ...],
                   node: Node) -> CompiledCheck:
-    operands: dict[object, OperandSpec] = {}
-    for n in walk(node):  # one field per distinct key, sum or count, in reading order
+    operands: dict[str, OperandSpec] = {}
+    for n in walk(node):  # one field per distinct key or function call, in reading order
         if isinstance(n, Key) and n.key not in operands:
             operands[n.key] = OperandSpec(f"p{len(operands)}", n.key)
-        elif isinstance(n, Sum) and n not in operands:
-            operands[n] = OperandSpec(f"p{len(operands)}", f"sum:{','.join(n.keys)}", n.keys)
-        elif isinstance(n, Exists) and n not in operands:
+        elif isinstance(n, Call) and call_key(n) not in operands:
+            operands[call_key(n)] = OperandSpec(f"p{len(operands)}", call_key(n), n.keys, n.fn)
+        elif isinstance(n, Exists) and exists_key(n) not in operands:
             assert isinstance(n.target, Key)
-            operands[n] = OperandSpec(f"p{len(operands)}", n.target.key, count=True)
+            operands[exists_key(n)] = OperandSpec(f"p{len(operands)}", exists_key(n), (n.target.key,), "count")
     if not operands:
         raise ExprError("the check references no fact")
     if len({o.key for o in operands.values() if o.is_claim}) > 1:
@@ -90,15 +92,17 @@ def compile_check(index: int, check_id: str, rule_id: str, bindings: tuple[tuple
     def value(n: Node) -> Any:
         if isinstance(n, Num):
             return n.value
-        if isinstance(n, (Key, Sum)):
-            return {"$m": operands[n.key if isinstance(n, Key) else n].field}
+        if isinstance(n, Key):
+            return {"$m": operands[n.key].field}
+        if isinstance(n, Call):
+            return {"$m": operands[call_key(n)].field}
         if isinstance(n, BinOp):
             return {_ARITH[n.op]: {"$l": value(n.left), "$r": value(n.right)}}
         raise ExprError(f"not a value: {n}")
 
     def test(n: Node, violated: bool) -> dict[str, Any]:
         if isinstance(n, Exists):
-            field = operands[n].field
+            field = operands[exists_key(n)].field
             return {"$lt": {field: 1}} if violated else {"$gte": {field: 1}}
         if isinstance(n, Compare):
             diff = {"$sub": {"$l": value(n.right), "$r": value(n.left)}}  # l OP r  ⇔  0 OP (r - l)

@@ -2,9 +2,10 @@
 
     t3[new_received][col] + t3[carried_over][col] == t3[total_processed][col] + t3[carried_forward][col]
     t3[total_processed][col] == sum(t3[results][col])
+    min(t3[row][columns]) >= 0 and fractional(t3[row][columns]) == 0
     approx(t2[admin_fees].amount_10k_yuan, 0, 0.0001)
     claim.applications_received == t3.new_received.total or claim.applications_received == ...
-    exists(section[n])
+    exists(section[n]), exists(claim.fee_statement), decimals(t2.admin_fees.amount_10k_yuan) <= param.max_decimals
 
 A reference is a dotted path; `[x]` puts a loop variable, a group (inside sum() only) or a literal segment there.
 A name that is neither variable nor group is literal, so `t3[new_received][col]` and `t3.new_received[col]` agree.
@@ -16,6 +17,8 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
+
+from auditor.packs.functions import FUNCTIONS
 
 
 class ExprError(ValueError):
@@ -42,9 +45,10 @@ class Key:
 
 
 @dataclass(frozen=True)
-class Sum:
-    """sum(path) before resolution; `keys` after."""
+class Call:
+    """A function of the registry (auditor/packs/functions.py) over facts: `path` before resolution, `keys` after."""
 
+    fn: str
     path: Path | None
     keys: tuple[str, ...] = ()
 
@@ -86,7 +90,7 @@ class Exists:
     target: Path | Key
 
 
-Node: TypeAlias = Num | Path | Key | Sum | BinOp | Compare | Approx | BoolOp | Not | Exists
+Node: TypeAlias = Num | Path | Key | Call | BinOp | Compare | Approx | BoolOp | Not | Exists
 
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _CMPOPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
@@ -100,19 +104,7 @@ def parse(text: str) -> Node:
     node = _convert(tree.body)
     if not isinstance(node, (Compare, Approx, BoolOp, Not, Exists)):
         raise ExprError("a check must be a comparison, approx(), exists() or a combination with and/or/not")
-    if isinstance(node, Exists) or not _contains_exists(node):
-        return node
-    raise ExprError("exists() must be the whole check, not part of a larger expression")
-
-
-def _contains_exists(node: Node) -> bool:
-    if isinstance(node, Exists):
-        return True
-    if isinstance(node, BoolOp):
-        return any(_contains_exists(i) for i in node.items)
-    if isinstance(node, Not):
-        return _contains_exists(node.item)
-    return False
+    return node
 
 
 def _convert(node: ast.AST) -> Node:
@@ -128,8 +120,8 @@ def _convert(node: ast.AST) -> Node:
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
         op = _BINOPS[type(node.op)]
         right = _convert(node.right)
-        if op == "/" and not (isinstance(right, Num) and right.value != 0):
-            raise ExprError("division is only by a non-zero number written in the rule")
+        if op == "/" and isinstance(right, Num) and right.value == 0:
+            raise ExprError("division by zero")
         return BinOp(op, _arith(_convert(node.left)), _arith(right))
     if isinstance(node, ast.Compare):
         if len(node.ops) != 1 or type(node.ops[0]) not in _CMPOPS:
@@ -146,11 +138,11 @@ def _convert(node: ast.AST) -> Node:
 
 
 def _call(name: str, args: list[ast.expr]) -> Node:
-    if name == "sum" and len(args) == 1:
+    if name in FUNCTIONS and len(args) == 1:
         path = _convert(args[0])
         if not isinstance(path, Path):
-            raise ExprError("sum() takes one reference with a group in it, e.g. sum(t3[results][col])")
-        return Sum(path)
+            raise ExprError(f"{name}() takes one reference, e.g. {name}(t3[results][col])")
+        return Call(name, path)
     if name == "approx" and len(args) == 3:
         tolerance = _convert(args[2])
         if not isinstance(tolerance, Num) or tolerance.value < 0:
@@ -161,11 +153,12 @@ def _call(name: str, args: list[ast.expr]) -> Node:
         if not isinstance(path, Path):
             raise ExprError("exists() takes one reference, e.g. exists(section[n])")
         return Exists(path)
-    raise ExprError(f"unknown function or wrong arguments: {name}() (known: sum/1, approx/3, exists/1)")
+    known = ", ".join([f"{n}/1" for n in FUNCTIONS] + ["approx/3", "exists/1"])
+    raise ExprError(f"unknown function or wrong arguments: {name}() (known: {known})")
 
 
 def _arith(node: Node) -> Node:
-    if isinstance(node, (Num, Path, Sum, BinOp)):
+    if isinstance(node, (Num, Path, Call, BinOp)):
         return node
     raise ExprError("a comparison's sides must be numbers, references, sums or arithmetic")
 
@@ -196,26 +189,38 @@ def _index(node: ast.AST) -> tuple[str, str]:
     raise ExprError(f"inside [...] write a name or a literal, not {ast.unparse(node)!r}")
 
 
-def resolve(node: Node, bindings: dict[str, str], groups: dict[str, list[str]]) -> Node:
-    """Replace loop variables by their values and expand groups inside sum(); every reference becomes a Key."""
+def resolve(node: Node, bindings: dict[str, str], groups: dict[str, list[str]],
+            params: dict[str, float] | None = None) -> Node:
+    """Replace loop variables by their values, `param.NAME` by the pack's parameter, and expand groups inside
+    functions; every reference becomes a Key."""
+    params = params or {}
+
+    def again(n: Node) -> Node:
+        return resolve(n, bindings, groups, params)
+
     if isinstance(node, Num | Key):
         return node
     if isinstance(node, Path):
+        if node.segments and node.segments[0] == ("lit", "param"):
+            name = ".".join(text for _, text in node.segments[1:])
+            if name not in params:
+                raise ExprError(f"unknown parameter param.{name} (pack.yaml parameters: {sorted(params)})")
+            return Num(params[name])
         return Key(_join(node, bindings, groups, allow_group=False)[0])
-    if isinstance(node, Sum):
+    if isinstance(node, Call):
         assert node.path is not None
-        keys = _join(node.path, bindings, groups, allow_group=True)
-        return Sum(None, tuple(keys))
+        keys = _join(node.path, bindings, groups, allow_group=True, require_group=node.fn == "sum")
+        return Call(node.fn, None, tuple(keys))
     if isinstance(node, BinOp):
-        return BinOp(node.op, resolve(node.left, bindings, groups), resolve(node.right, bindings, groups))
+        return BinOp(node.op, again(node.left), again(node.right))
     if isinstance(node, Compare):
-        return Compare(node.op, resolve(node.left, bindings, groups), resolve(node.right, bindings, groups))
+        return Compare(node.op, again(node.left), again(node.right))
     if isinstance(node, Approx):
-        return Approx(resolve(node.left, bindings, groups), resolve(node.right, bindings, groups), node.tolerance)
+        return Approx(again(node.left), again(node.right), node.tolerance)
     if isinstance(node, BoolOp):
-        return BoolOp(node.op, tuple(resolve(i, bindings, groups) for i in node.items))
+        return BoolOp(node.op, tuple(again(i) for i in node.items))
     if isinstance(node, Not):
-        return Not(resolve(node.item, bindings, groups))
+        return Not(again(node.item))
     if isinstance(node, Exists):
         target = node.target
         if isinstance(target, Path):
@@ -224,7 +229,8 @@ def resolve(node: Node, bindings: dict[str, str], groups: dict[str, list[str]]) 
     raise TypeError(node)
 
 
-def _join(path: Path, bindings: dict[str, str], groups: dict[str, list[str]], allow_group: bool) -> list[str]:
+def _join(path: Path, bindings: dict[str, str], groups: dict[str, list[str]], allow_group: bool,
+          require_group: bool = False) -> list[str]:
     prefixes = [""]
     group_used = False
     for kind, text in path.segments:
@@ -232,21 +238,31 @@ def _join(path: Path, bindings: dict[str, str], groups: dict[str, list[str]], al
             choices = [bindings[text]]
         elif kind == "name" and text in groups:
             if not allow_group:
-                raise ExprError(f"group {text!r} can only be used inside sum()")
+                raise ExprError(f"group {text!r} can only be used inside a function such as sum()")
             if group_used:
-                raise ExprError("sum() expands one group at a time")
+                raise ExprError("a function expands one group at a time")
             group_used = True
             choices = [str(v) for v in groups[text]]
         else:  # a literal segment (a misspelt variable surfaces as an unknown fact key at load time)
             choices = [text]
         prefixes = [f"{p}.{c}" if p else c for p in prefixes for c in choices]
-    if allow_group and not group_used:
+    if require_group and not group_used:
         raise ExprError("sum() needs a group inside its reference, e.g. sum(t3[results][col])")
     return prefixes
 
 
+def call_key(call: Call) -> str:
+    """The key under which a function call's value travels (in check facts, in the reference evaluator's env)."""
+    return f"{call.fn}:{','.join(call.keys)}"
+
+
+def exists_key(node: Exists) -> str:
+    assert isinstance(node.target, Key)
+    return f"count:{node.target.key}"
+
+
 def walk(node: Node) -> Iterator[Node]:
-    """The nodes of a tree in reading order, parents first. Sums and exists() are leaves: their keys are theirs."""
+    """The nodes of a tree in reading order, parents first. Function calls and exists() are leaves."""
     yield node
     if isinstance(node, (BinOp, Compare, Approx)):
         yield from walk(node.left)
@@ -264,7 +280,7 @@ def keys_of(node: Node) -> list[str]:
     for n in walk(node):
         if isinstance(n, Key):
             out.append(n.key)
-        elif isinstance(n, Sum):
+        elif isinstance(n, Call):
             out.extend(n.keys)
         elif isinstance(n, Exists):
             assert isinstance(n.target, Key)

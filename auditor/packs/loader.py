@@ -15,11 +15,12 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-from auditor.facts.claims import Extractor
+from auditor.facts.claims import ClaimPattern, Extractor
 from auditor.facts.vocabulary import known_keys
 from auditor.model import Severity
 from auditor.packs.compile import CLAIM_PREFIX, CompiledCheck, check_limits, compile_check, plan_shards
-from auditor.packs.expr import ExprError, keys_of, parse, resolve
+from auditor.packs.functions import FUNCTIONS
+from auditor.packs.expr import Call, ExprError, Node, keys_of, parse, resolve, walk
 from auditor.packs.model import Pack, PackError, Rule
 from auditor.resources import schema
 
@@ -28,7 +29,8 @@ EXTRACTORS = "extractors.yaml"
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 # Placeholders every message may use; loop variables add `{v}` and `{v_label}`.
 MESSAGE_FIELDS = {"lhs", "rhs", "diff", "found", "expected", "lhs_terms", "rhs_terms", "claim_text", "claim_line",
-                  "lhs_1", "rhs_1", "target", "target_label"}
+                  "target", "target_label", "closest", "closest_diff"}
+_INDEXED_FIELD = re.compile(r"^(?:lhs|rhs)_\d+$")  # {lhs_1} {rhs_1}: the sides of the second comparison, and so on
 
 
 def _read_yaml(path: Path) -> Any:
@@ -59,8 +61,9 @@ def load_pack(directory: Path) -> Pack:
     manifest = _read_yaml(manifest_path)
     _validate(manifest, "pack.schema.json", manifest_path)
     groups = {k: [str(v) for v in vs] for k, vs in (manifest.get("groups") or {}).items()}
-    extractors = _load_extractors(directory / EXTRACTORS)
-    claim_keys = {e.key for e in extractors}
+    params = {k: float(v) for k, v in (manifest.get("parameters") or {}).items()}
+    extractors, classes = _load_extractors(directory / EXTRACTORS)
+    known = known_keys() | {e.key for e in extractors} | {f"report.is.{c}" for c in classes}
 
     rules: list[Rule] = []
     checks: list[CompiledCheck] = []
@@ -74,12 +77,13 @@ def load_pack(directory: Path) -> Pack:
                 raise PackError(str(path), "/metadata", f"{ident!r} is already used by {seen[ident]}")
             seen[ident] = path.name
         rules.append(rule)
-        checks.extend(_compile_rule(rule, groups, claim_keys, start=len(checks)))
+        checks.extend(_compile_rule(rule, groups, params, known, start=len(checks)))
     if not rules:
         raise PackError(str(directory), "", "the pack has no rules")
     return Pack(id=manifest["id"], title=manifest["title"], version=manifest["version"],
                 templates=tuple(manifest["templates"]), groups=groups, rules=tuple(rules),
-                extractors=extractors, path=str(directory), checks=tuple(checks),
+                extractors=extractors, agency_classes=classes, parameters=params, path=str(directory),
+                checks=tuple(checks),
                 shards=plan_shards(f"{manifest['id']}@{manifest['version']}", checks))
 
 
@@ -106,7 +110,7 @@ def _load_rule(path: Path, groups: dict[str, list[str]]) -> Rule:
             fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
         except ValueError as exc:
             raise PackError(str(path), f"/message/{lang}", f"bad placeholder: {exc}") from None
-        unknown = sorted(fields - allowed)
+        unknown = sorted(f for f in fields - allowed if not _INDEXED_FIELD.match(f))
         if unknown:
             raise PackError(str(path), f"/message/{lang}",
                             f"unknown placeholder(s) {unknown}; allowed: {sorted(allowed)}")
@@ -116,23 +120,23 @@ def _load_rule(path: Path, groups: dict[str, list[str]]) -> Rule:
                 for_each=tuple(for_each), check=data["check"], message=data["message"], file=str(path))
 
 
-def _compile_rule(rule: Rule, groups: dict[str, list[str]], claim_keys: set[str], start: int) -> list[CompiledCheck]:
+def _compile_rule(rule: Rule, groups: dict[str, list[str]], params: dict[str, float], known: set[str],
+                  start: int) -> list[CompiledCheck]:
     try:
         node = parse(rule.check)
     except ExprError as exc:
         raise PackError(rule.file, "/check", str(exc)) from None
-    known = known_keys()
     names = [v for v, _ in rule.for_each]
     compiled: list[CompiledCheck] = []
     for values in itertools.product(*(vals for _, vals in rule.for_each)):
         bindings = dict(zip(names, values, strict=True))
         check_id = rule.id + (f"[{','.join(f'{k}={v}' for k, v in bindings.items())}]" if bindings else "")
         try:
-            resolved = resolve(node, bindings, groups)
-            unknown = [k for k in keys_of(resolved)
-                       if k not in known and not (k.startswith(CLAIM_PREFIX) and k in claim_keys)]
+            resolved = resolve(node, bindings, groups, params)
+            unknown = [k for k in keys_of(resolved) if k not in known]
             if unknown:
                 raise ExprError(f"unknown fact key(s) {unknown} for {check_id}")
+            _check_function_arguments(resolved)
             check = compile_check(start + len(compiled), check_id, rule.id, tuple(bindings.items()), resolved)
         except ExprError as exc:
             raise PackError(rule.file, "/check", str(exc)) from None
@@ -143,27 +147,48 @@ def _compile_rule(rule: Rule, groups: dict[str, list[str]], claim_keys: set[str]
     return compiled
 
 
-def _load_extractors(path: Path) -> tuple[Extractor, ...]:
+def _check_function_arguments(node: Node) -> None:
+    """Functions over table cells take table cells; count() and exists() take anything."""
+    for n in walk(node):
+        if isinstance(n, Call) and FUNCTIONS[n.fn].facts == "cells":
+            wrong = [k for k in n.keys if not k.startswith(("t2.", "t3.", "t4."))]
+            if wrong:
+                raise ExprError(f"{n.fn}() reads table cells, not {wrong}")
+
+
+def _load_extractors(path: Path) -> tuple[tuple[Extractor, ...], dict[str, re.Pattern[str]]]:
+    """The claim extractors and the agency classes of `extractors.yaml` (none when the pack has no such file)."""
     if not path.is_file():
-        return ()
+        return (), {}
     data = _read_yaml(path)
     _validate(data, "extractors.schema.json", path)
     macros: dict[str, str] = data.get("macros") or {}
     extractors = []
     for name, spec in data["claims"].items():
         patterns = []
-        for i, source in enumerate(spec["patterns"]):
+        for i, entry in enumerate(spec.get("patterns", ())):
             pointer = f"/claims/{name}/patterns/{i}"
-            expanded = _MACRO.sub(partial(_macro, macros=macros, path=path, pointer=pointer), source)
-            try:
-                pattern = re.compile(expanded)
-            except re.error as exc:
-                raise PackError(str(path), pointer, f"not a valid regular expression: {exc}") from None
-            if "value" not in pattern.groupindex:
-                raise PackError(str(path), pointer, "a pattern needs a (?P<value>…) group, e.g. through {NUM}")
-            patterns.append(pattern)
-        extractors.append(Extractor(CLAIM_PREFIX + name, tuple(patterns), tuple(spec.get("sections", ()))))
-    return tuple(extractors)
+            source, fixed = (entry, None) if isinstance(entry, str) else (entry["pattern"], entry["value"])
+            regex = _compile(_MACRO.sub(partial(_macro, macros=macros, path=path, pointer=pointer), source),
+                             path, pointer)
+            if fixed is None and "value" not in regex.groupindex:
+                raise PackError(str(path), pointer, "a pattern needs a (?P<value>…) group (e.g. through {NUM}) "
+                                                    "or a fixed `value`")
+            patterns.append(ClaimPattern(regex, fixed))
+        kind = spec.get("kind", "regex")
+        if kind == "regex" and not patterns:
+            raise PackError(str(path), f"/claims/{name}", "a regex extractor needs patterns")
+        extractors.append(Extractor(CLAIM_PREFIX + name, tuple(patterns), tuple(spec.get("sections", ())), kind))
+    classes = {name: _compile(source, path, f"/agency_classes/{name}")
+               for name, source in (data.get("agency_classes") or {}).items()}
+    return tuple(extractors), classes
+
+
+def _compile(source: str, path: Path, pointer: str) -> re.Pattern[str]:
+    try:
+        return re.compile(source)
+    except re.error as exc:
+        raise PackError(str(path), pointer, f"not a valid regular expression: {exc}") from None
 
 
 def _macro(match: re.Match[str], macros: dict[str, str], path: Path, pointer: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from auditor.facts.claims import Extractor
@@ -45,6 +46,8 @@ class Pack:
     groups: dict[str, list[str]]
     rules: tuple[Rule, ...]
     extractors: tuple[Extractor, ...]
+    agency_classes: dict[str, re.Pattern[str]]
+    parameters: dict[str, float]
     path: str
     checks: tuple[CompiledCheck, ...]
     shards: tuple[Shard, ...]

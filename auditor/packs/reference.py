@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from auditor.packs.expr import Approx, BinOp, BoolOp, Compare, Exists, Key, Node, Not, Num, Sum
+from auditor.packs.expr import Approx, BinOp, BoolOp, Call, Compare, Exists, Key, Node, Not, Num, call_key, exists_key
 
 Number = int | float
 
@@ -25,8 +25,8 @@ def value(node: Node, env: Mapping[str, Number]) -> Number:
         return node.value
     if isinstance(node, Key):
         return env[node.key]
-    if isinstance(node, Sum):
-        return sum(env[k] for k in node.keys)
+    if isinstance(node, Call):
+        return env[call_key(node)]
     if isinstance(node, BinOp):
         left, right = value(node.left, env), value(node.right, env)
         if node.op == "+":
@@ -42,8 +42,7 @@ def value(node: Node, env: Mapping[str, Number]) -> Number:
 def holds(node: Node, env: Mapping[str, Number]) -> bool:
     """Whether a condition holds; for `exists`, `env` holds the count of the target key."""
     if isinstance(node, Exists):
-        assert isinstance(node.target, Key)
-        return env[node.target.key] >= 1
+        return env[exists_key(node)] >= 1
     if isinstance(node, Compare):
         return bool(_COMPARE[node.op](value(node.left, env), value(node.right, env)))
     if isinstance(node, Approx):
@@ -76,11 +75,15 @@ def fmt(number: Number) -> str:
 
 
 def terms(node: Node, env: Mapping[str, Number]) -> str:
-    """The arithmetic with values in place of references: `10 + 0`, or `5 + 1 + … (21 项)` for a sum."""
+    """The arithmetic with values in place of references: `10 + 0`; a sum shows its members (`5 + 1 + 0`), another
+    function its name and members (`min(3, 0)`) where the members' values are known."""
     if isinstance(node, (Num, Key)):
         return fmt(value(node, env))
-    if isinstance(node, Sum):
-        return " + ".join(fmt(env[k]) for k in node.keys)
+    if isinstance(node, Call):
+        if not all(k in env for k in node.keys):
+            return fmt(value(node, env))
+        members = [fmt(env[k]) for k in node.keys]
+        return " + ".join(members) if node.fn == "sum" else f"{node.fn}({', '.join(members)})"
     if isinstance(node, BinOp):
         right = terms(node.right, env)
         if isinstance(node.right, BinOp) and node.op in "-*/":
@@ -93,7 +96,7 @@ def left_keys(node: Node) -> list[str]:
     """The keys on the left of a comparison: where a finding is located (the reported value is written left)."""
     if isinstance(node, Key):
         return [node.key]
-    if isinstance(node, Sum):
+    if isinstance(node, Call):
         return list(node.keys)
     if isinstance(node, BinOp):
         return left_keys(node.left) + left_keys(node.right)
