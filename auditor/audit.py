@@ -44,7 +44,9 @@ def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]
         raise IngestError("structure_not_found", title=facts.title) if facts.title else IngestError("not_a_report")
     pack = select_pack(packs, facts)
     if pack is not None:
-        facts = dataclasses.replace(facts, claims=extract_claims(facts.paragraphs, pack.extractors),
+        aliases = pack.agency_aliases.get(facts.agency or "", ())
+        claims = extract_claims(facts.paragraphs, pack.extractors, facts.agency, aliases)
+        facts = dataclasses.replace(facts, claims=claims,
                                     values={**facts.values, **agency_classes(facts, pack.agency_classes)})
     return facts, pack
 
@@ -71,7 +73,8 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
         problems.append(problem("engine_disagreement", lang, shown, check=check_id, engine=engine_said,
                                 reference=reference_said))
     rules = {r.id: r for r in pack.rules}
-    findings = [build_finding(o, rules[o.check.rule_id], facts, lang)
+    claim_sections = {e.key: e.sections for e in pack.extractors}
+    findings = [build_finding(o, rules[o.check.rule_id], facts, lang, claim_sections)
                 for o in evaluation.outcomes if o.status is Status.FAILED]
     findings.sort(key=lambda f: (-f.severity, f.location.line or 0, f.rule_id, f.check_id))
     unassessed = tuple(build_not_assessable(o, facts, lang)

@@ -2,7 +2,8 @@
 
 Guards, each with a test in tests/test_engine_hazards.py:
 - one Host per process, used only from the thread that built it; the stock Host's dispatcher threads are disabled;
-- facts carry real JSON numbers (a string meeting a number compares as a string in the C engine);
+- facts carry real JSON numbers (a string meeting a number compares as a string in the C engine), as floats (`$div`
+  of two integers truncates);
 - rules are single-fact (alpha-only) tests on check facts: joins with arithmetic crash the engine (packs/limits.py);
 - one sid per document, content facts in one batch, the document-complete fact last, and `delete_state`
   afterwards (state otherwise leaks ~0.6 MB per document);
@@ -111,7 +112,8 @@ class Engine:
         self._firings, self._errors = [], []
         for shard in shards:
             sid = f"doc-{next(self._sids)}"
-            batch = [{"id": f.id, "sid": sid, "key": f.key, "zero": 0, **dict(f.values)}
+            # Floats, always: `$div` of two integers truncates in the C engine (packs/limits.py).
+            batch = [{"id": f.id, "sid": sid, "key": f.key, "zero": 0.0, **{k: float(v) for k, v in f.values}}
                      for f in facts if f.key in shard.keys and f.key != DOCUMENT_KEY]
             done_before = self._done
             try:

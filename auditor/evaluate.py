@@ -87,8 +87,9 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
     outcomes: dict[int, Outcome] = {}
     order: list[int] = []
 
-    def not_assessable(outcome: Outcome) -> None:
-        slot = -len(outcomes) - 1
+    def settle(outcome: Outcome) -> None:
+        """An outcome decided without the engine (not assessable, or a detector with nothing to detect)."""
+        slot = -len(outcomes) - 1  # negative slots never meet the engine's fact ids, which start at 1
         outcomes[slot] = outcome
         order.append(slot)
 
@@ -102,20 +103,23 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
         claims: list[Claim | None] = [None]
         if claim_key is not None:
             claims = [c for c in facts.claims if c.key == claim_key]
+            if not claims and check.no_claims_pass and not missing:
+                settle(Outcome(check, Status.PASSED, env))
+                continue
             if not claims:
                 missing.append(claim_key)
         if missing:
-            not_assessable(Outcome(check, Status.NOT_ASSESSABLE, env, missing=tuple(missing)))
+            settle(Outcome(check, Status.NOT_ASSESSABLE, env, missing=tuple(missing)))
             continue
         for claim in claims:
             instance = dict(env)
             if claim is not None:
                 instance[claim.key] = claim.value
                 if claim.approximate:  # 「4.6万余件」 bounds a count; comparing it exactly would invent a finding
-                    not_assessable(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=APPROXIMATE))
+                    settle(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=APPROXIMATE))
                     continue
             if _zero_divisor(check, instance):
-                not_assessable(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=ZERO_DIVISOR))
+                settle(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=ZERO_DIVISOR))
                 continue
             pending.append((check, instance, claim))
             order.append(len(pending))  # fact ids start at 1; 0 is the document-complete fact

@@ -7,7 +7,7 @@ from auditor.evaluate import APPROXIMATE, ZERO_DIVISOR, Outcome
 from auditor.facts.model import ReportFacts
 from auditor.facts.vocabulary import label
 from auditor.model import Evidence, Finding, Location, NotAssessable, Operand
-from auditor.packs.expr import Exists, Key
+from auditor.packs.expr import Exists, Key, Node, Num
 from auditor.packs.model import Rule
 from auditor.packs.reference import Number, comparisons, fmt, left_keys, terms, value
 
@@ -32,18 +32,26 @@ def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
     return tuple(out)
 
 
-def _location(outcome: Outcome, evidence: tuple[Operand, ...]) -> Location:
+def _location(outcome: Outcome, evidence: tuple[Operand, ...], facts: ReportFacts,
+              claim_sections: dict[str, tuple[int, ...]]) -> Location:
+    """The claim for a narrative check; the left-hand cell of the first comparison; else the section the check is
+    about (a `section.N` it requires, or the one section a claim kind is read from), at its heading line."""
     if outcome.claim is not None:
         return evidence[0].location
-    node = outcome.check.node
-    if isinstance(node, Exists):
-        return Location()
-    first = comparisons(node)[0]
-    wanted = left_keys(first.left)
+    found = comparisons(outcome.check.node)
+    wanted = left_keys(found[0].left) if found else []
     for operand in evidence:
         if operand.ref in wanted:
             return operand.location
-    return evidence[0].location if evidence else Location()
+    if evidence:
+        return evidence[0].location
+    for spec in outcome.check.operands:
+        for key in spec.members or (spec.key,):
+            sections = (int(key.removeprefix("section.")),) if key.startswith("section.") else claim_sections.get(key)
+            if sections and len(sections) == 1:
+                heading = next((s for s in facts.sections if s.number == sections[0]), None)
+                return Location(section=sections[0], line=heading.line if heading else None)
+    return Location()
 
 
 def message_values(outcome: Outcome, lang: str) -> dict[str, str]:
@@ -65,13 +73,14 @@ def message_values(outcome: Outcome, lang: str) -> dict[str, str]:
         except (KeyError, ZeroDivisionError):
             continue  # a reading this instance cannot take (an operand of another alternative is missing)
         suffix = "" if i == 0 else f"_{i}"
-        values[f"lhs{suffix}"], values[f"rhs{suffix}"] = _short(lhs), _short(rhs)
+        values[f"lhs{suffix}"], values[f"rhs{suffix}"] = _show(comparison.left, lhs), _show(comparison.right, rhs)
+        values[f"lhs_terms{suffix}"] = terms(comparison.left, env)
+        values[f"rhs_terms{suffix}"] = terms(comparison.right, env)
         if closest is None or abs(lhs - rhs) < closest[0]:
             closest = (abs(lhs - rhs), rhs)
         if i == 0:
             delta = lhs - rhs
-            values.update(found=fmt(lhs), expected=fmt(rhs), diff=("+" if delta > 0 else "") + _short(delta),
-                          lhs_terms=terms(comparison.left, env), rhs_terms=terms(comparison.right, env))
+            values.update(found=fmt(lhs), expected=fmt(rhs), diff=("+" if delta > 0 else "") + _short(delta))
     if closest is not None:
         values.update(closest=_short(closest[1]), closest_diff=_short(closest[0]))
     if outcome.claim is not None:
@@ -81,20 +90,28 @@ def message_values(outcome: Outcome, lang: str) -> dict[str, str]:
 
 
 def _short(number: Number) -> str:
-    """A number for a message: whole numbers as they are, ratios to two decimals (39.29, not 39.285714)."""
+    """A computed number for a message: whole numbers as they are, ratios to two decimals (39.29, not 39.285714)."""
     return fmt(round(number, 2)) if isinstance(number, float) else fmt(number)
 
 
-def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str) -> Finding:
+def _show(node: Node, number: Number) -> str:
+    """A value as the report wrote it when it is one fact (96.0914 stays 96.0914); rounded when computed."""
+    return fmt(number) if isinstance(node, (Key, Num)) else _short(number)
+
+
+def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str,
+                  claim_sections: dict[str, tuple[int, ...]] | None = None) -> Finding:
     evidence_ops = operands(outcome, facts)
     values = message_values(outcome, lang)
+    values.update(agency=facts.agency or "?", year=str(facts.year or "?"))
     message = rule.message[lang].format_map(_Missing(values))
-    if isinstance(outcome.check.node, Exists):
-        evidence = Evidence(expected=values["target_label"], found="—")
-    else:
+    if "expected" in values:
         evidence = Evidence(expected=values["expected"], found=values["found"], operands=evidence_ops)
+    else:  # exists() alone or combined: what was required, and that it is not there
+        evidence = Evidence(expected=values.get("target_label", rule.title[lang]), found="—", operands=evidence_ops)
     return Finding(rule_id=rule.id, rule_name=rule.name, check_id=outcome.check.check_id, severity=rule.severity,
-                   message=message, location=_location(outcome, evidence_ops), evidence=evidence)
+                   message=message, location=_location(outcome, evidence_ops, facts, claim_sections or {}),
+                   evidence=evidence)
 
 
 def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> NotAssessable:

@@ -33,19 +33,20 @@ def audit_json(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
     return result.exit_code, data
 
 
-def test_audit_samples_finds_exactly_the_narrative_error_of_003() -> None:
+def test_audit_samples_errors_and_the_narrative_error_of_003() -> None:
     code, data = audit_json(str(SAMPLES))
     assert code == 1
     assert data["summary"]["documents"] == 5 and data["summary"]["problems"] == 0
-    findings = [(Path(d["path"]).name, f["rule_id"]) for d in data["documents"] for f in d["findings"]]
-    assert findings == [("003_1299ff54e50d8c9c.txt", "TXT-NEW")]
-    (doc,) = [d for d in data["documents"] if d["findings"]]
+    errors = [(Path(d["path"]).name, f["rule_id"]) for d in data["documents"] for f in d["findings"]
+              if f["severity"] == "error"]
+    assert errors == [("003_1299ff54e50d8c9c.txt", "TXT-NEW"), ("004_bdd5b039361f2e6c.txt", "TXT-PCT-NOTHELD")]
+    doc = next(d for d in data["documents"] if d["path"].endswith("003_1299ff54e50d8c9c.txt"))
     finding = doc["findings"][0]
     assert (finding["evidence"]["found"], finding["evidence"]["expected"]) == ("9", "11")
     assert "9" in finding["message"] and "11" in finding["message"]
     assert finding["location"] == {"section": 1, "line": 15, "table": None, "row": None, "column": None,
                                    "snippet": "受理政府信息公开申请 9 件"}
-    assert doc["summary"]["passed"] == 50
+    assert doc["summary"]["passed"] > 100
 
 
 def test_no_table_arithmetic_finding_on_any_sample() -> None:
@@ -60,7 +61,8 @@ def test_a_changed_cell_is_named_with_both_numbers(tmp_path: Path) -> None:
         "\t(一) 予以公开\t11\t0\t0\t0\t0\t0\t11", "\t(一) 予以公开\t11\t0\t0\t0\t0\t0\t12"))
     code, data = audit_json(str(copy))
     assert code == 1
-    findings = {f["check_id"]: f for f in data["documents"][0]["findings"]}
+    findings = {f["check_id"]: f for f in data["documents"][0]["findings"]
+                if f["rule_id"].startswith(("T2", "T3", "T4"))}
     assert set(findings) == {"T3-ROW[row=granted]", "T3-SUM[col=total]"}
     row = findings["T3-ROW[row=granted]"]
     assert row["location"]["table"] == "t3" and row["location"]["row"] == "granted"
@@ -85,8 +87,10 @@ def test_fail_on(fail_on: str, code: int) -> None:
     assert run("audit", "--fail-on", fail_on, str(S003)).exit_code == code
 
 
-def test_clean_report_exits_zero() -> None:
-    assert run("audit", str(S004)).exit_code == 0
+def test_warnings_alone_exit_zero_by_default() -> None:
+    s002 = SAMPLES / "002_9257bfa62931542d.txt"  # warnings and info, no error
+    assert run("audit", str(s002)).exit_code == 0
+    assert run("audit", "--fail-on", "warning", str(s002)).exit_code == 1
 
 
 def test_parse_prints_facts_that_match_the_schema() -> None:
@@ -97,13 +101,13 @@ def test_parse_prints_facts_that_match_the_schema() -> None:
     assert cells["t3.new_received.total"]["value"] == 11 and cells["t3.new_received.total"]["raw"] == "11"
     assert data["report"] == {"title": "焦作市城乡一体化示范区管委会 2024 年政府信息公开工作年度报告", "title_line": 3,
                               "agency": "焦作市城乡一体化示范区管委会", "year": 2024, "template": 2021}
-    assert [c["value"] for c in data["claims"]] == [9]
+    assert [c["value"] for c in data["claims"] if c["key"] == "claim.applications_received"] == [9]
 
 
 def test_output_file(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     result = run("audit", "--format", "json", "-o", str(out), str(S004))
-    assert result.exit_code == 0 and json.loads(out.read_text(encoding="utf-8"))["summary"]["documents"] == 1
+    assert result.exit_code == 1 and json.loads(out.read_text(encoding="utf-8"))["summary"]["documents"] == 1
 
 
 # --- bad input: a clear message, a documented exit code, the other files kept -------------------------------------
@@ -127,8 +131,8 @@ def test_a_folder_of_mixed_files_keeps_every_good_result(tmp_path: Path) -> None
     assert code == 2
     by_name = {Path(d["path"]).name: d for d in data["documents"]}
     assert sorted(by_name) == ["a.txt", "b-empty.txt", "c-binary.txt", "d.pdf", "e-notes.md", "f.txt"]
-    assert [f["rule_id"] for f in by_name["a.txt"]["findings"]] == ["TXT-NEW"]
-    assert by_name["f.txt"]["summary"]["passed"] == 51
+    assert [f["rule_id"] for f in by_name["a.txt"]["findings"] if f["severity"] == "error"] == ["TXT-NEW"]
+    assert by_name["f.txt"]["summary"]["passed"] > 100
     slugs = {name: [p["slug"] for p in d["problems"]] for name, d in by_name.items()}
     assert slugs["b-empty.txt"] == ["empty_file"] and slugs["c-binary.txt"] == ["binary_file"]
     assert slugs["d.pdf"] == ["unsupported_format"] and slugs["e-notes.md"] == ["not_a_report"]
@@ -140,17 +144,18 @@ def test_a_report_without_tables_is_audited_with_checks_not_assessable(tmp_path:
     path = edited_copy(S004, tmp_path, without_lines("\t"))
     code, data = audit_json(str(path))
     doc = data["documents"][0]
-    assert code == 0  # the report's own problem, not an input error; nothing could be checked, nothing passes
-    assert [p["slug"] for p in doc["problems"]] == ["no_tables"]
-    assert doc["summary"]["failed"] == 0 and doc["summary"]["passed"] == 6  # the six sections
-    assert doc["summary"]["not_assessable"] == 45
+    assert [p["slug"] for p in doc["problems"]] == ["no_tables"]  # the report's own problem, not an input error
+    assert not [f for f in doc["findings"] if f["rule_id"].startswith(("T2", "T3", "T4"))]
+    table_checks = [n for n in doc["not_assessable"] if n["rule_id"].startswith(("T2", "T3", "T4"))]
+    assert len(table_checks) == 7 + 7 + 25 + 3 + 2 + 25 + 7 + 3 + 9 + 1 + 1  # every table check, none passed
+    assert code == 0  # without table 三, the 44% claim cannot be checked: no error, nothing guessed
 
 
 def test_a_missing_row_makes_its_checks_not_assessable(tmp_path: Path) -> None:
     path = edited_copy(S004, tmp_path, without_lines("重复申请"))
     code, data = audit_json(str(path))
     doc = data["documents"][0]
-    assert code == 0 and doc["summary"]["failed"] == 0
+    assert not [f for f in doc["findings"] if f["rule_id"].startswith(("T2", "T3", "T4"))]
     assert [p["slug"] for p in doc["problems"]] == ["rows_missing"]
     unassessed = {n["check_id"]: n["reason"] for n in doc["not_assessable"]}
     assert "T3-ROW[row=rejected.repeated]" in unassessed
@@ -189,7 +194,7 @@ def test_an_internal_error_on_one_file_keeps_the_others(tmp_path: Path, monkeypa
     by_name = {Path(d["path"]).name: d for d in data["documents"]}
     assert [p["slug"] for p in by_name["a.txt"]["problems"]] == ["internal_error"]
     assert "IndexError" in by_name["a.txt"]["problems"][0]["message"]
-    assert by_name["b.txt"]["summary"]["passed"] == 51
+    assert by_name["b.txt"]["summary"]["passed"] > 100
 
 
 def test_an_empty_folder_is_an_input_error(tmp_path: Path) -> None:

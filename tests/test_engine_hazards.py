@@ -5,7 +5,9 @@ Where a hazard crashes or hangs the interpreter, it is demonstrated in a subproc
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import json
 import subprocess
 import sys
 import textwrap
@@ -245,13 +247,33 @@ def test_hazard_join_arithmetic_is_not_memory_safe() -> None:
     assert any(code < 0 or code >= 128 for code in outcomes), f"the join pack survived every seed: {outcomes}"
 
 
+def test_hazard_integer_division_truncates() -> None:
+    """The percentage rule's test with integer operands: `$div` truncates, and the engine answers wrongly."""
+    data = json.loads((ROOT / "tests" / "fixtures" / "durable-integer-division.json").read_text(encoding="utf-8"))
+    fired: list[str] = []
+    host = _Quiet(fired)
+    host.set_rulesets({"h5": {"r": dict(data["rule"], run="r")}})
+    right = []
+    for i, case in enumerate(data["facts"]):
+        fired.clear()
+        with contextlib.suppress(durable_engine.MessageNotHandledException):
+            host.assert_fact("h5", {"id": i, "sid": str(i), "key": "k", "zero": 0, **case["fact"]})
+        right.append(bool(fired) == case["violated"])
+    assert not all(right), "durable-rules divided integers exactly: revisit the float conversion in engine.py"
+
+
+def test_guard_integer_facts_are_sent_as_floats(standard: Pack) -> None:
+    check = next(c for c in standard.checks if c.rule_id == "TXT-PCT-NOTHELD-ROUND")
+    data = json.loads((ROOT / "tests" / "fixtures" / "durable-integer-division.json").read_text(encoding="utf-8"))
+    facts = [EngineFact(i + 1, check.fact_key, tuple(sorted(case["fact"].items())))  # integers, as read
+             for i, case in enumerate(data["facts"])]
+    fired = {f.fact_id for f in Engine().evaluate(plan_shards("g8", [check]), facts)}
+    assert [i + 1 in fired for i in range(len(facts))] == [case["violated"] for case in data["facts"]]
+
+
 def test_guard_every_compiled_rule_is_a_single_fact_test(standard: Pack) -> None:
     for check in standard.checks:
         assert len(check.durable["all"]) == 1, check.check_id
-    for shard in standard.shards:
-        for name, rule in shard.rules.items():
-            if name.startswith("c"):
-                assert len(rule["all"]) == 1
 
 
 # --- fan-out limits: rejected or sharded at load time --------------------------------------------------------------

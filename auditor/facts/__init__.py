@@ -60,8 +60,8 @@ def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) ->
 
 
 def agency_classes(facts: ReportFacts, classes: dict[str, re.Pattern[str]]) -> dict[str, int]:
-    """`report.is.<class>`: 1 when the agency named in the title matches the class's pattern, else 0; nothing when
+    """`report.agency.<class>`: 1 when the agency named in the title matches the class's pattern, else 0; nothing when
     the agency is unknown (a rule that needs the class is then not assessable)."""
     if facts.agency is None:
         return {}
-    return {f"report.is.{name}": int(bool(pattern.search(facts.agency))) for name, pattern in classes.items()}
+    return {f"report.agency.{name}": int(bool(pattern.search(facts.agency))) for name, pattern in classes.items()}

@@ -25,19 +25,23 @@ class Extractor:
     key: str
     patterns: tuple[ClaimPattern, ...]
     sections: tuple[int, ...] = ()
-    kind: str = "regex"  # or "enumeration": broken 一是…二是… sequences (no patterns)
+    kind: str = "regex"  # "enumeration": broken 一是…二是… (no patterns); "agency": names the body speaks as
 
 
-def extract_claims(paragraphs: tuple[ParagraphFact, ...], extractors: tuple[Extractor, ...]) -> tuple[Claim, ...]:
+def extract_claims(paragraphs: tuple[ParagraphFact, ...], extractors: tuple[Extractor, ...],
+                   agency: str | None = None, aliases: tuple[str, ...] = ()) -> tuple[Claim, ...]:
     """Every mention, not the first: each non-overlapping match of each phrase in each paragraph.
 
-    Phrases of one kind are tried in order and an earlier phrase's match wins where two overlap."""
+    Phrases of one kind are tried in order and an earlier phrase's match wins where two overlap. `agency` (the title's)
+    and its `aliases` serve the extractors of kind "agency"."""
     claims: list[Claim] = []
     if not extractors:
         return ()
     for extractor in extractors:
         if extractor.kind == "enumeration":
             claims.extend(enumeration_breaks(paragraphs, extractor.key, extractor.sections))
+        elif extractor.kind == "agency":
+            claims.extend(agency_mentions(paragraphs, extractor, agency, aliases))
     regex_extractors = [e for e in extractors if e.kind == "regex"]
     for paragraph in paragraphs:
         text = same_length_nfkc(paragraph.text)
@@ -85,4 +89,47 @@ def enumeration_breaks(paragraphs: tuple[ParagraphFact, ...], key: str,
                 claims.append(Claim(key=key, value=1, text=paragraph.text[start:match.end()], line=paragraph.line,
                                     section=paragraph.section, start_column=start + 1, end_column=match.end()))
             expected[paragraph.section] = n + 1
+    return tuple(claims)
+
+
+_MIN_SHORT_FORM = 4
+
+
+def _normal_agency(name: str) -> str:
+    """Names compared loosely: 「人民政府」 is also written 「政府」; white space and brackets do not count."""
+    return re.sub(r"[\s（）()“”\"]", "", name).replace("人民政府", "政府")
+
+
+def same_agency(mention: str, agency: str, aliases: tuple[str, ...] = ()) -> bool:
+    """Whether a name in the body refers to the agency of the title: equal, an alias, or a short form of it.
+
+    A short form drops the place name: 「市政府办公室」 for 「焦作市人民政府办公室」, i.e. the mention without
+    its leading 市/县/区 ends the title's name. It must keep at least four characters, so a bare 「管委会」
+    matches nothing."""
+    mention_n = _normal_agency(mention)
+    short = mention_n.lstrip("市县区")
+    for name in (agency, *aliases):
+        name_n = _normal_agency(name)
+        if mention_n == name_n or (len(short) >= _MIN_SHORT_FORM and name_n.endswith(short)):
+            return True
+    return False
+
+
+def agency_mentions(paragraphs: tuple[ParagraphFact, ...], extractor: Extractor, agency: str | None,
+                    aliases: tuple[str, ...]) -> tuple[Claim, ...]:
+    """The agency names the body speaks as (the `name` group of the extractor's patterns), each a claim whose value
+    is 0 when it is the title's agency (or an alias) and 1 when it names another body. None without a title agency."""
+    if agency is None:
+        return ()
+    claims = []
+    for paragraph in paragraphs:
+        if extractor.sections and paragraph.section not in extractor.sections:
+            continue
+        text = same_length_nfkc(paragraph.text)
+        for pattern in extractor.patterns:
+            for match in pattern.regex.finditer(text):
+                name = paragraph.text[match.start("name"):match.end("name")]
+                claims.append(Claim(key=extractor.key, value=0 if same_agency(name, agency, aliases) else 1,
+                                    text=name, line=paragraph.line, section=paragraph.section,
+                                    start_column=match.start("name") + 1, end_column=match.end("name")))
     return tuple(claims)

@@ -74,7 +74,7 @@ class ReportFacts:
     tables_found: tuple[str, ...]
     claims: tuple[Claim, ...] = ()
     issues: tuple[Issue, ...] = ()
-    # Report-level numbers rules may use: `report.year`, and `report.is.<class>` (1/0) for the agency classes a pack
+    # Report-level numbers rules may use: `report.year`, and `report.agency.<class>` (1/0) for the agency classes a pack
     # defines (e.g. an approval bureau); a class is absent when the agency is unknown.
     values: dict[str, int | float] = field(default_factory=dict)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-import cn2an
 from dataclasses import dataclass
 from functools import lru_cache
+
+import cn2an
 
 # What a published table writes where it has nothing to report. Kept as written, never turned into 0.
 _DASHES = {"/", "-", "—", "——", "–", "－", "―", "／", "\\", "—-"}

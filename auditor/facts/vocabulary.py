@@ -118,7 +118,8 @@ def label(segment: str, lang: str) -> str:
     if "." in segment and segment not in T3_ROWS:  # a row and a column bound together: `regulations.issued`
         row, column = segment.rsplit(".", 1)
         if row in T2_ROWS or row in T3_ROWS:
-            return f"{label(row, lang)}·{label(column, lang)}" if lang == "zh" else f"{label(row, lang)}, {label(column, lang)}"
+            joiner = "·" if lang == "zh" else ", "
+            return f"{label(row, lang)}{joiner}{label(column, lang)}"
     if segment.isdigit() and int(segment) in SECTIONS:
         return SECTIONS[int(segment)][index]
     return segment

@@ -17,8 +17,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.packs import limits
-from auditor.packs.expr import (Approx, BinOp, BoolOp, Call, Compare, Exists, ExprError, Key, Node, Not, Num, call_key,
-                                exists_key, walk)
+from auditor.packs.expr import (
+    Approx,
+    BinOp,
+    BoolOp,
+    Call,
+    Compare,
+    Exists,
+    ExprError,
+    Key,
+    Node,
+    Not,
+    Num,
+    call_key,
+    exists_key,
+    walk,
+)
 
 DOCUMENT_KEY = "document"
 CLAIM_PREFIX = "claim."
@@ -52,6 +66,7 @@ class CompiledCheck:
     node: Node
     operands: tuple[OperandSpec, ...]
     durable: dict[str, Any]
+    no_claims_pass: bool = False
 
     @property
     def fact_key(self) -> str:
@@ -71,7 +86,7 @@ class Shard:
 
 
 def compile_check(index: int, check_id: str, rule_id: str, bindings: tuple[tuple[str, str], ...],
-                  node: Node) -> CompiledCheck:
+                  node: Node, no_claims_pass: bool = False) -> CompiledCheck:
     operands: dict[str, OperandSpec] = {}
     for n in walk(node):  # one field per distinct key or function call, in reading order
         if isinstance(n, Key) and n.key not in operands:
@@ -110,8 +125,8 @@ def compile_check(index: int, check_id: str, rule_id: str, bindings: tuple[tuple
             return {"zero": diff} if op == "$eq" else {op: {"zero": diff}}
         if isinstance(n, Approx):
             diff = {"$sub": {"$l": value(n.right), "$r": value(n.left)}}
-            low = {"$sub": {"$l": diff, "$r": n.tolerance}}
-            high = {"$add": {"$l": diff, "$r": n.tolerance}}
+            low = {"$sub": {"$l": diff, "$r": n.tol}}
+            high = {"$add": {"$l": diff, "$r": n.tol}}
             if violated:  # |d| > tol  ⇔  0 < d - tol  or  0 > d + tol
                 return {"$or": [{"$lt": {"zero": low}}, {"$gt": {"zero": high}}]}
             return {"$and": [{"$gte": {"zero": low}}, {"$lte": {"zero": high}}]}
@@ -124,7 +139,7 @@ def compile_check(index: int, check_id: str, rule_id: str, bindings: tuple[tuple
         raise ExprError(f"not a condition: {n}")
 
     durable = {"all": [{"m": {"$and": [{"key": f"c{index}"}, test(node, violated=True)]}}]}
-    return CompiledCheck(index, check_id, rule_id, bindings, node, tuple(operands.values()), durable)
+    return CompiledCheck(index, check_id, rule_id, bindings, node, tuple(operands.values()), durable, no_claims_pass)
 
 
 def alpha_cost(test: Any) -> int:
@@ -141,6 +156,7 @@ def alpha_cost(test: Any) -> int:
 
 
 def check_cost(check: CompiledCheck) -> int:
+    """Root-level alpha tests this check adds to a ruleset."""
     return sum(alpha_cost(next(iter(p.values()))) for p in check.durable["all"])
 
 

@@ -69,9 +69,16 @@ class Compare:
 
 @dataclass(frozen=True)
 class Approx:
+    """|left - right| <= tolerance; the tolerance is a number or `param.NAME` (a Num once resolved)."""
+
     left: Node
     right: Node
-    tolerance: float
+    tolerance: Num | Path
+
+    @property
+    def tol(self) -> float:
+        assert isinstance(self.tolerance, Num), "resolve() turns a parameter tolerance into a number"
+        return float(self.tolerance.value)
 
 
 @dataclass(frozen=True)
@@ -145,9 +152,11 @@ def _call(name: str, args: list[ast.expr]) -> Node:
         return Call(name, path)
     if name == "approx" and len(args) == 3:
         tolerance = _convert(args[2])
-        if not isinstance(tolerance, Num) or tolerance.value < 0:
-            raise ExprError("approx(a, b, tolerance) needs a non-negative number as tolerance")
-        return Approx(_arith(_convert(args[0])), _arith(_convert(args[1])), float(tolerance.value))
+        is_param = isinstance(tolerance, Path) and tolerance.segments[:1] == (("lit", "param"),)
+        if not (isinstance(tolerance, Num) and tolerance.value >= 0) and not is_param:
+            raise ExprError("approx(a, b, tolerance) needs a non-negative number or param.NAME as tolerance")
+        assert isinstance(tolerance, (Num, Path))
+        return Approx(_arith(_convert(args[0])), _arith(_convert(args[1])), tolerance)
     if name == "exists" and len(args) == 1:
         path = _convert(args[0])
         if not isinstance(path, Path):
@@ -216,7 +225,10 @@ def resolve(node: Node, bindings: dict[str, str], groups: dict[str, list[str]],
     if isinstance(node, Compare):
         return Compare(node.op, again(node.left), again(node.right))
     if isinstance(node, Approx):
-        return Approx(again(node.left), again(node.right), node.tolerance)
+        tolerance = again(node.tolerance)
+        if not isinstance(tolerance, Num) or tolerance.value < 0:
+            raise ExprError("approx() needs a non-negative tolerance")
+        return Approx(again(node.left), again(node.right), tolerance)
     if isinstance(node, BoolOp):
         return BoolOp(node.op, tuple(again(i) for i in node.items))
     if isinstance(node, Not):

@@ -6,6 +6,10 @@ Why checks are single-fact (alpha-only) rules: joins were measured to be unsafe 
 does arithmetic over aliased facts segfaults in reduceExpressionSequence (gdb backtrace; 12 of 12 hash seeds with
 this project's 51-check pack), and joins fail beyond 16 patterns (error 304; MAX_MESSAGE_FRAMES is 16). Alpha tests
 with `$m` arithmetic ran 16 seeds × 300 documents × ~140 facts with no crash and no wrong result.
+
+Numbers reach the engine as floats: `$div` of two JSON integers is C integer division (100 × 15 / 56 gives 26, not
+26.79), measured with this project's percentage rule (tests/fixtures/durable-integer-division.json). Doubles hold
+integers exactly up to 2**53, so sums and equality are unaffected.
 """
 
 # A check fact holds one property per operand, plus id, sid, key and zero; the engine refuses facts with more

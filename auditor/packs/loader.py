@@ -19,8 +19,8 @@ from auditor.facts.claims import ClaimPattern, Extractor
 from auditor.facts.vocabulary import known_keys
 from auditor.model import Severity
 from auditor.packs.compile import CLAIM_PREFIX, CompiledCheck, check_limits, compile_check, plan_shards
-from auditor.packs.functions import FUNCTIONS
 from auditor.packs.expr import Call, ExprError, Node, keys_of, parse, resolve, walk
+from auditor.packs.functions import FUNCTIONS
 from auditor.packs.model import Pack, PackError, Rule
 from auditor.resources import schema
 
@@ -29,8 +29,9 @@ EXTRACTORS = "extractors.yaml"
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 # Placeholders every message may use; loop variables add `{v}` and `{v_label}`.
 MESSAGE_FIELDS = {"lhs", "rhs", "diff", "found", "expected", "lhs_terms", "rhs_terms", "claim_text", "claim_line",
-                  "target", "target_label", "closest", "closest_diff"}
-_INDEXED_FIELD = re.compile(r"^(?:lhs|rhs)_\d+$")  # {lhs_1} {rhs_1}: the sides of the second comparison, and so on
+                  "target", "target_label", "closest", "closest_diff", "agency", "year"}
+# {lhs_1} {rhs_1} {lhs_terms_1} {rhs_terms_1}: the second comparison's sides and their arithmetic, and so on.
+_INDEXED_FIELD = re.compile(r"^(?:lhs|rhs)(?:_terms)?_\d+$")
 
 
 def _read_yaml(path: Path) -> Any:
@@ -62,8 +63,8 @@ def load_pack(directory: Path) -> Pack:
     _validate(manifest, "pack.schema.json", manifest_path)
     groups = {k: [str(v) for v in vs] for k, vs in (manifest.get("groups") or {}).items()}
     params = {k: float(v) for k, v in (manifest.get("parameters") or {}).items()}
-    extractors, classes = _load_extractors(directory / EXTRACTORS)
-    known = known_keys() | {e.key for e in extractors} | {f"report.is.{c}" for c in classes}
+    extractors, classes, aliases = _load_extractors(directory / EXTRACTORS)
+    known = known_keys() | {e.key for e in extractors} | {f"report.agency.{c}" for c in classes}
 
     rules: list[Rule] = []
     checks: list[CompiledCheck] = []
@@ -82,7 +83,8 @@ def load_pack(directory: Path) -> Pack:
         raise PackError(str(directory), "", "the pack has no rules")
     return Pack(id=manifest["id"], title=manifest["title"], version=manifest["version"],
                 templates=tuple(manifest["templates"]), groups=groups, rules=tuple(rules),
-                extractors=extractors, agency_classes=classes, parameters=params, path=str(directory),
+                extractors=extractors, agency_classes=classes, agency_aliases=aliases, parameters=params,
+                path=str(directory),
                 checks=tuple(checks),
                 shards=plan_shards(f"{manifest['id']}@{manifest['version']}", checks))
 
@@ -117,7 +119,8 @@ def _load_rule(path: Path, groups: dict[str, list[str]]) -> Rule:
     return Rule(id=meta["id"], name=meta["name"], title=meta["title"], severity=Severity.parse(meta["severity"]),
                 category=meta["category"], rationale=meta["rationale"], remediation=meta["remediation"],
                 references=tuple(meta["references"]), aliases=tuple(meta.get("aliases", ())),
-                for_each=tuple(for_each), check=data["check"], message=data["message"], file=str(path))
+                for_each=tuple(for_each), check=data["check"], message=data["message"], file=str(path),
+                no_claims_pass=data.get("when_no_claims") == "pass")
 
 
 def _compile_rule(rule: Rule, groups: dict[str, list[str]], params: dict[str, float], known: set[str],
@@ -137,7 +140,8 @@ def _compile_rule(rule: Rule, groups: dict[str, list[str]], params: dict[str, fl
             if unknown:
                 raise ExprError(f"unknown fact key(s) {unknown} for {check_id}")
             _check_function_arguments(resolved)
-            check = compile_check(start + len(compiled), check_id, rule.id, tuple(bindings.items()), resolved)
+            check = compile_check(start + len(compiled), check_id, rule.id, tuple(bindings.items()), resolved,
+                                  no_claims_pass=rule.no_claims_pass)
         except ExprError as exc:
             raise PackError(rule.file, "/check", str(exc)) from None
         reason = check_limits(check)
@@ -156,10 +160,11 @@ def _check_function_arguments(node: Node) -> None:
                 raise ExprError(f"{n.fn}() reads table cells, not {wrong}")
 
 
-def _load_extractors(path: Path) -> tuple[tuple[Extractor, ...], dict[str, re.Pattern[str]]]:
-    """The claim extractors and the agency classes of `extractors.yaml` (none when the pack has no such file)."""
+def _load_extractors(path: Path) -> tuple[tuple[Extractor, ...], dict[str, re.Pattern[str]],
+                                          dict[str, tuple[str, ...]]]:
+    """The claim extractors, agency classes and agency aliases of `extractors.yaml` (none without such a file)."""
     if not path.is_file():
-        return (), {}
+        return (), {}, {}
     data = _read_yaml(path)
     _validate(data, "extractors.schema.json", path)
     macros: dict[str, str] = data.get("macros") or {}
@@ -171,17 +176,21 @@ def _load_extractors(path: Path) -> tuple[tuple[Extractor, ...], dict[str, re.Pa
             source, fixed = (entry, None) if isinstance(entry, str) else (entry["pattern"], entry["value"])
             regex = _compile(_MACRO.sub(partial(_macro, macros=macros, path=path, pointer=pointer), source),
                              path, pointer)
-            if fixed is None and "value" not in regex.groupindex:
+            if spec.get("kind") == "agency":
+                if "name" not in regex.groupindex:
+                    raise PackError(str(path), pointer, "an agency pattern needs a (?P<name>…) group")
+            elif fixed is None and "value" not in regex.groupindex:
                 raise PackError(str(path), pointer, "a pattern needs a (?P<value>…) group (e.g. through {NUM}) "
                                                     "or a fixed `value`")
             patterns.append(ClaimPattern(regex, fixed))
         kind = spec.get("kind", "regex")
-        if kind == "regex" and not patterns:
+        if kind in ("regex", "agency") and not patterns:
             raise PackError(str(path), f"/claims/{name}", "a regex extractor needs patterns")
         extractors.append(Extractor(CLAIM_PREFIX + name, tuple(patterns), tuple(spec.get("sections", ())), kind))
     classes = {name: _compile(source, path, f"/agency_classes/{name}")
                for name, source in (data.get("agency_classes") or {}).items()}
-    return tuple(extractors), classes
+    aliases = {agency: tuple(names) for agency, names in (data.get("agency_aliases") or {}).items()}
+    return tuple(extractors), classes, aliases
 
 
 def _compile(source: str, path: Path, pointer: str) -> re.Pattern[str]:

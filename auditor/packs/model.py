@@ -35,6 +35,7 @@ class Rule:
     check: str
     message: dict[str, str]
     file: str
+    no_claims_pass: bool = False  # `when_no_claims: pass`: a detector rule that found nothing has passed
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Pack:
     rules: tuple[Rule, ...]
     extractors: tuple[Extractor, ...]
     agency_classes: dict[str, re.Pattern[str]]
+    agency_aliases: dict[str, tuple[str, ...]]  # an agency's title name → other names it goes by
     parameters: dict[str, float]
     path: str
     checks: tuple[CompiledCheck, ...]

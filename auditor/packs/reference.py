@@ -46,7 +46,7 @@ def holds(node: Node, env: Mapping[str, Number]) -> bool:
     if isinstance(node, Compare):
         return bool(_COMPARE[node.op](value(node.left, env), value(node.right, env)))
     if isinstance(node, Approx):
-        return abs(value(node.right, env) - value(node.left, env)) <= node.tolerance
+        return abs(value(node.right, env) - value(node.left, env)) <= node.tol
     if isinstance(node, BoolOp):
         results = [holds(i, env) for i in node.items]
         return all(results) if node.op == "and" else any(results)
