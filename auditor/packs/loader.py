@@ -54,7 +54,9 @@ def _validate(data: Any, schema_name: str, path: Path) -> None:
         raise PackError(str(path), pointer, error.message)
 
 
-def load_pack(directory: Path) -> Pack:
+def load_pack(directory: Path, parameters: dict[str, float] | None = None) -> Pack:
+    """Load and compile a pack; `parameters` override the pack's own (those it does not have are ignored here and
+    reported by the run configuration, which knows every loaded pack)."""
     directory = Path(directory)
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
@@ -63,6 +65,7 @@ def load_pack(directory: Path) -> Pack:
     _validate(manifest, "pack.schema.json", manifest_path)
     groups = {k: [str(v) for v in vs] for k, vs in (manifest.get("groups") or {}).items()}
     params = {k: float(v) for k, v in (manifest.get("parameters") or {}).items()}
+    params.update({k: v for k, v in (parameters or {}).items() if k in params})
     extractors, classes, aliases = _load_extractors(directory / EXTRACTORS)
     known = known_keys() | {e.key for e in extractors} | {f"report.agency.{c}" for c in classes}
 

@@ -1,0 +1,93 @@
+"""The run configuration: a supervisor's local choices (rules off, severities, thresholds, agency names), applied to
+the loaded packs without editing them. Validated against schemas/config.schema.json; anything unknown stops the run
+naming the file, the JSON pointer and the reason, like an invalid pack (exit code 2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from auditor.model import Severity
+from auditor.packs.compile import plan_shards
+from auditor.packs.loader import load_pack
+from auditor.packs.model import Pack, PackError
+from auditor.resources import schema
+
+
+class ConfigError(PackError):
+    """An invalid run configuration; reported like an invalid pack."""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    path: str | None = None
+    disable: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    parameters: dict[str, float] = field(default_factory=dict)
+    agency_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    agency_classes: dict[str, str] = field(default_factory=dict)
+
+
+def load_config(path: Path | None) -> RunConfig:
+    if path is None:
+        return RunConfig()
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), "", f"cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(str(path), "", f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    errors = sorted(Draft202012Validator(schema("config.schema.json")).iter_errors(data),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        raise ConfigError(str(path), "/" + "/".join(map(str, errors[0].absolute_path)), errors[0].message)
+    for name, pattern in (data.get("agency_classes") or {}).items():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(str(path), f"/agency_classes/{name}", f"not a valid regular expression: {exc}") from None
+    rules = data.get("rules") or {}
+    return RunConfig(path=str(path), disable=tuple(rules.get("disable", ())),
+                     severity={k: Severity.parse(v) for k, v in (rules.get("severity") or {}).items()},
+                     parameters={k: float(v) for k, v in (data.get("parameters") or {}).items()},
+                     agency_aliases={k: tuple(v) for k, v in (data.get("agency_aliases") or {}).items()},
+                     agency_classes=dict(data.get("agency_classes") or {}))
+
+
+def load_configured_packs(directories: list[Path], config: RunConfig) -> list[Pack]:
+    """Load each pack with the configuration's parameters, then apply its rule and agency choices.
+
+    Every rule and parameter the configuration names must exist in at least one pack: a misspelt id would
+    otherwise silently leave the rule running."""
+    packs = [load_pack(d, parameters=config.parameters) for d in directories]
+    where = config.path or "configuration"
+    for name in config.parameters:
+        if not any(name in p.parameters for p in packs):
+            raise ConfigError(where, f"/parameters/{name}", "no loaded pack has this parameter")
+    for pointer, names in (("/rules/disable", config.disable), ("/rules/severity", tuple(config.severity))):
+        for name in names:
+            if not any(p.rule(name) for p in packs):
+                raise ConfigError(where, f"{pointer}", f"no loaded pack has a rule {name!r}")
+    return [_apply(p, config) for p in packs]
+
+
+def _apply(pack: Pack, config: RunConfig) -> Pack:
+    disabled = {r.id for name in config.disable if (r := pack.rule(name))}
+    severity = {r.id: s for name, s in config.severity.items() if (r := pack.rule(name))}
+    rules = tuple(dataclasses.replace(r, severity=severity.get(r.id, r.severity)) for r in pack.rules
+                  if r.id not in disabled)
+    checks = tuple(c for c in pack.checks if c.rule_id not in disabled)
+    aliases = dict(pack.agency_aliases)
+    for agency, names in config.agency_aliases.items():
+        aliases[agency] = tuple(dict.fromkeys(aliases.get(agency, ()) + names))
+    classes = {**pack.agency_classes, **{k: re.compile(v) for k, v in config.agency_classes.items()}}
+    shards = pack.shards if not disabled else plan_shards(pack.label, list(checks))
+    return dataclasses.replace(pack, rules=rules, checks=checks, shards=shards, agency_aliases=aliases,
+                               agency_classes=classes)
