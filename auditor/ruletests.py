@@ -1,6 +1,6 @@
 """Rule fixtures: named cases that start from a real report, change it, and say what one rule must conclude.
 
-Shared by the parametrized test (tests/test_rules.py) and, later, `auditor rules test`.
+Shared by the parametrized test (tests/test_rules.py) and `auditor rules test` (run_pack_fixtures).
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from auditor.audit import read_facts
-from auditor.engine import Engine
+from auditor.engine import Engine, EngineError
 from auditor.evaluate import evaluate
 from auditor.facts.model import ReportFacts
 from auditor.facts.normalize import read_cell
 from auditor.findings import build_finding
+from auditor.ingest import IngestError
 from auditor.model import Status
 from auditor.packs.model import Pack
 from auditor.resources import schema
@@ -104,3 +105,72 @@ def case_expects_failure(case: dict[str, Any]) -> bool:
 def case_expects_pass(case: dict[str, Any]) -> bool:
     expect = case["expect"]
     return expect.get("failed") == 0 and bool(expect.get("passed"))
+
+
+@dataclass(frozen=True)
+class PackTestReport:
+    """A pack's fixtures run (`auditor rules test`): every case's result in rule and file order, and the gaps
+    (a rule without a fixture file or without a must-pass or must-fail case, a fixture that cannot be read, a
+    fixture that tests no rule of the pack)."""
+
+    pack: Pack
+    fixtures: Path
+    results: tuple[CaseResult, ...]
+    gaps: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.gaps and all(r.ok for r in self.results)
+
+
+def _run_case_safely(pack: Pack, rule_id: str, case: dict[str, Any], fixture: Path, engine: Engine) -> CaseResult:
+    # A case that cannot be built (its base report unreadable, its edited text or cell missing) or that the engine
+    # cannot evaluate is a failed case with the reason, so one bad case does not hide the others' results.
+    try:
+        return run_case(pack, rule_id, case, fixture, engine)
+    except (ValueError, OSError, IngestError, EngineError) as exc:
+        return CaseResult(rule_id, case["name"], False, f"{type(exc).__name__}: {exc}")
+
+
+def run_pack_fixtures(pack: Pack, fixtures_root: Path, engine: Engine) -> PackTestReport:
+    """Run the fixtures of `pack` found in `fixtures_root/<pack id>/<RULE_ID>.yaml`, rules in pack order.
+
+    Never raises for a bad fixture: an unreadable or invalid fixture file, or a case that cannot be built, is
+    reported (as a gap or a failed case) and the others still run.
+    """
+    directory = fixtures_root / pack.id
+    results: list[CaseResult] = []
+    gaps: list[str] = []
+    for rule in pack.rules:
+        fixture = directory / f"{rule.id}.yaml"
+        if not fixture.is_file():
+            gaps.append(f"{rule.id}: no fixture file {fixture}")
+            continue
+        try:
+            data = load_fixture(fixture)
+        except (ValueError, OSError, yaml.YAMLError) as exc:
+            gaps.append(f"{rule.id}: fixture file not usable: {exc}")
+            continue
+        if data["rule"] != rule.id:
+            gaps.append(f"{rule.id}: {fixture.name} names rule {data['rule']}")
+            continue
+        cases = data["cases"]
+        results.extend(_run_case_safely(pack, rule.id, case, fixture, engine) for case in cases)
+        if not any(case_expects_pass(c) for c in cases):
+            gaps.append(f"{rule.id}: no case that must pass")
+        if not any(case_expects_failure(c) for c in cases):
+            gaps.append(f"{rule.id}: no case that must fail")
+    if directory.is_dir():
+        for fixture in sorted(directory.glob("*.yaml")):
+            if pack.rule(fixture.stem) is None:
+                gaps.append(f"{fixture.name}: tests no rule of pack {pack.id}")
+    return PackTestReport(pack, directory, tuple(results), tuple(gaps))
+
+
+def fixture_owner(pack: Pack, rule_id: str, packs: dict[str, Pack]) -> str:
+    """Whose fixtures test this rule: a rule a pack takes unchanged from the pack it extends (the same compiled
+    checks) is tested by that pack's fixtures; a rule it changes, through groups or parameters, by its own."""
+    parent = packs.get(pack.extends or "")
+    if parent is not None and parent.rule(rule_id) and parent.compiled(rule_id) == pack.compiled(rule_id):
+        return fixture_owner(parent, rule_id, packs)
+    return pack.id

@@ -13,7 +13,7 @@ from auditor.audit import read_facts
 from auditor.facts import extract_facts
 from auditor.facts.model import to_json
 from auditor.facts.normalize import read_cell
-from auditor.facts.vocabulary import T2_ROWS, T3_COLUMNS, T3_ROWS, T4_BLOCKS, T4_COLUMNS
+from auditor.facts.vocabulary import T2_LAYOUT, T3_COLUMNS, T3_LAYOUT, T4_BLOCKS, T4_COLUMNS
 from auditor.ingest import read_document
 from auditor.packs import Pack
 from auditor.resources import schema
@@ -43,8 +43,8 @@ def test_identity(name: str, agency: str, year: int) -> None:
 def test_every_sample_has_six_sections_and_every_cell_read(path: Path) -> None:
     facts = extract_facts(read_document(path))
     assert [s.number for s in facts.sections] == [1, 2, 3, 4, 5, 6]
-    expected = len(T3_ROWS) * len(T3_COLUMNS) + len(T4_BLOCKS) * len(T4_COLUMNS) + sum(
-        len(spec[3]) for spec in T2_ROWS.values())
+    expected = len(T3_LAYOUT[2021]) * len(T3_COLUMNS) + len(T4_BLOCKS) * len(T4_COLUMNS) + sum(
+        len(columns) for columns in T2_LAYOUT[2021].values())
     assert len(facts.cells) == expected
     assert all(c.status == "number" for c in facts.cells.values())
     assert facts.issues == ()

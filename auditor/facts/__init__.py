@@ -8,7 +8,7 @@ from auditor.facts.claims import Extractor, extract_claims
 from auditor.facts.model import CellFact, Claim, Issue, ParagraphFact, ReportFacts, SectionFact, template_for_year
 from auditor.facts.report import find_title, parse_title
 from auditor.facts.sections import find_sections, section_at
-from auditor.facts.tables import read_t2, read_t3, read_t4
+from auditor.facts.tables import read_t2, read_t3, read_t4, t2_layout, t3_layout
 from auditor.ingest.document import Document
 
 __all__ = ["CellFact", "Claim", "Extractor", "Issue", "ReportFacts", "SectionFact", "agency_classes", "extract_facts"]
@@ -31,7 +31,11 @@ def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) ->
     by_number = {s.number: s for s in sections}
     cells: dict[str, CellFact] = {}
     t3, t3_issues = read_t3(document.tables, by_number.get(3), sections)
-    cells.update(read_t2(document.tables, by_number.get(2), sections))
+    # The layout the report is actually in: table 二's header words, else table 三's （六）rows. It may differ from the
+    # template its year calls for, which is a finding in itself (rule TPL-LAYOUT).
+    layout = t2_layout(document.tables, by_number.get(2)) or t3_layout(t3)
+    template = template_for_year(year)
+    cells.update(read_t2(document.tables, by_number.get(2), sections, layout or template or 2021))
     cells.update(t3)
     cells.update(read_t4(document.tables, by_number.get(4), sections))
     found = tuple(t for t in ("t2", "t3", "t4") if any(c.table == t for c in cells.values()))
@@ -52,10 +56,11 @@ def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) ->
     return ReportFacts(
         path=document.path, format=document.format, encoding=document.encoding,
         title=title_text, title_line=title.line if title else None,
-        agency=agency, year=year, template=template_for_year(year),
+        agency=agency, year=year, template=template,
         sections=sections, paragraphs=paragraphs, cells=cells, tables_found=found,
         claims=extract_claims(paragraphs, extractors), issues=tuple(issues),
-        values={"report.year": year} if year is not None else {},
+        values={k: v for k, v in (("report.year", year), ("report.template", template), ("report.layout", layout))
+                if v is not None},
     )
 
 

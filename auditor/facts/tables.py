@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from auditor.facts.model import CellFact, Issue, SectionFact
 from auditor.facts.normalize import compact, read_cell
 from auditor.facts.sections import section_at
-from auditor.facts.vocabulary import T2_ROWS, T3_COLUMNS, T3_ROW_PATTERNS, T3_ROWS, T4_BLOCKS, T4_COLUMNS
+from auditor.facts.vocabulary import (
+    T2_LAYOUT,
+    T2_LAYOUT_MARKERS,
+    T2_ROWS,
+    T3_COLUMNS,
+    T3_LAYOUT,
+    T3_ROW_PATTERNS,
+    T3_ROWS,
+    T4_BLOCKS,
+    T4_COLUMNS,
+)
 from auditor.ingest.document import Cell, Row, Table
 
 
@@ -72,6 +82,16 @@ def _rows_in(tables: Iterable[Table], span: SectionFact | None) -> list[Row]:
     return [r for r in rows if span.line <= r.line <= span.end_line]
 
 
+def t3_layout(cells: dict[str, CellFact]) -> int | None:
+    """2019 when table 三 has the single （六）其他处理 row, 2021 when it has （六）'s sub-rows, else unknown."""
+    rows = {c.row for c in cells.values() if c.table == "t3"}
+    if "other_processing" in rows:
+        return 2019
+    if rows & {"other.no_correction", "other.unpaid_fee", "other.other"}:
+        return 2021
+    return None
+
+
 def read_t3(tables: tuple[Table, ...], span: SectionFact | None,
             sections: tuple[SectionFact, ...]) -> tuple[dict[str, CellFact], list[Issue]]:
     cells: dict[str, CellFact] = {}
@@ -94,8 +114,9 @@ def read_t3(tables: tuple[Table, ...], span: SectionFact | None,
             fact = _cell("t3", key, column, source, row.line, section)
             cells[fact.key] = fact
     issues = []
-    if seen and len(seen) < len(T3_ROWS):
-        missing = [T3_ROWS[k][0] for k in T3_ROWS if k not in seen]
+    expected = T3_LAYOUT[t3_layout(cells) or 2021]
+    if seen and any(k not in seen for k in expected):
+        missing = [T3_ROWS[k][0] for k in expected if k not in seen]
         issues.append(Issue("rows_missing", {"table": "三", "rows": "、".join(missing)}))
     return cells, issues
 
@@ -137,18 +158,27 @@ def read_t4(tables: tuple[Table, ...], span: SectionFact | None,
     return {}
 
 
-def read_t2(tables: tuple[Table, ...], span: SectionFact | None,
-            sections: tuple[SectionFact, ...]) -> dict[str, CellFact]:
+def t2_layout(tables: tuple[Table, ...], span: SectionFact | None) -> int | None:
+    """Which template's table 二 this is, from its header words (本年制发件数 or 本年新制作数量…); None if unclear."""
+    text = compact("".join(c.text for r in _rows_in(tables, span) for c in r.cells))
+    found = [layout for layout, marker in T2_LAYOUT_MARKERS.items() if re.search(marker, text)]
+    return found[0] if len(found) == 1 else None
+
+
+def read_t2(tables: tuple[Table, ...], span: SectionFact | None, sections: tuple[SectionFact, ...],
+            layout: int) -> dict[str, CellFact]:
+    """Table 二 read with the columns of `layout` (2019 or 2021)."""
     cells: dict[str, CellFact] = {}
-    patterns = {key: re.compile(spec[2]) for key, spec in T2_ROWS.items()}
+    rows = T2_LAYOUT[layout]
+    patterns = {key: re.compile(T2_ROWS[key][2]) for key in rows}
     for row in _rows_in(tables, span):
         split = split_row(row)
         if not split.label:
             continue
         for key, pattern in patterns.items():
-            if f"t2.{key}.{T2_ROWS[key][3][0]}" in cells or not pattern.search(split.label):
+            if f"t2.{key}.{rows[key][0]}" in cells or not pattern.search(split.label):
                 continue
-            columns = T2_ROWS[key][3]
+            columns = rows[key]
             placed = fit_values(split, len(columns))
             section = section_at(sections, row.line)
             for i, column in enumerate(columns):

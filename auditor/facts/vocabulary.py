@@ -33,8 +33,17 @@ T3_ROWS: dict[str, tuple[str, str, str]] = {
     "other.no_correction": ("逾期不补正", "no correction in time", r"逾期不补正"),
     "other.unpaid_fee": ("逾期未缴纳费用", "fee not paid", r"缴纳费用|收费通知"),
     "other.other": ("其他", "other", r"(?:^|[.、)）\d])其他$"),
+    # The 2019 template's (六) is one row with no sub-items (domain.md §2.3); in 2021 its label carries them.
+    "other_processing": ("（六）其他处理", "(6) other processing", r"其他处理$"),
     "total_processed": ("（七）总计", "(7) total processed", r"^(?:三、本年度办理结果)?\(七\)总计$|^总计$"),
     "carried_forward": ("结转下年度继续办理", "carried forward", r"结转下年"),
+}
+
+# The rows each template's table 三 has: 2019 has one （六）其他处理 row where 2021 has three (domain.md §2.6 item 6).
+_OTHER_2021 = ("other.no_correction", "other.unpaid_fee", "other.other")
+T3_LAYOUT: dict[int, tuple[str, ...]] = {
+    2021: tuple(k for k in T3_ROWS if k != "other_processing"),
+    2019: tuple(k for k in T3_ROWS if k not in _OTHER_2021),
 }
 
 T3_COLUMNS: dict[str, tuple[str, str]] = {
@@ -61,15 +70,39 @@ T4_COLUMNS: dict[str, tuple[str, str]] = {
     "total": ("总计", "total"),
 }
 
-# Table 二 (2021 template): row key → (zh, en, label pattern, its columns in order).
-T2_ROWS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
-    "regulations": ("规章", "regulations", r"^规章$", ("issued", "repealed", "in_force")),
-    "normative_documents": ("行政规范性文件", "normative documents", r"^(?:行政)?规范性文件$",
-                            ("issued", "repealed", "in_force")),
-    "licensing": ("行政许可", "administrative licensing", r"^行政许可$", ("decisions",)),
-    "punishment": ("行政处罚", "administrative punishment", r"^行政处罚$", ("decisions",)),
-    "coercion": ("行政强制", "administrative coercion", r"^行政强制$", ("decisions",)),
-    "admin_fees": ("行政事业性收费", "administrative fees", r"^行政事业性收费$", ("amount_10k_yuan",)),
+# Table 二 rows: key → (zh, en, label pattern), and their columns in order for each template (domain.md §2.2, §2.6).
+T2_ROWS: dict[str, tuple[str, str, str]] = {
+    "regulations": ("规章", "regulations", r"^规章$"),
+    "normative_documents": ("行政规范性文件", "normative documents", r"^(?:行政)?规范性文件$"),
+    "licensing": ("行政许可", "administrative licensing", r"^行政许可$"),
+    "other_services": ("其他对外管理服务事项", "other external management services", r"^其他对外管理服务事项$"),
+    "punishment": ("行政处罚", "administrative punishment", r"^行政处罚$"),
+    "coercion": ("行政强制", "administrative coercion", r"^行政强制$"),
+    "admin_fees": ("行政事业性收费", "administrative fees", r"^行政事业性收费$"),
+    "procurement": ("政府集中采购", "government central procurement", r"^政府集中采购$"),
+}
+
+_ITEMS_2019 = ("items_last_year", "change", "decisions")
+T2_LAYOUT: dict[int, dict[str, tuple[str, ...]]] = {
+    2021: {
+        "regulations": ("issued", "repealed", "in_force"),
+        "normative_documents": ("issued", "repealed", "in_force"),
+        "licensing": ("decisions",), "punishment": ("decisions",), "coercion": ("decisions",),
+        "admin_fees": ("amount_10k_yuan",),
+    },
+    2019: {
+        "regulations": ("new_made", "new_published", "total_published"),
+        "normative_documents": ("new_made", "new_published", "total_published"),
+        "licensing": _ITEMS_2019, "other_services": _ITEMS_2019, "punishment": _ITEMS_2019, "coercion": _ITEMS_2019,
+        "admin_fees": ("items_last_year", "change"),
+        "procurement": ("projects", "amount"),
+    },
+}
+
+# Header words that tell the two table 二 layouts apart.
+T2_LAYOUT_MARKERS: dict[int, str] = {
+    2021: r"本年制发件数|现行有效件数|本年收费金额",
+    2019: r"本年新制作数量|对外公开总数量|上一年项目数量",
 }
 
 T2_COLUMNS: dict[str, tuple[str, str]] = {
@@ -78,6 +111,13 @@ T2_COLUMNS: dict[str, tuple[str, str]] = {
     "in_force": ("现行有效件数", "in force"),
     "decisions": ("本年处理决定数量", "decisions this year"),
     "amount_10k_yuan": ("本年收费金额（万元）", "amount (10k yuan)"),
+    "new_made": ("本年新制作数量", "newly made this year"),
+    "new_published": ("本年新公开数量", "newly published this year"),
+    "total_published": ("对外公开总数量", "published in total"),
+    "items_last_year": ("上一年项目数量", "items last year"),
+    "change": ("本年增/减", "change this year"),
+    "projects": ("采购项目数量", "procurement projects"),
+    "amount": ("采购总金额", "procurement amount"),
 }
 
 # The six sections: number → (template title, English, keyword pattern, template-title pattern), both patterns on a
@@ -129,7 +169,7 @@ def known_keys() -> set[str]:
     """Every fact key a rule may reference (claims and aggregates aside)."""
     keys = {f"t3.{r}.{c}" for r in T3_ROWS for c in T3_COLUMNS}
     keys |= {f"t4.{b}.{c}" for b in T4_BLOCKS for c in T4_COLUMNS}
-    keys |= {f"t2.{r}.{c}" for r, spec in T2_ROWS.items() for c in spec[3]}
+    keys |= {f"t2.{r}.{c}" for layout in T2_LAYOUT.values() for r, cols in layout.items() for c in cols}
     keys |= {f"section.{n}" for n in SECTIONS}
-    keys.add("report.year")
+    keys |= {"report.year", "report.template", "report.layout"}
     return keys

@@ -63,18 +63,23 @@ def load_pack(directory: Path, parameters: dict[str, float] | None = None) -> Pa
         raise PackError(str(directory), "", f"no {MANIFEST}: not a rule pack directory")
     manifest = _read_yaml(manifest_path)
     _validate(manifest, "pack.schema.json", manifest_path)
-    groups = {k: [str(v) for v in vs] for k, vs in (manifest.get("groups") or {}).items()}
-    params = {k: float(v) for k, v in (manifest.get("parameters") or {}).items()}
+    parent, inherited = _parent(directory, manifest, manifest_path)
+    groups = {k: [str(v) for v in vs] for k, vs in (parent.get("groups") or {}).items()}
+    groups.update({k: [str(v) for v in vs] for k, vs in (manifest.get("groups") or {}).items()})
+    params = {k: float(v) for k, v in (parent.get("parameters") or {}).items()}
+    params.update({k: float(v) for k, v in (manifest.get("parameters") or {}).items()})
     params.update({k: v for k, v in (parameters or {}).items() if k in params})
-    extractors, classes, aliases = _load_extractors(directory / EXTRACTORS)
+    extractors_file = directory / EXTRACTORS
+    if not extractors_file.is_file() and inherited:
+        extractors_file = inherited[0].parent / EXTRACTORS
+    extractors, classes, aliases = _load_extractors(extractors_file)
     known = known_keys() | {e.key for e in extractors} | {f"report.agency.{c}" for c in classes}
 
     rules: list[Rule] = []
     checks: list[CompiledCheck] = []
     seen: dict[str, str] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        if path.name in (MANIFEST, EXTRACTORS):
-            continue
+    own = [p for p in sorted(directory.glob("*.yaml")) if p.name not in (MANIFEST, EXTRACTORS)]
+    for path in sorted(inherited + own, key=lambda p: p.stem):
         rule = _load_rule(path, groups)
         for ident in (rule.id, rule.name, *rule.aliases):
             if ident in seen:
@@ -89,7 +94,30 @@ def load_pack(directory: Path, parameters: dict[str, float] | None = None) -> Pa
                 extractors=extractors, agency_classes=classes, agency_aliases=aliases, parameters=params,
                 path=str(directory),
                 checks=tuple(checks),
-                shards=plan_shards(f"{manifest['id']}@{manifest['version']}", checks))
+                shards=plan_shards(f"{manifest['id']}@{manifest['version']}", checks),
+                extends=(manifest.get("extends") or {}).get("pack"))
+
+
+def _parent(directory: Path, manifest: dict[str, Any], manifest_path: Path) -> tuple[dict[str, Any], list[Path]]:
+    """The manifest of the pack this one extends, and the rule files it takes from it (none without `extends`)."""
+    spec = manifest.get("extends")
+    if not spec:
+        return {}, []
+    parent_dir = directory.parent / spec["pack"]
+    parent_manifest = parent_dir / MANIFEST
+    if not parent_manifest.is_file():
+        raise PackError(str(manifest_path), "/extends/pack", f"no pack {spec['pack']!r} beside this one")
+    parent = _read_yaml(parent_manifest)
+    _validate(parent, "pack.schema.json", parent_manifest)
+    files = []
+    for i, rule_id in enumerate(spec["rules"]):
+        path = parent_dir / f"{rule_id}.yaml"
+        if not path.is_file():
+            raise PackError(str(manifest_path), f"/extends/rules/{i}", f"pack {spec['pack']!r} has no rule {rule_id}")
+        if (directory / path.name).is_file():
+            raise PackError(str(manifest_path), f"/extends/rules/{i}", f"{rule_id} is both inherited and defined here")
+        files.append(path)
+    return parent, files
 
 
 def _load_rule(path: Path, groups: dict[str, list[str]]) -> Rule:

@@ -53,6 +53,12 @@ class Pack:
     path: str
     checks: tuple[CompiledCheck, ...]
     shards: tuple[Shard, ...]
+    extends: str | None = None  # the pack this one takes rules from
+
+    def compiled(self, rule_id: str) -> list[tuple[str, object, object]]:
+        """A rule's resolved checks (the engine's rules are made from these alone, numbered per pack): two packs that
+        agree here judge every report alike."""
+        return [(c.check_id, c.node, c.operands) for c in self.checks if c.rule_id == rule_id]
 
     def rule(self, id_or_name: str) -> Rule | None:
         """Selection accepts an id, a name or an alias (STYLE §3)."""
