@@ -14,14 +14,17 @@ from pathlib import Path
 import click
 
 from auditor import __version__
-from auditor.audit import EXIT_ERROR, audit_paths, exit_code, read_facts
+from auditor.audit import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, audit_paths, exit_code, read_facts
+from auditor.engine import process_engine
 from auditor.facts.model import to_json
 from auditor.formatters import FORMATTERS, render
 from auditor.ingest import IngestError
 from auditor.model import RunResult, Severity
 from auditor.packs import Pack, PackError, load_pack
+from auditor.packs.docs import readme_is_current, readme_path, render_rule, rule_summary, write_readme
 from auditor.problems import problem
 from auditor.resources import default_pack_dirs
+from auditor.ruletests import run_pack_fixtures
 
 
 def _load_packs(dirs: tuple[Path, ...], lang: str) -> list[Pack]:
@@ -83,3 +86,96 @@ def parse(path: Path, packs: tuple[Path, ...], lang: str) -> None:
     data = to_json(facts)
     data["pack"] = pack.label if pack else None
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --- for rule writers: list, show, document and test a pack's rules -------------------------------------------------
+# `rules doc --check` and `rules test` exit 1 for a stale README or a failed or missing fixture, as findings would.
+
+_NO_SUCH_RULE = {"zh": "没有规则 {wanted!r}（{packs}）；可用编号、名称或别名，`auditor rules list` 列出全部规则",
+                 "en": "no rule {wanted!r} in {packs}; give an id, a name or an alias (`auditor rules list`)"}
+
+
+@main.group()
+def rules() -> None:
+    """List, show, document and test the rules of a pack (for people who write rules)."""
+
+
+@rules.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_pack_option
+@_lang_option
+def list_rules(fmt: str, packs: tuple[Path, ...], lang: str) -> None:
+    """One line per rule: id, name, severity, category and title (in --lang)."""
+    rows = [rule_summary(rule, pack, lang) for pack in _load_packs(packs, lang) for rule in pack.rules]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    columns = ("id", "name", "severity", "category")
+    widths = {c: max((len(row[c]) for row in rows), default=0) for c in columns}
+    for row in rows:
+        click.echo("  ".join(row[c].ljust(widths[c]) for c in columns) + "  " + row["title"])
+
+
+@rules.command()
+@click.argument("wanted", metavar="ID_OR_NAME")
+@_pack_option
+@_lang_option
+def show(wanted: str, packs: tuple[Path, ...], lang: str) -> None:
+    """Everything about one rule, found by its id, name or an alias."""
+    loaded = _load_packs(packs, lang)
+    found = next(((pack, rule) for pack in loaded if (rule := pack.rule(wanted)) is not None), None)
+    if found is None:
+        labels = ", ".join(pack.label for pack in loaded)
+        click.echo("auditor: " + _NO_SUCH_RULE[lang].format(wanted=wanted, packs=labels), err=True)
+        sys.exit(EXIT_ERROR)
+    pack, rule = found
+    click.echo(f"{pack.label}  {rule.file}\n")
+    click.echo(render_rule(rule, pack))
+
+
+@rules.command()
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a README differs from what the rules give.")
+@_pack_option
+@_lang_option
+def doc(check: bool, packs: tuple[Path, ...], lang: str) -> None:
+    """Write each pack's README.md from its rules' metadata."""
+    stale = False
+    for pack in _load_packs(packs, lang):
+        if not check:
+            click.echo(f"wrote {write_readme(pack)}")
+        elif readme_is_current(pack):
+            click.echo(f"up to date: {readme_path(pack)}")
+        else:
+            stale = True
+            click.echo(f"stale: {readme_path(pack)} (run `auditor rules doc`)")
+    sys.exit(EXIT_FINDINGS if stale else EXIT_CLEAN)
+
+
+@rules.command("test")
+@click.argument("pack_dirs", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--fixtures", type=click.Path(path_type=Path, file_okay=False), default="tests/rules",
+              show_default=True, help="Folder holding <pack id>/<RULE_ID>.yaml fixture files.")
+@_lang_option
+def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> None:
+    """Run the fixtures of each pack (default: the bundled packs); exit 1 if a case fails or a rule lacks a
+    fixture file, a case that must pass, or one that must fail. A rule taken unchanged from the pack a pack extends
+    is tested with that pack."""
+    all_ok = True
+    loaded = _load_packs(pack_dirs, lang)
+    for pack in loaded:
+        report = run_pack_fixtures(pack, fixtures, process_engine(), loaded)
+        for result in report.results:
+            if result.ok:
+                click.echo(f"PASS  {result.rule_id}  {result.name}")
+            else:
+                click.echo(f"FAIL  {result.rule_id}  {result.name}: {result.detail}")
+        for rule_id, owner in report.inherited:
+            click.echo(f"SAME  {rule_id}  unchanged from pack {owner}: its cases run with that pack")
+        for gap in report.gaps:
+            click.echo(f"GAP   {gap}")
+        passed = sum(1 for result in report.results if result.ok)
+        click.echo(f"{pack.label}: {len(report.results)} cases, {passed} passed, "
+                   f"{len(report.results) - passed} failed; {len(report.inherited)} rules tested with the pack "
+                   f"they come from; {len(report.gaps)} gaps ({report.fixtures})")
+        all_ok = all_ok and report.ok
+    sys.exit(EXIT_CLEAN if all_ok else EXIT_FINDINGS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ from auditor.facts.normalize import read_cell
 from auditor.findings import build_finding
 from auditor.ingest import IngestError
 from auditor.model import Status
-from auditor.packs.model import Pack
+from auditor.packs.loader import load_pack
+from auditor.packs.model import Pack, PackError
 from auditor.resources import schema
 
 
@@ -109,13 +111,15 @@ def case_expects_pass(case: dict[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class PackTestReport:
-    """A pack's fixtures run (`auditor rules test`): every case's result in rule and file order, and the gaps
-    (a rule without a fixture file or without a must-pass or must-fail case, a fixture that cannot be read, a
-    fixture that tests no rule of the pack)."""
+    """A pack's fixtures run (`auditor rules test`): every case's result in rule and file order; the rules taken
+    unchanged from the pack it extends, with the pack whose fixtures test them (their cases run with that pack);
+    and the gaps (a rule without a fixture file or without a must-pass or must-fail case, a fixture that cannot be
+    read, a fixture that tests no rule of the pack, a parent pack that does not load)."""
 
     pack: Pack
     fixtures: Path
     results: tuple[CaseResult, ...]
+    inherited: tuple[tuple[str, str], ...]
     gaps: tuple[str, ...]
 
     @property
@@ -132,17 +136,41 @@ def _run_case_safely(pack: Pack, rule_id: str, case: dict[str, Any], fixture: Pa
         return CaseResult(rule_id, case["name"], False, f"{type(exc).__name__}: {exc}")
 
 
-def run_pack_fixtures(pack: Pack, fixtures_root: Path, engine: Engine) -> PackTestReport:
+def _lineage(pack: Pack, loaded: Iterable[Pack]) -> tuple[dict[str, Pack], str | None]:
+    """The pack and every pack it extends, by id, each found where the loader finds it (beside the one extending
+    it): one already loaded from that folder is reused, another is loaded. The second item says why a parent could
+    not be loaded (None when all were)."""
+    by_dir = {Path(p.path).resolve(): p for p in loaded}
+    family = {pack.id: pack}
+    current = pack
+    while current.extends and current.extends not in family:
+        directory = (Path(current.path).parent / current.extends).resolve()
+        try:
+            current = by_dir.get(directory) or load_pack(directory)
+        except PackError as exc:
+            return family, f"the pack it extends does not load: {exc}"
+        family[current.id] = current
+    return family, None
+
+
+def run_pack_fixtures(pack: Pack, fixtures_root: Path, engine: Engine, loaded: Iterable[Pack] = ()) -> PackTestReport:
     """Run the fixtures of `pack` found in `fixtures_root/<pack id>/<RULE_ID>.yaml`, rules in pack order.
 
-    Never raises for a bad fixture: an unreadable or invalid fixture file, or a case that cannot be built, is
-    reported (as a gap or a failed case) and the others still run.
+    A rule the pack takes unchanged from the pack it extends is tested by that pack's fixtures (fixture_owner, as
+    in tests/test_rules.py): its fixture file is checked here, its cases run when that pack is tested. `loaded`
+    are packs already loaded (a parent among them is not loaded again). Never raises for a bad fixture or parent:
+    an unreadable or invalid fixture file, a case that cannot be built or a parent that does not load is reported
+    (as a gap or a failed case) and the rest still runs.
     """
-    directory = fixtures_root / pack.id
+    family, parent_problem = _lineage(pack, loaded)
     results: list[CaseResult] = []
-    gaps: list[str] = []
+    inherited: list[tuple[str, str]] = []
+    gaps = [f"{pack.id}: {parent_problem}"] if parent_problem else []
     for rule in pack.rules:
-        fixture = directory / f"{rule.id}.yaml"
+        owner = fixture_owner(pack, rule.id, family)
+        fixture = fixtures_root / owner / f"{rule.id}.yaml"
+        if owner != pack.id:
+            inherited.append((rule.id, owner))
         if not fixture.is_file():
             gaps.append(f"{rule.id}: no fixture file {fixture}")
             continue
@@ -155,16 +183,18 @@ def run_pack_fixtures(pack: Pack, fixtures_root: Path, engine: Engine) -> PackTe
             gaps.append(f"{rule.id}: {fixture.name} names rule {data['rule']}")
             continue
         cases = data["cases"]
-        results.extend(_run_case_safely(pack, rule.id, case, fixture, engine) for case in cases)
+        if owner == pack.id:
+            results.extend(_run_case_safely(pack, rule.id, case, fixture, engine) for case in cases)
         if not any(case_expects_pass(c) for c in cases):
             gaps.append(f"{rule.id}: no case that must pass")
         if not any(case_expects_failure(c) for c in cases):
             gaps.append(f"{rule.id}: no case that must fail")
+    directory = fixtures_root / pack.id
     if directory.is_dir():
         for fixture in sorted(directory.glob("*.yaml")):
             if pack.rule(fixture.stem) is None:
                 gaps.append(f"{fixture.name}: tests no rule of pack {pack.id}")
-    return PackTestReport(pack, directory, tuple(results), tuple(gaps))
+    return PackTestReport(pack, directory, tuple(results), tuple(inherited), tuple(gaps))
 
 
 def fixture_owner(pack: Pack, rule_id: str, packs: dict[str, Pack]) -> str:
