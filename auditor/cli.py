@@ -15,23 +15,27 @@ import click
 
 from auditor import __version__
 from auditor.audit import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, audit_paths, exit_code, read_facts
+from auditor.config import ConfigError, load_config, load_configured_packs
 from auditor.engine import process_engine
 from auditor.facts.model import to_json
 from auditor.formatters import FORMATTERS, render
 from auditor.ingest import IngestError
 from auditor.model import RunResult, Severity
-from auditor.packs import Pack, PackError, load_pack
+from auditor.packs import Pack, PackError
 from auditor.packs.docs import readme_is_current, readme_path, render_rule, rule_summary, write_readme
 from auditor.problems import problem
 from auditor.resources import default_pack_dirs
 from auditor.ruletests import run_pack_fixtures
 
 
-def _load_packs(dirs: tuple[Path, ...], lang: str) -> list[Pack]:
+def _load_packs(dirs: tuple[Path, ...], lang: str, config: Path | None = None) -> list[Pack]:
+    """The packs (bundled unless named), with the run configuration applied; exit 2 naming the file, the JSON
+    pointer and the reason when a pack or the configuration is invalid."""
     try:
-        return [load_pack(d) for d in (dirs or default_pack_dirs())]
+        return load_configured_packs(list(dirs or default_pack_dirs()), load_config(config))
     except PackError as exc:
-        p = problem("pack_invalid", lang, file=exc.file, pointer=exc.pointer, reason=exc.reason)
+        slug = "config_invalid" if isinstance(exc, ConfigError) else "pack_invalid"
+        p = problem(slug, lang, file=exc.file, pointer=exc.pointer, reason=exc.reason)
         click.echo(f"auditor: {p.title}: {p.message}", err=True)
         sys.exit(EXIT_ERROR)
 
@@ -40,6 +44,8 @@ _pack_option = click.option("--pack", "packs", multiple=True, type=click.Path(pa
                             help="Rule pack directory (repeatable). Default: the bundled packs.")
 _lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                             help="Language of messages.")
+_config_option = click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+                              help="Run configuration (YAML): rules off, severities, thresholds, agency names.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,11 +61,12 @@ def main() -> None:
               show_default=True, help="Lowest severity that makes the exit code 1.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
 @_pack_option
+@_config_option
 @_lang_option
 def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, packs: tuple[Path, ...],
-          lang: str) -> None:
+          config: Path | None, lang: str) -> None:
     """Audit report files or folders (folders are walked recursively)."""
-    loaded = _load_packs(packs, lang)
+    loaded = _load_packs(packs, lang, config)
     result: RunResult = audit_paths(paths, loaded, lang)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = render(fmt, result, color)
@@ -73,10 +80,11 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @_pack_option
+@_config_option
 @_lang_option
-def parse(path: Path, packs: tuple[Path, ...], lang: str) -> None:
+def parse(path: Path, packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
     """Print the facts read from one report, as JSON (the keys rule packs use)."""
-    loaded = _load_packs(packs, lang)
+    loaded = _load_packs(packs, lang, config)
     try:
         facts, pack = read_facts(path, loaded)
     except IngestError as exc:

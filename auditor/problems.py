@@ -55,6 +55,8 @@ CATALOG: dict[str, ProblemType] = {
                      "en": "No rule pack covers the {template} template (report year {year}); facts only"}, False),
         ProblemType("pack_invalid", {"zh": "规则包无效", "en": "Invalid rule pack"},
                     {"zh": "{file} {pointer}：{reason}", "en": "{file} {pointer}: {reason}"}, True),
+        ProblemType("config_invalid", {"zh": "运行配置无效", "en": "Invalid run configuration"},
+                    {"zh": "{file} {pointer}：{reason}", "en": "{file} {pointer}: {reason}"}, True),
         ProblemType("engine_error", {"zh": "规则引擎错误", "en": "Rule engine error"},
                     {"zh": "规则引擎处理 {path} 时出错：{reason}", "en": "The rule engine failed on {path}: {reason}"},
                     True),

@@ -73,3 +73,18 @@ def test_invalid_configuration_names_file_pointer_and_reason(tmp_path: Path, tex
     with pytest.raises(ConfigError) as error:
         load_configured_packs(default_pack_dirs(), load_config(path))
     assert error.value.file == str(path) and error.value.pointer == pointer and reason in error.value.reason
+
+
+def test_the_cli_applies_a_configuration_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    sample = str(SAMPLES / "003_1299ff54e50d8c9c.txt")
+    good = _config(tmp_path, "rules: {severity: {TXT-NEW: warning}}")
+    result = CliRunner().invoke(main, ["audit", "--config", str(good), sample])
+    assert result.exit_code == 0 and "warning TXT-NEW" in result.stdout  # the only error, now a warning
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules: {disable: [NOPE]}", encoding="utf-8")
+    result = CliRunner().invoke(main, ["audit", "--config", str(bad), sample])
+    assert result.exit_code == 2 and "运行配置无效" in result.stderr and "/rules/disable" in result.stderr
