@@ -14,7 +14,6 @@ from auditor.engine import Engine, EngineFact
 from auditor.facts.model import Claim, ReportFacts
 from auditor.model import Status
 from auditor.packs.compile import CompiledCheck, OperandSpec
-from auditor.packs.expr import BinOp, walk
 from auditor.packs.functions import FUNCTIONS, Item
 from auditor.packs.model import Pack
 from auditor.packs.reference import Number, holds, value
@@ -42,6 +41,23 @@ class Evaluation:
     disagreements: tuple[tuple[str, str, str], ...]
 
 
+class _Lookup:
+    """What each key names in one report, looked up once: checks share most of their cells."""
+
+    def __init__(self, facts: ReportFacts) -> None:
+        self.facts = facts
+        self._items: dict[str, list[Item]] = {}
+        self.claims: dict[str, list[Claim]] = {}
+        for claim in facts.claims:
+            self.claims.setdefault(claim.key, []).append(claim)
+
+    def __call__(self, key: str) -> list[Item]:
+        found = self._items.get(key)
+        if found is None:
+            found = self._items[key] = items(key, self.facts)
+        return found
+
+
 def items(key: str, facts: ReportFacts) -> list[Item]:
     """What a key names in this report: a cell, a report value, every claim of a kind, or a section if present."""
     if key.startswith("claim."):
@@ -57,17 +73,17 @@ def items(key: str, facts: ReportFacts) -> list[Item]:
     return [Item(cell.value if cell.status == "number" else None, cell.raw)]
 
 
-def _resolve(spec: OperandSpec, facts: ReportFacts, env: dict[str, Number], missing: list[str]) -> None:
+def _resolve(spec: OperandSpec, lookup: _Lookup, env: dict[str, Number], missing: list[str]) -> None:
     """Put the operand's value (and, for a function, its members' values) into `env`, or record what is missing.
     Blank, '—', '无' and unreadable cells are missing: never zero."""
     if spec.fn is None:
-        (item,) = items(spec.key, facts)
+        (item,) = lookup(spec.key)
         if item.value is None:
             missing.append(spec.key)
         else:
             env[spec.key] = item.value
         return
-    member_items = {key: items(key, facts) for key in spec.members}
+    member_items = {key: lookup(key) for key in spec.members}
     for key, found in member_items.items():
         if len(found) == 1 and found[0].value is not None:
             env[key] = found[0].value
@@ -79,7 +95,7 @@ def _resolve(spec: OperandSpec, facts: ReportFacts, env: dict[str, Number], miss
 
 
 def _zero_divisor(check: CompiledCheck, env: dict[str, Number]) -> bool:
-    return any(isinstance(n, BinOp) and n.op == "/" and value(n.right, env) == 0 for n in walk(check.node))
+    return any(value(divisor, env) == 0 for divisor in check.divisors)
 
 
 def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
@@ -93,16 +109,17 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
         outcomes[slot] = outcome
         order.append(slot)
 
+    lookup = _Lookup(facts)
     for check in pack.checks:
         env: dict[str, Number] = {}
         missing: list[str] = []
         for spec in check.operands:
             if not spec.is_claim:
-                _resolve(spec, facts, env, missing)
+                _resolve(spec, lookup, env, missing)
         claim_key = check.claim_key
         claims: list[Claim | None] = [None]
         if claim_key is not None:
-            claims = [c for c in facts.claims if c.key == claim_key]
+            claims = list(lookup.claims.get(claim_key, ()))
             if not claims and check.no_claims_pass and not missing:
                 settle(Outcome(check, Status.PASSED, env))
                 continue

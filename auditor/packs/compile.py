@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from auditor.packs import limits
@@ -57,7 +58,7 @@ class OperandSpec:
         return self.fn is None and self.key.startswith(CLAIM_PREFIX)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # cached_property needs a __dict__: no slots here
 class CompiledCheck:
     index: int
     check_id: str
@@ -75,6 +76,11 @@ class CompiledCheck:
     @property
     def claim_key(self) -> str | None:
         return next((o.key for o in self.operands if o.is_claim), None)
+
+    @cached_property
+    def divisors(self) -> tuple[Node, ...]:
+        """The right-hand sides of every division: an instance where one is 0 is not assessable."""
+        return tuple(n.right for n in walk(self.node) if isinstance(n, BinOp) and n.op == "/")
 
 
 @dataclass(frozen=True)
