@@ -34,7 +34,8 @@ CATALOG: dict[str, ProblemType] = {
                     {"zh": "{path} 是没有文字层的扫描件或图片，无法读取内容（需先做文字识别）",
                      "en": "{path} has no text layer (a scan or images); it needs OCR before it can be read"}, True),
         ProblemType("corrupt_file", {"zh": "文件损坏", "en": "Corrupt file"},
-                    {"zh": "{path} 无法按 {format} 格式打开：{reason}", "en": "{path} cannot be opened as {format}: {reason}"},
+                    {"zh": "{path} 无法按 {format} 格式打开：{reason}",
+                     "en": "{path} cannot be opened as {format}: {reason}"},
                     True),
         ProblemType("read_error", {"zh": "读取失败", "en": "Read error"},
                     {"zh": "读取 {path} 失败：{reason}", "en": "Could not read {path}: {reason}"}, True),
@@ -45,6 +46,13 @@ CATALOG: dict[str, ProblemType] = {
                     {"zh": "{path}：读到标题「{title}」，但未能识别出任何章节或表格（例如整篇正文连成一行），未作核查",
                      "en": "{path}: read the title '{title}' but recognised no section and no table (for example the "
                            "whole body on one line); nothing was checked"}, True),
+        ProblemType("flattened_text", {"zh": "正文连成一行", "en": "Report flattened onto one line"},
+                    {"zh": "{path} 的正文在第 {line} 行连成一行（网页文本导出）：已按章节和表格行切分，"
+                           "引用的行号为切分后的段序号；连在一起无法唯一拆分的表格数字记为无法识别",
+                     "en": "{path} has its body run together on line {line} (a web text dump): it was cut at sections "
+                           "and table rows, cited line numbers count those segments, and runs of digits that cannot be "
+                           "split "
+                           "one way only are unreadable"}, False),
         ProblemType("no_tables", {"zh": "未找到表格", "en": "No tables found"},
                     {"zh": "{path} 中没有找到任何表格，表格核查均无法进行",
                      "en": "No table was found in {path}; no table check can be made"}, False),

@@ -27,6 +27,8 @@ def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) ->
     issues: list[Issue] = []
     if title is None:
         issues.append(Issue("title_not_found"))
+    if document.flattened_line is not None:
+        issues.append(Issue("flattened_text", {"line": str(document.flattened_line)}))
 
     by_number = {s.number: s for s in sections}
     cells: dict[str, CellFact] = {}

@@ -50,13 +50,45 @@ def split_row(row: Row) -> SplitRow:
     return SplitRow(label=label, values=tuple(values), trailing_blanks=trailing, line=row.line)
 
 
+def split_digit_run(run: str, width: int) -> list[str] | None:
+    """The cells of a run of digits that flattened text ran together (「0000000」), when exactly one reading exists.
+
+    Cells are whole numbers written without leading zeros, so 「0000000」 is seven zeros and any seven-digit run is
+    seven single digits; 「230000023」 reads as 23|0|0|0|0|0|23, 2|30|0|0|0|0|23 and more, so it is None. The row's
+    own arithmetic is never used to choose a reading: those identities are what the rules check."""
+    digits = run.replace(" ", "")
+    if not digits.isdigit() or len(digits) < width:
+        return None
+    # ways[i][k]: readings of digits[i:] as k cells, capped at 2 (only "exactly one" matters).
+    n = len(digits)
+    ways = [[0] * (width + 1) for _ in range(n + 1)]
+    ways[n][0] = 1
+    for i in range(n - 1, -1, -1):
+        ends = [i + 1] if digits[i] == "0" else range(i + 1, n + 1)
+        for k in range(1, width + 1):
+            ways[i][k] = min(2, sum(ways[j][k - 1] for j in ends))
+    if ways[0][width] != 1:
+        return None
+    cells, i = [], 0
+    for k in range(width, 0, -1):
+        ends = [i + 1] if digits[i] == "0" else range(i + 1, n + 1)
+        j = next(j for j in ends if ways[j][k - 1] == 1)
+        cells.append(digits[i:j])
+        i = j
+    return cells
+
+
 def fit_values(split: SplitRow, width: int) -> tuple[Cell, ...] | None:
     """Exactly `width` value cells, or None when the row cannot be placed without guessing.
 
     Extra leading cells are accepted only when blank (merged-label offsets); missing cells only when the row ended in
-    blank cells that can stand for them (a blank last column, as in tables whose 总计 column was left empty).
+    blank cells that can stand for them (a blank last column, as in tables whose 总计 column was left empty). A single
+    run of digits standing for several cells (flattened text) is split only when exactly one reading exists.
     """
     values = list(split.values)
+    if width > 1 and len(values) == 1 and values[0].text.replace(" ", "").isdigit():
+        cells = split_digit_run(values[0].text, width)
+        return tuple(Cell(c, values[0].line) for c in cells) if cells else None
     while len(values) > width and not values[0].text.strip():
         values.pop(0)
     if len(values) > width:
@@ -145,7 +177,9 @@ def read_t4(tables: tuple[Table, ...], span: SectionFact | None,
         for row in table.rows:
             split = split_row(row)
             numbers = sum(1 for c in split.values if read_cell(c.text).status == "number")
-            if numbers < width // 2:
+            # A data row: half its cells numbers, or (flattened text) one run with at least a digit per cell.
+            run = len(split.values) == 1 and len(split.values[0].text.replace(" ", "")) >= width
+            if numbers < width // 2 and not run:
                 continue
             placed = fit_values(split, width)
             section = section_at(sections, row.line)

@@ -49,3 +49,4 @@ class Document:
     paragraphs: tuple[Paragraph, ...]
     tables: tuple[Table, ...]
     line_count: int
+    flattened_line: int | None = None  # a report run together on this physical line; later lines count its segments

@@ -9,8 +9,14 @@ from __future__ import annotations
 import re
 
 from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
+from auditor.ingest.flat import looks_flattened, read_flattened
 
 _HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
+# Web-archive dumps open with the page's metadata (发布时间, 原文链接, 本地目录…) above a 「==== 正文 ====」 line: not
+# report text, except the 标题 line, which is the report's title.
+_BODY_SEPARATOR = re.compile(r"^=+\s*正文\s*=+$")
+_TITLE_LABEL = re.compile(r"^(?:标题|题目)\s*[:：]")
+_ARCHIVE_HEADER_LINES = 20
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -30,9 +36,13 @@ def _is_pipe_row(line: str) -> bool:
 
 def read_text(text: str, path: str, fmt: str, encoding: str) -> Document:
     lines = text.splitlines()
+    header = lines[:_ARCHIVE_HEADER_LINES]
+    header_end = next((i for i, line in enumerate(header) if _BODY_SEPARATOR.match(line.strip())), None)
     paragraphs: list[Paragraph] = []
     tables: list[Table] = []
     current: list[Row] = []
+    flattened_line: int | None = None
+    extra = len(lines)  # segments of a flattened line are numbered after the physical lines
 
     def close_table() -> None:
         if current:
@@ -41,6 +51,8 @@ def read_text(text: str, path: str, fmt: str, encoding: str) -> Document:
 
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
+        if header_end is not None and number <= header_end + 1 and not _TITLE_LABEL.match(line.strip()):
+            continue  # the archive's metadata and the separator
         if _is_pipe_row(line):
             if _PIPE_SEPARATOR.match(line.strip()):
                 continue  # Markdown header separator: structure, not content
@@ -54,11 +66,20 @@ def read_text(text: str, path: str, fmt: str, encoding: str) -> Document:
         stripped = line.strip()
         if not stripped:
             continue
+        if flattened_line is None and looks_flattened(stripped):
+            flattened_line = number
+            found, flat_tables, extra = read_flattened(stripped, extra + 1)
+            paragraphs.extend(found)
+            tables.extend(flat_tables)
+            continue
         match = _HEADING.match(stripped)
         if match:
             paragraphs.append(Paragraph(number, match.group(2), heading_level=len(match.group(1))))
         else:
             paragraphs.append(Paragraph(number, stripped))
     close_table()
+    if flattened_line is not None:
+        # Keep document order: the flattened segments (numbered after the physical lines) sit where their line was.
+        paragraphs.sort(key=lambda p: flattened_line + (p.line - len(lines)) / 1e6 if p.line > len(lines) else p.line)
     return Document(path=path, format=fmt, encoding=encoding, paragraphs=tuple(paragraphs),
-                    tables=tuple(tables), line_count=len(lines))
+                    tables=tuple(tables), line_count=max(len(lines), extra), flattened_line=flattened_line)

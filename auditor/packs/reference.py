@@ -67,10 +67,10 @@ def comparisons(node: Node) -> list[Compare | Approx]:
 
 
 def fmt(number: Number) -> str:
+    """A number as the report wrote it: the shortest text that reads back as the same float (96091.4123456 stays
+    96091.4123456); whole floats without «.0». Computed ratios are rounded before they get here."""
     if isinstance(number, float):
-        if number.is_integer():
-            return str(int(number))
-        return f"{number:.6f}".rstrip("0").rstrip(".")
+        return str(int(number)) if number.is_integer() else repr(number)
     return str(number)
 
 
