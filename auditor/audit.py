@@ -42,6 +42,8 @@ def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]
     facts = extract_facts(document)
     if not facts.sections and not facts.tables_found:
         raise IngestError("structure_not_found", title=facts.title) if facts.title else IngestError("not_a_report")
+    if facts.cells and facts.year is None and not any(c.status == "number" for c in facts.cells.values()):
+        raise IngestError("blank_template")  # audited, it would be a report full of "not assessable", or worse, zeros
     pack = select_pack(packs, facts)
     if pack is not None:
         aliases = pack.agency_aliases.get(facts.agency or "", ())

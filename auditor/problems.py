@@ -26,8 +26,9 @@ CATALOG: dict[str, ProblemType] = {
                     {"zh": "文件不是文本，也不是受支持的格式：{path}",
                      "en": "The file is neither text nor a supported format: {path}"}, True),
         ProblemType("unsupported_format", {"zh": "暂不支持的格式", "en": "Unsupported format"},
-                    {"zh": "{path} 是 {format} 文件，当前版本只读取文本和 Markdown",
-                     "en": "{path} is a {format} file; this version reads text and Markdown only"}, True),
+                    {"zh": "{path} 是 {format} 文件，不受支持（可读取文本、Markdown、HTML、DOCX 和有文字层的 PDF）",
+                     "en": "{path} is a {format} file, which is not supported (text, Markdown, HTML, DOCX and PDF "
+                           "with a text layer are)"}, True),
         ProblemType("undecodable_text", {"zh": "无法解码的文本", "en": "Undecodable text"},
                     {"zh": "无法确定 {path} 的字符编码", "en": "Could not determine the encoding of {path}"}, True),
         ProblemType("no_text_layer", {"zh": "没有文字层", "en": "No text layer"},
@@ -42,6 +43,10 @@ CATALOG: dict[str, ProblemType] = {
         ProblemType("not_a_report", {"zh": "不是年度报告", "en": "Not an annual report"},
                     {"zh": "{path} 中既没有年度报告的章节，也没有统计表",
                      "en": "{path} has neither the sections nor the tables of an annual report"}, True),
+        ProblemType("blank_template", {"zh": "空白模板", "en": "Blank template"},
+                    {"zh": "{path} 是未填写的年度报告模板（表格中没有任何数字，标题没有年度），不是一份报告，未作核查",
+                     "en": "{path} is the blank report template (no number in any table, no year in the title), not a "
+                           "report; nothing was checked"}, True),
         ProblemType("structure_not_found", {"zh": "未能识别报告结构", "en": "Report structure not recognised"},
                     {"zh": "{path}：读到标题「{title}」，但未能识别出任何章节或表格（例如整篇正文连成一行），未作核查",
                      "en": "{path}: read the title '{title}' but recognised no section and no table (for example the "

@@ -122,7 +122,7 @@ def test_a_folder_of_mixed_files_keeps_every_good_result(tmp_path: Path) -> None
     shutil.copy(S003, tmp_path / "a.txt")
     (tmp_path / "b-empty.txt").write_bytes(b"")
     (tmp_path / "c-binary.txt").write_bytes(bytes(range(256)) * 4)
-    (tmp_path / "d.pdf").write_bytes(b"%PDF-1.4\n%binary")
+    (tmp_path / "d.pdf").write_bytes(b"%PDF-1.4\n%not really a PDF")
     (tmp_path / "e-notes.md").write_text("# 会议纪要\n\n无关内容。\n", encoding="utf-8")
     (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n")  # not a report format: not picked up by the walk
     (tmp_path / "sub").mkdir()
@@ -135,7 +135,7 @@ def test_a_folder_of_mixed_files_keeps_every_good_result(tmp_path: Path) -> None
     assert by_name["f.txt"]["summary"]["passed"] > 100
     slugs = {name: [p["slug"] for p in d["problems"]] for name, d in by_name.items()}
     assert slugs["b-empty.txt"] == ["empty_file"] and slugs["c-binary.txt"] == ["binary_file"]
-    assert slugs["d.pdf"] == ["unsupported_format"] and slugs["e-notes.md"] == ["not_a_report"]
+    assert slugs["d.pdf"] == ["corrupt_file"] and slugs["e-notes.md"] == ["not_a_report"]
     text = run("audit", str(tmp_path)).stdout
     assert "[empty_file]" in text and "正文称收到申请 9 件" in text
 

@@ -61,8 +61,8 @@ def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) ->
         agency=agency, year=year, template=template,
         sections=sections, paragraphs=paragraphs, cells=cells, tables_found=found,
         claims=extract_claims(paragraphs, extractors), issues=tuple(issues),
-        values={k: v for k, v in (("report.year", year), ("report.template", template), ("report.layout", layout))
-                if v is not None},
+        values={k: v for k, v in (("report.year", year), ("report.template", template), ("report.layout", layout),
+                                   ("report.layout_t3", t3_layout(t3))) if v is not None},
     )
 
 

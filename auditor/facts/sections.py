@@ -18,6 +18,8 @@ from auditor.facts.vocabulary import CHINESE_ORDINALS, SECTIONS
 from auditor.ingest.document import Paragraph
 
 _ORDINAL = re.compile(r"^([一二三四五六七八九十])、")
+# 「（一）主动公开政府信息情况」 is a sub-item of 总体情况 in some reports, never a section heading.
+_SUB_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 _MAX_HEADING_CHARS = 40  # the longest real section title seen is ~30 characters (Shanghai's section 四 variant)
 _KEYWORDS = {n: re.compile(spec[2]) for n, spec in SECTIONS.items()}
 _TITLES = {n: re.compile(spec[3]) for n, spec in SECTIONS.items()}
@@ -34,7 +36,7 @@ def _candidates(paragraphs: tuple[Paragraph, ...]) -> list[_Candidate]:
     out = []
     for p in paragraphs:
         text = compact(p.text).lstrip("#")
-        if len(text) > _MAX_HEADING_CHARS or "。" in text.rstrip("。"):
+        if len(text) > _MAX_HEADING_CHARS or "。" in text.rstrip("。") or _SUB_ITEM.match(text):
             continue
         match = _ORDINAL.match(text)
         out.append(_Candidate(p, text, CHINESE_ORDINALS[match.group(1)] if match else None))

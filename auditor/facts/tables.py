@@ -38,7 +38,7 @@ class SplitRow:
 
 
 def split_row(row: Row) -> SplitRow:
-    cells = list(row.cells)
+    cells = [c for c in row.cells if not c.covered]  # a merged cell's other positions are not cells of their own
     trailing = 0
     while cells and not cells[-1].text.strip():
         cells.pop()
@@ -132,7 +132,9 @@ def read_t3(tables: tuple[Table, ...], span: SectionFact | None,
     columns = list(T3_COLUMNS)
     for row in _rows_in(tables, span):
         split = split_row(row)
-        if not split.values or not split.label:
+        # A labelled row whose value cells are all blank is a row of blanks (as a blank template has), not a missing
+        # row; it must span the row's width, so a header row that merely ends in 总计 is not taken for (七).
+        if not split.label or (not split.values and split.trailing_blanks < len(columns)):
             continue
         key = _match_t3(split.label, previous)
         if key is None or key in seen:
@@ -172,14 +174,18 @@ def read_t4(tables: tuple[Table, ...], span: SectionFact | None,
         if span is not None and not (span.line <= table.first_line <= span.end_line):
             continue
         header = compact("".join(c.text for r in table.rows for c in r.cells))
-        if "复议" not in header or "诉讼" not in header:
+        # Inside section 四 any table may be table 四 (Markdown conversions leave its header words as plain lines
+        # above it); without the section, only a table that names 复议 and 诉讼.
+        if span is None and ("复议" not in header or "诉讼" not in header):
             continue
         for row in table.rows:
             split = split_row(row)
             numbers = sum(1 for c in split.values if read_cell(c.text).status == "number")
-            # A data row: half its cells numbers, or (flattened text) one run with at least a digit per cell.
+            # A data row: half its cells numbers; or no label and a value in every cell, blanks standing for 0 as some
+            # tables write them; or (flattened text) one run with at least a digit per cell.
             run = len(split.values) == 1 and len(split.values[0].text.replace(" ", "")) >= width
-            if numbers < width // 2 and not run:
+            unlabelled = not split.label and len(split.values) + split.trailing_blanks >= width
+            if numbers < width // 2 and not run and not unlabelled:
                 continue
             placed = fit_values(split, width)
             section = section_at(sections, row.line)

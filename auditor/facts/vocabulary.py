@@ -171,5 +171,5 @@ def known_keys() -> set[str]:
     keys |= {f"t4.{b}.{c}" for b in T4_BLOCKS for c in T4_COLUMNS}
     keys |= {f"t2.{r}.{c}" for layout in T2_LAYOUT.values() for r, cols in layout.items() for c in cols}
     keys |= {f"section.{n}" for n in SECTIONS}
-    keys |= {"report.year", "report.template", "report.layout"}
+    keys |= {"report.year", "report.template", "report.layout", "report.layout_t3"}
     return keys

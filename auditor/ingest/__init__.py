@@ -1,4 +1,7 @@
-"""Ingest: bytes of a published report → one Document. Formats are recognised by content, not only by name."""
+"""Ingest: bytes of a published report → one Document. Formats are recognised by content, not only by name.
+
+Readers are imported when a file of their format arrives: a run over text reports never loads pdfplumber or lxml.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +9,10 @@ from pathlib import Path
 
 from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
+from auditor.ingest.errors import IngestError
 from auditor.ingest.text import read_text
 
 __all__ = ["Cell", "Document", "IngestError", "Paragraph", "Row", "Table", "read_document", "sniff_format"]
-
-
-class IngestError(Exception):
-    """An input we cannot read; carries a problem slug from the catalog and its template values."""
-
-    def __init__(self, slug: str, **values: str) -> None:
-        super().__init__(slug)
-        self.slug = slug
-        self.values = values
 
 
 def sniff_format(data: bytes, path: Path) -> str:
@@ -50,7 +45,16 @@ def read_document(path: Path) -> Document:
     if not data.strip():
         raise IngestError("empty_file")
     fmt = sniff_format(data, path)
-    if fmt in {"pdf", "docx", "doc", "html", "zip"}:
+    if fmt == "pdf":
+        from auditor.ingest.pdf import read_pdf
+        return read_pdf(data, str(path))
+    if fmt == "docx":
+        from auditor.ingest.docx import read_docx
+        return read_docx(data, str(path))
+    if fmt == "html":
+        from auditor.ingest.html import read_html
+        return read_html(data, str(path))
+    if fmt in {"doc", "zip"}:  # legacy Word and other archives: no kept library reads them well enough
         raise IngestError("unsupported_format", format=fmt.upper())
     if looks_binary(data):
         raise IngestError("binary_file")

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell as written (raw text, never coerced), and the line it came from."""
+    """One table cell as written (raw text, never coerced), and the line it came from. `covered`: a grid position
+    under a merged cell (rowspan/colspan, gridSpan/vMerge), not a cell of its own: it is never read as a value.
+    Formats without merge information (text) leave it False: an empty cell there may be either."""
 
     text: str
     line: int
+    covered: bool = False
 
 
 @dataclass(frozen=True)
