@@ -223,6 +223,12 @@ def _drop_page_furniture(pages: list[list[_Item]], heights: list[float]) -> list
             for items in pages]
 
 
+_NUMBER = re.compile(r"[\d.,，]+")
+_SENTENCE_END = re.compile(r"[。！？；：:;!?”」）)]$")
+_ROW_START = re.compile(
+    r"第[一二三四五六七八九十]+条|信息内容|[（(][一二三四五六七八九十]+[)）]|\d+[.．]|[一二三四五六七八九十]+、")
+
+
 def _join_pages(pages: list[list[_Item]]) -> list[_Item]:
     """All items in reading order, a table continued at the top of a page appended to the one ending the page
     before (the rule in the module docstring)."""
@@ -233,7 +239,14 @@ def _join_pages(pages: list[list[_Item]]) -> list[_Item]:
         if rest and isinstance(rest[0], _Grid) and isinstance(previous, _Grid) and previous.page < rest[0].page:
             spread = _spread(rest[0], previous)
             if spread is not None:
-                previous.rows.extend(_without_repeated_header(spread, previous.rows))
+                continued = _without_repeated_header(spread, previous.rows)
+                if continued and previous.rows and _rest_of_row(continued[0], previous.rows[-1]):
+                    # A row cut by the page break: 「（四）无法」「1.本机关」 + numbers at the foot of one page,
+                    # 「提供」「不掌握相关政府信息」 at the head of the next. Its text joins the row it belongs to.
+                    last = previous.rows[-1]
+                    previous.rows[-1] = [a + b for a, b in zip(last, continued[0], strict=True)]
+                    continued = continued[1:]
+                previous.rows.extend(continued)
                 rest = rest[1:]
         items.extend(rest)
     return items
@@ -258,6 +271,20 @@ def _spread(piece: _Grid, onto: _Grid) -> list[list[str]] | None:
             spread[i] = text
         rows.append(spread)
     return rows
+
+
+def _rest_of_row(row: list[str], before: list[str]) -> bool:
+    """Whether `row` is the part of `before` that a page break pushed onto the next page: text only in cells that
+    hold text (not numbers) in `before`, and empty wherever `before` has a number. A row that starts a new item
+    (「第二十条第（五）项」, 「信息内容」, 「（四）」, 「2.」, 「四、」) is a row of its own, not the rest of one."""
+    if not any(row) or _ROW_START.match(next(cell for cell in row if cell)):
+        return False
+    for cell, above in zip(row, before, strict=True):
+        if cell and (not above or _NUMBER.fullmatch(above)):
+            return False
+        if not cell and above and not _NUMBER.fullmatch(above):
+            continue
+    return all(not cell for cell, above in zip(row, before, strict=True) if _NUMBER.fullmatch(above))
 
 
 def _without_repeated_header(rows: list[list[str]], first_rows: list[list[str]]) -> list[list[str]]:
@@ -301,7 +328,11 @@ def _continues(before: _Line, line: _Line, left: float, right: float) -> bool:
     size = before.size
     if abs(line.size - size) > 0.5:
         return False
-    if before.x1 < right - 1.5 * size or line.x0 > left + 0.5 * size:
+    # A line that stopped short ends its paragraph, unless it stopped mid-sentence only a few characters short: a
+    # layout engine moves a character down with its neighbour (「办理 5」 / 「件。」), leaving a gap at the margin.
+    short = before.x1 < right - 1.5 * size
+    wrapped = before.x1 >= right - 4 * size and not _SENTENCE_END.search(before.text)
+    if (short and not wrapped) or line.x0 > left + 0.5 * size:
         return False  # the line before stopped short, or this one is indented: a new paragraph
     # On one page, a gap wider than a line means a new block; across a page break there is no gap to measure.
     return line.page != before.page or line.top - before.bottom <= size
