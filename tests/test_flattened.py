@@ -17,7 +17,10 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "reports"
 @pytest.mark.parametrize(("run", "width", "cells"), [
     ("0000000", 7, ["0"] * 7),                       # zeros cannot lead a number: one reading
     ("7000007", 7, ["7", "0", "0", "0", "0", "0", "7"]),  # seven digits, seven cells
-    ("0 0 00 00 0", 7, ["0"] * 7),                   # spaces in the dump do not mark cells
+    ("0 0 00 00 0", 7, ["0"] * 7),
+    ("230 000023", 7, None),                         # a space separates cells, but not every pair of cells
+    ("1 2 0 0 10 0 13", 7, ["1", "2", "0", "0", "10", "0", "13"]),  # spaces make a run readable
+    ("12 3", 2, ["12", "3"]),
     ("230000023", 7, None),                          # 23|0|…|23, 2|30|…|23, …: not one reading
     ("898989", 3, None),
     ("21317000001324019", 15, None),

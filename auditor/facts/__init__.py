@@ -37,9 +37,10 @@ def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) ->
     # template its year calls for, which is a finding in itself (rule TPL-LAYOUT).
     layout = t2_layout(document.tables, by_number.get(2)) or t3_layout(t3)
     template = template_for_year(year)
-    cells.update(read_t2(document.tables, by_number.get(2), sections, layout or template or 2021))
+    cells.update(read_t2(document.tables, by_number.get(2), sections, layout or template or 2021,
+                         document.paragraphs))
     cells.update(t3)
-    cells.update(read_t4(document.tables, by_number.get(4), sections))
+    cells.update(read_t4(document.tables, by_number.get(4), sections, document.paragraphs))
     found = tuple(t for t in ("t2", "t3", "t4") if any(c.table == t for c in cells.values()))
     if not document.tables:
         issues.append(Issue("no_tables"))

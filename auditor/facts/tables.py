@@ -24,7 +24,7 @@ from auditor.facts.vocabulary import (
     T4_BLOCKS,
     T4_COLUMNS,
 )
-from auditor.ingest.document import Cell, Row, Table
+from auditor.ingest.document import Cell, Paragraph, Row, Table
 
 
 @dataclass(frozen=True)
@@ -54,25 +54,35 @@ def split_digit_run(run: str, width: int) -> list[str] | None:
     """The cells of a run of digits that flattened text ran together (「0000000」), when exactly one reading exists.
 
     Cells are whole numbers written without leading zeros, so 「0000000」 is seven zeros and any seven-digit run is
-    seven single digits; 「230000023」 reads as 23|0|0|0|0|0|23, 2|30|0|0|0|0|23 and more, so it is None. The row's
-    own arithmetic is never used to choose a reading: those identities are what the rules check."""
+    seven single digits; 「230000023」 reads as 23|0|0|0|0|0|23, 2|30|0|0|0|0|23 and more, so it is None. A space
+    always separates two cells (no number holds one), though cells may also touch. The row's own arithmetic is
+    never used to choose a reading: those identities are what the rules check."""
     digits = run.replace(" ", "")
     if not digits.isdigit() or len(digits) < width:
         return None
-    # ways[i][k]: readings of digits[i:] as k cells, capped at 2 (only "exactly one" matters).
+    cuts, position = set(), 0  # positions in `digits` where the run had a space: a cell may not straddle one
+    for token in run.split():
+        position += len(token)
+        cuts.add(position)
     n = len(digits)
+
+    def ends(i: int) -> list[int]:
+        if digits[i] == "0":
+            return [i + 1]
+        limit = min((c for c in cuts if c > i), default=n)
+        return list(range(i + 1, limit + 1))
+
+    # ways[i][k]: readings of digits[i:] as k cells, capped at 2 (only "exactly one" matters).
     ways = [[0] * (width + 1) for _ in range(n + 1)]
     ways[n][0] = 1
     for i in range(n - 1, -1, -1):
-        ends = [i + 1] if digits[i] == "0" else range(i + 1, n + 1)
         for k in range(1, width + 1):
-            ways[i][k] = min(2, sum(ways[j][k - 1] for j in ends))
+            ways[i][k] = min(2, sum(ways[j][k - 1] for j in ends(i)))
     if ways[0][width] != 1:
         return None
     cells, i = [], 0
     for k in range(width, 0, -1):
-        ends = [i + 1] if digits[i] == "0" else range(i + 1, n + 1)
-        j = next(j for j in ends if ways[j][k - 1] == 1)
+        j = next(j for j in ends(i) if ways[j][k - 1] == 1)
         cells.append(digits[i:j])
         i = j
     return cells
@@ -166,9 +176,10 @@ def _match_t3(label: str, previous: str | None) -> str | None:
     return None
 
 
-def read_t4(tables: tuple[Table, ...], span: SectionFact | None,
-            sections: tuple[SectionFact, ...]) -> dict[str, CellFact]:
-    """Table 四 is one row of 15 numbers under a two-level header; its header text identifies it."""
+def read_t4(tables: tuple[Table, ...], span: SectionFact | None, sections: tuple[SectionFact, ...],
+            paragraphs: tuple[Paragraph, ...] = ()) -> dict[str, CellFact]:
+    """Table 四 is one row of 15 numbers under a two-level header; its header text identifies it. Some reports write
+    it as three tables of five under headings that name the blocks (read from `paragraphs`)."""
     width = len(T4_BLOCKS) * len(T4_COLUMNS)
     for table in tables:
         if span is not None and not (span.line <= table.first_line <= span.end_line):
@@ -195,7 +206,38 @@ def read_t4(tables: tuple[Table, ...], span: SectionFact | None,
                 fact = _cell("t4", block, column, placed[i] if placed else None, row.line, section)
                 cells[fact.key] = fact
             return cells
-    return {}
+    return _read_t4_blocks(tables, span, sections, paragraphs) if span is not None else {}
+
+
+# Headings that name a block of table 四 when each block is a table of its own (沭阳 2025: 「### 行政复议」,
+# 「### 行政诉讼（未经复议直接起诉）」, 「### 行政诉讼（复议后起诉）」). Tried in this order: 复议后 before 复议.
+_T4_BLOCK_HEADINGS = (("litigation_after_review", "复议后"), ("litigation_direct", "直接起诉"),
+                      ("litigation_direct", "未经复议"), ("review", "复议"))
+
+
+def _read_t4_blocks(tables: tuple[Table, ...], span: SectionFact, sections: tuple[SectionFact, ...],
+                    paragraphs: tuple[Paragraph, ...]) -> dict[str, CellFact]:
+    """Table 四 written as three tables of five, each under a heading that names its block."""
+    cells: dict[str, CellFact] = {}
+    width = len(T4_COLUMNS)
+    for table in tables:
+        if not span.line <= table.first_line <= span.end_line:
+            continue
+        heading = next((compact(p.text) for p in reversed(paragraphs) if p.line < table.first_line), "")
+        block = next((b for b, word in _T4_BLOCK_HEADINGS if word in heading), None)
+        if block is None or any(k.startswith(f"t4.{block}.") for k in cells):
+            continue
+        for row in table.rows:
+            split = split_row(row)
+            if split.label or sum(1 for c in split.values if read_cell(c.text).status == "number") < 1:
+                continue
+            placed = fit_values(split, width)
+            for i, column in enumerate(T4_COLUMNS):
+                fact = _cell("t4", block, column, placed[i] if placed else None, row.line,
+                             section_at(sections, row.line))
+                cells[fact.key] = fact
+            break
+    return cells
 
 
 def t2_layout(tables: tuple[Table, ...], span: SectionFact | None) -> int | None:
@@ -205,13 +247,29 @@ def t2_layout(tables: tuple[Table, ...], span: SectionFact | None) -> int | None
     return found[0] if len(found) == 1 else None
 
 
+_PLAIN_ROW = re.compile(r"^([\u4e00-\u9fff（）()]+)((?:\s+\S+)+)$")
+
+
+def _plain_rows(paragraphs: tuple[Paragraph, ...], span: SectionFact | None) -> list[Row]:
+    """Lines of plain text that are table rows whose markup a conversion lost: 「行政许可 97」 (a label, then its
+    cells separated by white space). Only inside section 二, where table 二 is expected."""
+    if span is None:
+        return []
+    rows = []
+    for p in paragraphs:
+        match = _PLAIN_ROW.match(p.text.strip())
+        if span.line <= p.line <= span.end_line and match:
+            rows.append(Row((Cell(match.group(1), p.line), *(Cell(t, p.line) for t in match.group(2).split())), p.line))
+    return rows
+
+
 def read_t2(tables: tuple[Table, ...], span: SectionFact | None, sections: tuple[SectionFact, ...],
-            layout: int) -> dict[str, CellFact]:
-    """Table 二 read with the columns of `layout` (2019 or 2021)."""
+            layout: int, paragraphs: tuple[Paragraph, ...] = ()) -> dict[str, CellFact]:
+    """Table 二 read with the columns of `layout` (2019 or 2021); rows may also be plain lines (「行政许可 97」)."""
     cells: dict[str, CellFact] = {}
     rows = T2_LAYOUT[layout]
     patterns = {key: re.compile(T2_ROWS[key][2]) for key in rows}
-    for row in _rows_in(tables, span):
+    for row in _rows_in(tables, span) + _plain_rows(paragraphs, span):
         split = split_row(row)
         if not split.label:
             continue

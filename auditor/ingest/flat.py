@@ -19,7 +19,7 @@ from auditor.ingest.document import Cell, Paragraph, Row, Table
 _SECTION = re.compile(
     r"[一二三四五六]、(?:总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况|"
     r"政府信息公开行政.?复议、?行政诉讼情况|存在的主要问题及改进情况|其他需要报告的事项)")
-_TABLE_SECTIONS = ("主动公开政府信息情况", "收到和处理", "行政复议")
+_TABLE_SECTIONS = ("主动公开政府信息情况", "收到和处理", "复议")  # 复议: 平潭 2022 writes 行政法复议
 # A line this long that holds at least three section titles is a flattened report, not a paragraph.
 MIN_FLAT_CHARS = 1000
 _RUN = re.compile(r"(\d[\d ]*\d(?:\.\d+)?|\d(?:\.\d+)?)")  # a decimal point with digits after it stays in the run
