@@ -14,10 +14,10 @@ from pathlib import Path
 import click
 
 from auditor import __version__
-from auditor.audit import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, audit_paths, exit_code, read_facts
+from auditor.audit import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, audit_paths, exit_code, expand, read_facts
 from auditor.config import ConfigError, load_config, load_configured_packs
 from auditor.engine import process_engine
-from auditor.facts.model import to_json
+from auditor.facts.model import cell_counts, to_json
 from auditor.formatters import FORMATTERS, render
 from auditor.ingest import IngestError
 from auditor.model import RunResult, Severity
@@ -78,22 +78,39 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--stats", is_flag=True, help="One line per file (folders walked): sections found, cells read, blank, "
+                                            "unreadable; instead of the facts.")
 @_pack_option
 @_config_option
 @_lang_option
-def parse(path: Path, packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
-    """Print the facts read from one report, as JSON (the keys rule packs use)."""
+def parse(paths: tuple[Path, ...], stats: bool, packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
+    """Print the facts read from one report, as JSON (the keys rule packs use); with --stats, how much was read
+    from each of many."""
     loaded = _load_packs(packs, lang, config)
-    try:
-        facts, pack = read_facts(path, loaded)
-    except IngestError as exc:
-        p = problem(exc.slug, lang, str(path), **exc.values)
-        click.echo(f"auditor: {p.title}: {p.message}", err=True)
-        sys.exit(EXIT_ERROR)
-    data = to_json(facts)
-    data["pack"] = pack.label if pack else None
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    files = list(expand(paths))
+    if not stats and len(files) != 1:
+        raise click.UsageError("give one file (or --stats for several)")
+    failed = False
+    for path in files:
+        try:
+            facts, pack = read_facts(path, loaded)
+        except IngestError as exc:
+            p = problem(exc.slug, lang, str(path), **exc.values)
+            click.echo(f"auditor: {p.title}: {p.message}", err=True)
+            failed = True
+            continue
+        if not stats:
+            data = to_json(facts)
+            data["pack"] = pack.label if pack else None
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+            continue
+        sections = "".join(str(s.number) for s in facts.sections) or "-"
+        tables = " ".join(f"{t}:{c['number']}/{c['blank'] + c['dash'] + c['none']}/{c['unreadable']}"
+                          for t, c in cell_counts(facts).items())
+        click.echo(f"{path}  {facts.format}  {facts.agency or '?'} {facts.year or '?'}  sections {sections}  "
+                   f"cells read/blank/unreadable {tables or '-'}  issues {','.join(i.slug for i in facts.issues) or '-'}")
+    sys.exit(EXIT_ERROR if failed else EXIT_CLEAN)
 
 
 # --- for rule writers: list, show, document and test a pack's rules -------------------------------------------------

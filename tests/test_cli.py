@@ -201,3 +201,15 @@ def test_an_empty_folder_is_an_input_error(tmp_path: Path) -> None:
     (tmp_path / "notes.png").write_bytes(b"\x89PNG")
     code, data = audit_json(str(tmp_path))
     assert code == 2 and [p["slug"] for p in data["problems"]] == ["no_input_files"]
+
+
+def test_parse_stats_counts_what_was_read(tmp_path: Path) -> None:
+    shutil.copy(S004, tmp_path / "a.txt")
+    (tmp_path / "b.txt").write_bytes(b"")
+    result = run("parse", "--stats", str(tmp_path))
+    assert result.exit_code == 2  # b.txt is empty: named on stderr, a.txt still reported
+    (line,) = result.stdout.splitlines()
+    assert "焦作市人民政府办公室 2021" in line and "sections 123456" in line
+    assert "t2:10/0/0 t3:175/0/0 t4:15/0/0" in line
+    assert "空文件" in result.stderr
+    assert run("parse", str(S004), str(S003)).exit_code == 2  # facts are for one file at a time

@@ -89,6 +89,15 @@ def template_for_year(year: int | None) -> int | None:
     return 2019 if year <= 2020 else 2021
 
 
+def cell_counts(facts: ReportFacts) -> dict[str, dict[str, int]]:
+    """Per table found, how many cells are numbers, blank, a written 'nothing' mark (— / 无) or unreadable."""
+    counts: dict[str, dict[str, int]] = {}
+    for cell in facts.cells.values():
+        table = counts.setdefault(cell.table, {"number": 0, "blank": 0, "dash": 0, "none": 0, "unreadable": 0})
+        table[cell.status] += 1
+    return dict(sorted(counts.items()))
+
+
 def to_json(facts: ReportFacts) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for name in ("t2", "t3", "t4"):
