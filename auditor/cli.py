@@ -108,8 +108,9 @@ def parse(paths: tuple[Path, ...], stats: bool, packs: tuple[Path, ...], config:
         sections = "".join(str(s.number) for s in facts.sections) or "-"
         tables = " ".join(f"{t}:{c['number']}/{c['blank'] + c['dash'] + c['none']}/{c['unreadable']}"
                           for t, c in cell_counts(facts).items())
+        issues = ",".join(i.slug for i in facts.issues) or "-"
         click.echo(f"{path}  {facts.format}  {facts.agency or '?'} {facts.year or '?'}  sections {sections}  "
-                   f"cells read/blank/unreadable {tables or '-'}  issues {','.join(i.slug for i in facts.issues) or '-'}")
+                   f"cells read/blank/unreadable {tables or '-'}  issues {issues}")
     sys.exit(EXIT_ERROR if failed else EXIT_CLEAN)
 
 
