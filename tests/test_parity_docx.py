@@ -1,10 +1,6 @@
-"""The five samples as Word documents (tests/fixtures/parity/make_docx.py) give the facts their text gives.
-
-Every table cell (key, raw text, status, value, section), the sections, the title, agency and year, the paragraphs and
-the narrative claims must agree; only line numbers differ (a .docx has no blank lines). The Word tables have their
-label cells merged as the official template does, so this also holds the reader to expanding merges into the grid the
-text exports show.
-"""
+"""The DOCX parity fixtures (tests/fixtures/parity/make_docx.py): the Word tables have their label cells merged as the
+official template does, styled as a report office would, and are not stale. tests/test_parity.py holds them to the
+text's facts, which holds the reader to expanding merges into the grid the text exports show."""
 
 from __future__ import annotations
 
@@ -15,56 +11,15 @@ from typing import Any
 import docx
 import pytest
 
-import auditor.audit
-from auditor.audit import read_facts
-from auditor.facts import ReportFacts
-from auditor.ingest import Document, read_document
 from auditor.ingest.docx import read_docx
-from auditor.packs import Pack
 from tests.conftest import SAMPLES
 
 PARITY = Path(__file__).resolve().parent / "fixtures" / "parity"
 STEMS = sorted(p.stem for p in SAMPLES.glob("*.txt"))
 
 
-def _read_any(path: Path) -> Document:
-    """read_document, with .docx going to the DOCX reader (the dispatcher is wired elsewhere)."""
-    return read_docx(path.read_bytes(), str(path)) if path.suffix == ".docx" else read_document(path)
-
-
-@pytest.fixture
-def both(packs: list[Pack], monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(auditor.audit, "read_document", _read_any)
-
-    def read(stem: str) -> tuple[ReportFacts, ReportFacts]:
-        text, text_pack = read_facts(SAMPLES / f"{stem}.txt", packs)
-        word, word_pack = read_facts(PARITY / f"{stem}.docx", packs)
-        assert text_pack is word_pack is not None
-        return text, word
-    return read
-
-
 def test_every_sample_has_its_docx() -> None:
     assert STEMS and sorted(p.stem for p in PARITY.glob("*.docx")) == STEMS
-
-
-@pytest.mark.parametrize("stem", STEMS)
-def test_docx_gives_the_text_facts(stem: str, both: Any) -> None:
-    text, word = both(stem)
-    assert word.format == "docx"
-    assert (word.title, word.agency, word.year, word.template) == (text.title, text.agency, text.year, text.template)
-    assert [(s.number, s.title) for s in word.sections] == [(s.number, s.title) for s in text.sections]
-    assert word.tables_found == text.tables_found == ("t2", "t3", "t4")
-
-    def cells(facts: ReportFacts) -> dict[str, tuple[object, ...]]:
-        return {k: (c.raw, c.status, c.value, c.section) for k, c in facts.cells.items()}
-    assert cells(word) == cells(text)
-    assert [(p.section, p.text) for p in word.paragraphs] == [(p.section, p.text) for p in text.paragraphs]
-    assert text.claims, "the samples state numbers the packs read"
-    assert [(c.key, c.value, c.text, c.section, c.approximate) for c in word.claims] == [
-        (c.key, c.value, c.text, c.section, c.approximate) for c in text.claims]
-    assert word.values == text.values
-    assert [i.slug for i in word.issues] == [i.slug for i in text.issues]
 
 
 def _span(table: Any, text: str) -> tuple[int, int]:

@@ -3,8 +3,9 @@
 Parsing is BeautifulSoup over lxml; this module only decides what the parsed tree means for a report:
 
 * every `<table>` without a table inside it becomes a Table whose rows are the visual grid: rowspan and colspan are
-  expanded, the merged cell's text sits in its top-left position and the positions it covers are "" (as a tab-separated
-  text report shows a merged cell), so the facts layer can keep taking a row's numbers from its end;
+  expanded, the merged cell's text sits in its top-left position and the positions it covers are empty cells marked
+  `covered` (a tab-separated text report shows them as empty cells; the flag tells the facts layer they are not
+  cells of their own), so it can keep taking a row's numbers from its end;
 * a table that wraps other tables is layout, not data: its cells are read as ordinary blocks;
 * block-level text outside tables becomes one Paragraph per visual line (`<br>` breaks a line), `<h1>`–`<h6>` set
   `heading_level`; scripts, styles, `<nav>`/`<header>`/`<footer>` and page-chrome lines (_CHROME) are dropped;
