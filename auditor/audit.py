@@ -7,9 +7,10 @@ results are kept.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from auditor.batch import jobs_wanted, run_parallel
 from auditor.engine import Engine, EngineError, process_engine
 from auditor.evaluate import evaluate
 from auditor.facts import ReportFacts, agency_classes, extract_facts
@@ -98,7 +99,7 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def _audit_guarded(path: Path, packs: list[Pack], lang: str) -> DocumentResult:
+def audit_guarded(path: Path, packs: list[Pack], lang: str) -> DocumentResult:
     """A bug met on one file must not cost the others: it becomes that file's `internal_error` problem (exit 2)."""
     try:
         return audit_file(path, packs, lang)
@@ -108,9 +109,22 @@ def _audit_guarded(path: Path, packs: list[Pack], lang: str) -> DocumentResult:
                               problems=(problem("internal_error", lang, str(path), reason=reason),))
 
 
-def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh") -> RunResult:
+def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
+                progress: Callable[[int], Callable[[], None]] | None = None) -> RunResult:
+    """Audit files and folders. `jobs` > 1 runs that many worker processes (0: one per core); the documents come
+    back in the same order either way. `progress(total)` gives a function called once per finished file."""
     paths = list(paths)
-    documents = tuple(_audit_guarded(p, packs, lang) for p in expand(paths))
+    files = list(expand(paths))
+    tick = progress(len(files)) if progress else (lambda: None)
+    workers = jobs_wanted(jobs)
+    if workers > 1 and len(files) > 1:
+        collected = run_parallel(audit_guarded, files, packs, lang, min(workers, len(files)), tick)
+    else:
+        collected = []
+        for path in files:
+            collected.append(audit_guarded(path, packs, lang))
+            tick()
+    documents = tuple(collected)
     problems = tuple(problem("no_input_files", lang, str(p)) for p in paths
                      if p.is_dir() and not any(d.path.startswith(str(p)) for d in documents))
     return RunResult(documents=documents, problems=problems, lang=lang)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+from tqdm import tqdm
 
 from auditor import __version__
 from auditor.audit import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, audit_paths, exit_code, expand, read_facts
@@ -60,14 +62,18 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "none"]), default="error",
               show_default=True, help="Lowest severity that makes the exit code 1.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes (0: one per core). The order of results does not depend on it.")
+@click.option("--progress/--no-progress", default=None, help="A progress bar (default: on a terminal only).")
 @_pack_option
 @_config_option
 @_lang_option
-def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, packs: tuple[Path, ...],
-          config: Path | None, lang: str) -> None:
+def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, jobs: int, progress: bool | None,
+          packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
     """Audit report files or folders (folders are walked recursively)."""
     loaded = _load_packs(packs, lang, config)
-    result: RunResult = audit_paths(paths, loaded, lang)
+    show = sys.stderr.isatty() if progress is None else progress
+    result: RunResult = audit_paths(paths, loaded, lang, jobs, _progress_bar if show else None)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = render(fmt, result, color)
     if output:
@@ -75,6 +81,18 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
     else:
         click.echo(text, nl=False)
     sys.exit(exit_code(result, None if fail_on == "none" else Severity.parse(fail_on)))
+
+
+def _progress_bar(total: int) -> Callable[[], None]:
+    """A bar on stderr (the report goes to stdout), gone when the run ends."""
+    bar = tqdm(total=total, unit="份", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def tick() -> None:
+        bar.update(1)
+        if bar.n == total:
+            bar.close()
+
+    return tick
 
 
 @main.command()

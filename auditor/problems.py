@@ -83,6 +83,10 @@ CATALOG: dict[str, ProblemType] = {
                     {"zh": "处理 {path} 时发生内部错误（{reason}），该文件未能核查；请将此文件报告给维护者",
                      "en": "Internal error while auditing {path} ({reason}); the file was not audited. "
                            "Please report this file to the maintainers"}, True),
+        ProblemType("worker_died", {"zh": "处理进程异常退出", "en": "Worker process died"},
+                    {"zh": "处理 {path} 的进程异常退出（重试一次仍然如此），该文件未能核查；请将此文件报告给维护者",
+                     "en": "The process auditing {path} died (again when retried alone); the file was not audited. "
+                           "Please report this file to the maintainers"}, True),
         ProblemType("no_input_files", {"zh": "没有可核查的文件", "en": "No files to audit"},
                     {"zh": "{path} 中没有报告文件（.txt .md .html .htm .docx .pdf）",
                      "en": "{path} holds no report files (.txt .md .html .htm .docx .pdf)"}, True),
