@@ -7,7 +7,7 @@ results are kept.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from auditor.batch import jobs_wanted, run_parallel
@@ -20,6 +20,7 @@ from auditor.ingest import IngestError, read_document
 from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, Severity, Status
 from auditor.packs.model import Pack
 from auditor.problems import is_input_error, problem
+from auditor.store import Store, previous_values
 
 # Files a folder walk picks up; anything named explicitly on the command line is read whatever its name.
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
@@ -54,10 +55,15 @@ def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]
     return facts, pack
 
 
-def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine | None = None) -> DocumentResult:
+def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine | None = None,
+               previous: Mapping[str, int | float] | None = None) -> DocumentResult:
+    """Audit one file. `previous`: last year's values of the same body (`prev.*` keys, from the history store) for
+    the cross-year rules; without them those rules are not assessable."""
     shown = str(path)
     try:
         facts, pack = read_facts(path, packs)
+        if previous:
+            facts = dataclasses.replace(facts, values={**facts.values, **previous})
     except IngestError as exc:
         return DocumentResult(shown, None, ReportInfo(None, None, None, None), None,
                               problems=(problem(exc.slug, lang, shown, **exc.values),))
@@ -99,10 +105,11 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def audit_guarded(path: Path, packs: list[Pack], lang: str) -> DocumentResult:
+def audit_guarded(path: Path, packs: list[Pack], lang: str,
+                  previous: Mapping[str, int | float] | None = None) -> DocumentResult:
     """A bug met on one file must not cost the others: it becomes that file's `internal_error` problem (exit 2)."""
     try:
-        return audit_file(path, packs, lang)
+        return audit_file(path, packs, lang, previous=previous)
     except Exception as exc:  # reported, never swallowed: the run exits 2 and names the file
         reason = f"{type(exc).__name__}: {exc}"
         return DocumentResult(str(path), None, ReportInfo(None, None, None, None), None,
@@ -110,24 +117,55 @@ def audit_guarded(path: Path, packs: list[Pack], lang: str) -> DocumentResult:
 
 
 def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
-                progress: Callable[[int], Callable[[], None]] | None = None) -> RunResult:
+                progress: Callable[[int], Callable[[], None]] | None = None, store: Store | None = None) -> RunResult:
     """Audit files and folders. `jobs` > 1 runs that many worker processes (0: one per core); the documents come
-    back in the same order either way. `progress(total)` gives a function called once per finished file."""
+    back in the same order either way. `progress(total)` gives a function called once per finished file.
+
+    With a history `store`, every file's facts are recorded first, so a report finds last year's report of the same
+    body even when both are in this run; each is then audited with last year's values and recorded with its findings.
+    Recording is idempotent per file content, so a run killed midway is completed by running it again."""
     paths = list(paths)
     files = list(expand(paths))
     tick = progress(len(files)) if progress else (lambda: None)
+    read = _read_all(files, packs, store) if store else {}
+    previous = {path: previous_values(store, facts, _aliases(facts, pack)) for path, (facts, pack) in read.items()
+                } if store else {}
     workers = jobs_wanted(jobs)
     if workers > 1 and len(files) > 1:
-        collected = run_parallel(audit_guarded, files, packs, lang, min(workers, len(files)), tick)
+        collected = run_parallel(audit_guarded, files, packs, lang, min(workers, len(files)), tick,
+                                 [previous.get(f, {}) for f in files])
     else:
         collected = []
         for path in files:
-            collected.append(audit_guarded(path, packs, lang))
+            collected.append(audit_guarded(path, packs, lang, previous.get(path)))
             tick()
+    if store:
+        for path, result in zip(files, collected, strict=True):
+            if path in read:  # a file that could not be read has no facts to keep
+                store.record(path, read[path][0], result)
     documents = tuple(collected)
     problems = tuple(problem("no_input_files", lang, str(p)) for p in paths
                      if p.is_dir() and not any(d.path.startswith(str(p)) for d in documents))
     return RunResult(documents=documents, problems=problems, lang=lang)
+
+
+def _read_all(files: list[Path], packs: list[Pack], store: Store) -> dict[Path, tuple[ReportFacts, Pack | None]]:
+    """Every readable file's facts, each recorded in the store at once (without findings yet): this run's own
+    reports are last year's for each other."""
+    read: dict[Path, tuple[ReportFacts, Pack | None]] = {}
+    for path in files:
+        try:
+            facts, pack = read_facts(path, packs)
+        except Exception:  # noqa: BLE001 - the audit pass reports this file's problem; here it just has no facts
+            continue
+        read[path] = (facts, pack)
+        store.record(path, facts, DocumentResult(str(path), facts.format, ReportInfo(
+            facts.title, facts.agency, facts.year, facts.template), pack.label if pack else None))
+    return read
+
+
+def _aliases(facts: ReportFacts, pack: Pack | None) -> tuple[str, ...]:
+    return pack.agency_aliases.get(facts.agency or "", ()) if pack else ()
 
 
 def exit_code(result: RunResult, fail_on: Severity | None) -> int:

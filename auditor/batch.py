@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -32,13 +32,14 @@ def _start_worker(packs: list[Pack]) -> None:
 CRASH_ON = "AUDITOR_TEST_WORKER_CRASH_ON"
 
 
-Audit = Callable[[Path, list[Pack], str], DocumentResult]
+Previous = Mapping[str, int | float]
+Audit = Callable[[Path, list[Pack], str, Previous | None], DocumentResult]
 
 
-def _work(audit: Audit, path: Path, lang: str) -> DocumentResult:
+def _work(audit: Audit, path: Path, lang: str, previous: Previous | None) -> DocumentResult:
     if os.environ.get(CRASH_ON) == path.name:
         os._exit(70)
-    return audit(path, _PACKS, lang)
+    return audit(path, _PACKS, lang, previous)
 
 
 def jobs_wanted(jobs: int) -> int:
@@ -47,7 +48,8 @@ def jobs_wanted(jobs: int) -> int:
 
 
 def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: str, jobs: int,
-                 tick: Callable[[], None] = lambda: None) -> list[DocumentResult]:
+                 tick: Callable[[], None] = lambda: None,
+                 previous: Sequence[Previous] | None = None) -> list[DocumentResult]:
     """`audit` (a module-level function: workers find it by name) each of `files` in `jobs` spawned processes;
     results in the order of `files`. `tick` is called once per file."""
     context = multiprocessing.get_context("spawn")
@@ -55,7 +57,8 @@ def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: s
     retry: list[int] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                              initargs=(packs,)) as pool:
-        futures: list[tuple[int, Future[DocumentResult]]] = [(i, pool.submit(_work, audit, f, lang))
+        before = previous or [{} for _ in files]
+        futures: list[tuple[int, Future[DocumentResult]]] = [(i, pool.submit(_work, audit, f, lang, before[i]))
                                                             for i, f in enumerate(files)]
         for i, future in futures:
             try:
@@ -64,17 +67,17 @@ def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: s
             except BrokenProcessPool:
                 retry.append(i)
     for i in retry:  # a crashed worker takes the pool's unfinished files down with it: retry each one alone
-        results[i] = _alone(audit, files[i], packs, lang, context)
+        results[i] = _alone(audit, files[i], packs, lang, context, (previous or [{}] * len(files))[i])
         tick()
     return [results[i] for i in range(len(files))]
 
 
-def _alone(audit: Audit, path: Path, packs: list[Pack], lang: str,
-           context: multiprocessing.context.BaseContext) -> DocumentResult:
+def _alone(audit: Audit, path: Path, packs: list[Pack], lang: str, context: multiprocessing.context.BaseContext,
+           previous: Previous) -> DocumentResult:
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker,
                                  initargs=(packs,)) as pool:
-            return pool.submit(_work, audit, path, lang).result()
+            return pool.submit(_work, audit, path, lang, previous).result()
     except BrokenProcessPool:
         return DocumentResult(str(path), None, ReportInfo(None, None, None, None), None,
                               problems=(problem("worker_died", lang, str(path)),))

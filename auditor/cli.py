@@ -28,6 +28,7 @@ from auditor.packs.docs import readme_is_current, readme_path, render_rule, rule
 from auditor.problems import problem
 from auditor.resources import default_pack_dirs
 from auditor.ruletests import run_pack_fixtures
+from auditor.store import Store, StoreError
 
 
 def _load_packs(dirs: tuple[Path, ...], lang: str, config: Path | None = None) -> list[Pack]:
@@ -65,15 +66,27 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per core). The order of results does not depend on it.")
 @click.option("--progress/--no-progress", default=None, help="A progress bar (default: on a terminal only).")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
+              help="History store (SQLite file, created if absent): records every audit and gives the cross-year "
+                   "rules last year's report of the same body.")
 @_pack_option
 @_config_option
 @_lang_option
 def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, jobs: int, progress: bool | None,
-          packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
+          db: Path | None, packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
     """Audit report files or folders (folders are walked recursively)."""
     loaded = _load_packs(packs, lang, config)
     show = sys.stderr.isatty() if progress is None else progress
-    result: RunResult = audit_paths(paths, loaded, lang, jobs, _progress_bar if show else None)
+    try:
+        store = Store(db) if db else None
+    except StoreError as exc:
+        click.echo(f"auditor: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    try:
+        result: RunResult = audit_paths(paths, loaded, lang, jobs, _progress_bar if show else None, store)
+    finally:
+        if store:
+            store.close()
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     text = render(fmt, result, color)
     if output:

@@ -17,6 +17,9 @@ _STATUS = {
 
 def describe_key(key: str, lang: str) -> str:
     zh = lang == "zh"
+    if key.startswith("prev."):
+        inner = describe_key(key.removeprefix("prev."), lang)
+        return f"上一年度报告{inner}" if zh else f"last year's report, {inner}"
     parts = key.split(".")
     table = parts[0]
     if table in _TABLES and len(parts) >= 3:

@@ -64,7 +64,7 @@ def items(key: str, facts: ReportFacts) -> list[Item]:
         return [Item(c.value, c.text) for c in facts.claims if c.key == key]
     if key.startswith("section."):
         return [Item(1, "")] if int(key.removeprefix("section.")) in facts.section_numbers() else []
-    if key.startswith("report."):
+    if key.startswith(("report.", "prev.")):  # `prev.`: last year's cells, put in values by auditor.store
         number = facts.values.get(key)
         return [Item(number, "" if number is None else str(number))]
     cell = facts.cells.get(key)

@@ -20,6 +20,11 @@ def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
                            Location(section=c.section, line=c.line, snippet=c.text)))
     for spec in outcome.check.operands:
         for key in spec.members or (spec.key,):
+            if key.startswith("prev."):  # last year's report: its value, no place in this file
+                value = facts.values.get(key)
+                out.append(Operand(key, value, None if value is None else fmt(value),
+                                   "absent" if value is None else "number", Location()))
+                continue
             if key.startswith(("claim.", "section.", "report.")):
                 continue  # claims are cited above; sections and report values have no cell to point at
             cell = facts.cells.get(key)

@@ -71,7 +71,13 @@ def case_facts(case: dict[str, Any], fixture: Path, pack: Pack) -> ReportFacts:
         cells[key] = dataclasses.replace(cells[key], raw=raw, status=value.status, value=value.value)
     drop = set(case.get("drop_sections") or ())
     sections = tuple(s for s in facts.sections if s.number not in drop)
-    return dataclasses.replace(facts, cells=cells, sections=sections)
+    # Last year's numbers as the history store would supply them (auditor.store.previous), so cross-year fixtures
+    # need no database; a key left out is a cell last year's report did not give as a number.
+    previous = case.get("previous") or {}
+    wrong = sorted(k for k in previous if not k.startswith("prev."))
+    if wrong:
+        raise ValueError(f"{fixture}: case {case['name']!r}: previous keys must start with 'prev.': {wrong}")
+    return dataclasses.replace(facts, cells=cells, sections=sections, values={**facts.values, **previous})
 
 
 def run_case(pack: Pack, rule_id: str, case: dict[str, Any], fixture: Path, engine: Engine) -> CaseResult:

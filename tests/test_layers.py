@@ -8,8 +8,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "auditor"
 
 # Layer order, low to high. A module may import its own layer and lower ones.
-LAYERS = ["model", "problems", "resources", "ingest", "facts", "packs", "config", "engine", "evaluate", "describe",
-          "findings", "batch", "audit", "ruletests", "formatters", "cli"]
+LAYERS = ["model", "problems", "resources", "ingest", "facts", "packs", "config", "store", "engine", "evaluate",
+          "describe", "findings", "batch", "audit", "ruletests", "formatters", "cli"]
 
 
 def _layer(module: str) -> int:

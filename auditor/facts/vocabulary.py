@@ -166,10 +166,12 @@ def label(segment: str, lang: str) -> str:
 
 
 def known_keys() -> set[str]:
-    """Every fact key a rule may reference (claims and aggregates aside)."""
+    """Every fact key a rule may reference (claims and aggregates aside), last year's cells (`prev.`) included."""
     keys = {f"t3.{r}.{c}" for r in T3_ROWS for c in T3_COLUMNS}
     keys |= {f"t4.{b}.{c}" for b in T4_BLOCKS for c in T4_COLUMNS}
     keys |= {f"t2.{r}.{c}" for layout in T2_LAYOUT.values() for r, cols in layout.items() for c in cols}
+    # Last year's report of the same body (domain.md §3.4): every table cell again under `prev.`.
+    keys |= {f"prev.{k}" for k in keys}
     keys |= {f"section.{n}" for n in SECTIONS}
     keys |= {"report.year", "report.template", "report.layout", "report.layout_t3"}
     return keys

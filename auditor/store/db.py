@@ -1,0 +1,160 @@
+"""The history store: every audited document's facts and findings in one SQLite file (schema.py).
+
+Each `record` is one transaction, so a batch killed midway leaves every document recorded before the kill complete
+and none half-written. Content, not path, identifies a document: the same bytes audited again under the same pack
+version replace their earlier findings instead of adding a second document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from auditor.facts.model import ReportFacts, to_json
+from auditor.model import DocumentResult
+from auditor.store.agency import agency_stem, normal_agency, same_body
+from auditor.store.schema import StoreError, migrate
+
+
+@dataclass(frozen=True)
+class StoredFacts:
+    """One stored document's facts (the JSON of schemas/facts.schema.json, as a dict) and where they came from."""
+
+    document_id: int
+    path: str
+    agency: str | None
+    year: int | None
+    pack: str
+    audited_at: str
+    facts: dict[str, Any]
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of the file's bytes, hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Store:
+    """An open history database. Opening creates the file if needed and applies missing migrations; a database of a
+    newer schema raises StoreError. Use as a context manager, or call close()."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        # Autocommit: every transaction below is explicit, so none is left open by accident between calls.
+        self._connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            self._connection.execute("PRAGMA foreign_keys = ON")
+            self.version = migrate(self._connection)
+        except sqlite3.DatabaseError as exc:  # not a database, or locked beyond the timeout
+            self._connection.close()
+            raise StoreError(f"{self.path}: {exc}") from exc
+        except StoreError as exc:
+            self._connection.close()
+            raise StoreError(f"{self.path}: {exc}") from exc
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def record(self, path: Path, facts: ReportFacts, result: DocumentResult,
+               audited_at: datetime | None = None) -> int:
+        """Store one audited document, return its id. Idempotent per (content hash, pack version): a document already
+        there keeps its id, gets the new path, facts and time, and its findings and problems are replaced. All in one
+        transaction: after a crash the document is either wholly the old record, wholly the new, or absent.
+        `audited_at` (default: now; a naive time is local) orders documents for previous_year."""
+        digest = file_hash(path)
+        # Stored in UTC, always with microseconds, so text order is time order ("most recently audited").
+        when = (audited_at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+        agency = facts.agency
+        row = (str(path), result.format or facts.format, agency,
+               normal_agency(agency) if agency else None, agency_stem(agency) if agency else None,
+               facts.year, facts.template, json.dumps(to_json(facts), ensure_ascii=False), result.passed,
+               len(result.not_assessable), when)
+        pack = result.pack or ""
+        db = self._connection
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            found = db.execute("SELECT id FROM documents WHERE sha256 = ? AND pack = ?", (digest, pack)).fetchone()
+            if found is None:
+                cursor = db.execute(
+                    "INSERT INTO documents (path, format, agency, agency_norm, agency_stem, year, template, facts, "
+                    "passed, not_assessable, audited_at, sha256, pack) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*row, digest, pack))
+                document_id = int(cursor.lastrowid or 0)
+            else:
+                document_id = int(found[0])
+                db.execute(
+                    "UPDATE documents SET path = ?, format = ?, agency = ?, agency_norm = ?, agency_stem = ?, "
+                    "year = ?, template = ?, facts = ?, passed = ?, not_assessable = ?, audited_at = ? WHERE id = ?",
+                    (*row, document_id))
+                db.execute("DELETE FROM findings WHERE document_id = ?", (document_id,))
+                db.execute("DELETE FROM problems WHERE document_id = ?", (document_id,))
+            db.executemany(
+                "INSERT INTO findings (document_id, rule_id, rule_name, check_id, severity, message, location, "
+                "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(document_id, f.rule_id, f.rule_name, f.check_id, f.severity.label, f.message,
+                  json.dumps(asdict(f.location), ensure_ascii=False),
+                  json.dumps(asdict(f.evidence), ensure_ascii=False)) for f in result.findings])
+            db.executemany("INSERT INTO problems (document_id, slug, title, message) VALUES (?, ?, ?, ?)",
+                           [(document_id, p.slug, p.title, p.message) for p in result.problems])
+            db.execute("COMMIT")
+        except BaseException:  # KeyboardInterrupt too: never leave the transaction open on this connection
+            if db.in_transaction:  # SQLite may have rolled back already (a full disk, an I/O error)
+                db.execute("ROLLBACK")
+            raise
+        return document_id
+
+    def previous_year(self, agency: str, year: int, aliases: tuple[str, ...] = ()) -> StoredFacts | None:
+        """The stored facts of the same body for `year - 1`, or None.
+
+        The body is `agency` or one of its `aliases` (former names, 简称), compared as agency.py does. Exact matches
+        of the normalised name win; only without one is a name with or without its leading 省/市 accepted, and then
+        only if every such candidate denotes one body (a bare 「洪泽区政府」 that could be two cities' is ambiguous:
+        None, never a guess). Among several documents of the body, the most recently audited."""
+        names = (agency, *aliases)
+        norms = sorted({normal_agency(n) for n in names})
+        stems = sorted({agency_stem(n) for n in names})
+        marks = ", ".join("?" * len(stems))
+        rows = self._connection.execute(
+            "SELECT id, path, agency, agency_norm, year, pack, audited_at, facts FROM documents "
+            f"WHERE year = ? AND agency_stem IN ({marks}) ORDER BY audited_at DESC, id DESC",
+            (year - 1, *stems)).fetchall()
+        exact = [r for r in rows if r[3] in norms]
+        if exact:
+            return _stored(exact[0])
+        loose = [r for r in rows if any(same_body(r[3], n) for n in names)]
+        bodies = {r[3] for r in loose}
+        if not loose or any(not same_body(a, b) for a in bodies for b in bodies):
+            return None
+        return _stored(loose[0])
+
+    def document_count(self) -> int:
+        return int(self._connection.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def findings_of(self, document_id: int) -> list[dict[str, Any]]:
+        """A document's stored findings as dicts (location and evidence decoded), in insertion order."""
+        rows = self._connection.execute(
+            "SELECT rule_id, rule_name, check_id, severity, message, location, evidence FROM findings "
+            "WHERE document_id = ? ORDER BY id", (document_id,)).fetchall()
+        keys = ("rule_id", "rule_name", "check_id", "severity", "message")
+        return [{**dict(zip(keys, r[:5], strict=True)), "location": json.loads(r[5]), "evidence": json.loads(r[6])}
+                for r in rows]
+
+
+def _stored(row: tuple[Any, ...]) -> StoredFacts:
+    document_id, path, agency, _, year, pack, audited_at, facts = row
+    return StoredFacts(int(document_id), str(path), agency, year, str(pack), str(audited_at), json.loads(facts))

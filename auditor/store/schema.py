@@ -1,0 +1,125 @@
+"""The history store's schema, as an ordered list of migration scripts, and the code that applies them.
+
+The database's version is SQLite's `PRAGMA user_version`: the number of scripts applied. Opening a database applies
+the scripts it lacks, each in its own transaction together with the version bump, so a crash between two migrations
+leaves a database at a consistent earlier version. A database newer than the code is refused, never altered.
+
+Append a new script to change the schema; never edit one that has shipped (databases in the field have run it).
+
+Tables (version 1):
+
+- `documents`: one row per (file content, pack version): `sha256` of the file's bytes, the `path` it was read from
+  last, its `format`, the title's `agency`, that name normalised (`agency_norm`) and without its leading 省/市
+  (`agency_stem`, see agency.py), the statistics `year`, the `template`, the `pack` as id@version ('' when no pack
+  applied), the facts as JSON text (auditor.facts.model.to_json), the audit's `passed` and `not_assessable` counts,
+  and `audited_at` (ISO 8601, UTC) of the latest recording.
+- `findings`: a document's failed checks: rule id and name, check id, severity label, message, and location and
+  evidence as JSON text (the dataclasses of auditor.model, as dicts).
+- `problems`: the tool's own problems met on a document (slug, title, message), e.g. `rows_missing`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        path TEXT NOT NULL,
+        format TEXT,
+        agency TEXT,
+        agency_norm TEXT,
+        agency_stem TEXT,
+        year INTEGER,
+        template INTEGER,
+        pack TEXT NOT NULL,
+        facts TEXT NOT NULL,
+        passed INTEGER NOT NULL,
+        not_assessable INTEGER NOT NULL,
+        audited_at TEXT NOT NULL,
+        UNIQUE (sha256, pack)
+    );
+    CREATE INDEX documents_by_agency_year ON documents (agency_stem, year);
+    CREATE TABLE findings (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        rule_id TEXT NOT NULL,
+        rule_name TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        message TEXT NOT NULL,
+        location TEXT NOT NULL,
+        evidence TEXT NOT NULL
+    );
+    CREATE INDEX findings_by_document ON findings (document_id);
+    CREATE TABLE problems (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        slug TEXT NOT NULL,
+        title TEXT NOT NULL,
+        message TEXT NOT NULL
+    );
+    CREATE INDEX problems_by_document ON problems (document_id);
+    """,
+)
+
+
+class StoreError(Exception):
+    """The database cannot be used by this version of auditor (newer schema, not a database, a failed migration)."""
+
+
+def statements(script: str) -> list[str]:
+    """A script cut into complete statements (sqlite3 executes one at a time; executescript would commit early)."""
+    out: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise StoreError(f"incomplete SQL statement in a migration: {pending.strip()[:60]!r}")
+    return out
+
+
+def version(connection: sqlite3.Connection) -> int:
+    row = connection.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(connection: sqlite3.Connection, migrations: tuple[str, ...] | None = None) -> int:
+    """Bring the database to `len(migrations)` (default: this module's MIGRATIONS, read at call time); return that
+    version. Raises StoreError for a newer database or a failed script (which is rolled back).
+
+    `connection` must be in autocommit mode (isolation_level=None): transactions here are explicit. Each script runs
+    under BEGIN IMMEDIATE and the version is re-read inside it, so two processes opening one new database at once
+    cannot both apply a script."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    known = len(migrations)
+    current = version(connection)
+    if current > known:
+        raise StoreError(f"the database is at schema version {current}, newer than this auditor knows ({known}); "
+                         "use a newer auditor or another database file")
+    for number, script in enumerate(migrations, start=1):
+        if number <= current:
+            continue
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            now = version(connection)
+            if now >= number:  # another process got here first
+                connection.execute("COMMIT")
+                if now > known:
+                    raise StoreError(f"the database was moved to schema version {now} while opening; this auditor "
+                                     f"knows {known}")
+                continue
+            for statement in statements(script):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")  # no placeholders in PRAGMA; number is ours
+            connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise StoreError(f"migration {number} failed: {exc}") from exc
+    return version(connection)

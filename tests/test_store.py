@@ -1,0 +1,395 @@
+"""The history store: migrations, idempotent and crash-safe recording, last year's lookup, and cross-year rules on
+real report pairs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from auditor.audit import audit_file, read_facts
+from auditor.engine import process_engine
+from auditor.evaluate import evaluate
+from auditor.facts.model import ReportFacts
+from auditor.model import DocumentResult, Status
+from auditor.packs import load_pack
+from auditor.packs.model import Pack
+from auditor.resources import default_pack_dirs
+from auditor.store import (
+    MIGRATIONS,
+    Store,
+    StoreError,
+    prev_values,
+    prev_values_of,
+    previous_values,
+    with_previous,
+)
+from auditor.store import schema as store_schema
+from auditor.store.agency import agency_stem, same_body
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "reports"
+PACKS: list[Pack] = [load_pack(d) for d in default_pack_dirs()]
+
+
+def _audited(path: Path) -> tuple[ReportFacts, DocumentResult]:
+    facts, _ = read_facts(path, PACKS)
+    return facts, audit_file(path, PACKS)
+
+
+@pytest.fixture(scope="module")
+def sample_004() -> tuple[ReportFacts, DocumentResult]:
+    return _audited(SAMPLES / "004_bdd5b039361f2e6c.txt")
+
+
+def _tables(db: Path) -> set[str]:
+    with sqlite3.connect(db) as connection:
+        return {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+# --- migrations ---------------------------------------------------------------------------------------------------
+
+
+def test_a_new_database_is_created_at_the_latest_version(tmp_path: Path) -> None:
+    with Store(tmp_path / "history.db") as store:
+        assert store.version == len(MIGRATIONS)
+    assert {"documents", "findings", "problems"} <= _tables(tmp_path / "history.db")
+
+
+def test_reopening_keeps_the_version_and_the_records(tmp_path: Path,
+                                                     sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+    db = tmp_path / "history.db"
+    with Store(db) as store:
+        store.record(SAMPLES / "004_bdd5b039361f2e6c.txt", *sample_004)
+    with Store(db) as store:
+        assert store.version == len(MIGRATIONS)
+        assert store.document_count() == 1
+
+
+def test_an_empty_database_of_version_0_is_brought_up_to_date(tmp_path: Path) -> None:
+    db = tmp_path / "history.db"
+    sqlite3.connect(db).close()  # an existing SQLite file without our tables: user_version 0
+    with Store(db) as store:
+        assert store.version == len(MIGRATIONS)
+    assert "documents" in _tables(db)
+
+
+def test_an_older_database_gets_the_missing_migrations_and_keeps_its_data(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+    db = tmp_path / "history.db"
+    with Store(db) as store:
+        store.record(SAMPLES / "004_bdd5b039361f2e6c.txt", *sample_004)
+    # A later auditor that knows one more migration opens the database this one wrote.
+    newer = (*MIGRATIONS, "ALTER TABLE documents ADD COLUMN reviewer TEXT;\nCREATE TABLE notes (id INTEGER);")
+    monkeypatch.setattr(store_schema, "MIGRATIONS", newer)
+    with Store(db) as store:
+        assert store.version == len(newer)
+        assert store.document_count() == 1
+    assert "notes" in _tables(db)
+    with sqlite3.connect(db) as connection:
+        assert "reviewer" in {r[1] for r in connection.execute("PRAGMA table_info(documents)")}
+
+
+def test_a_failing_migration_is_rolled_back_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "history.db"
+    Store(db).close()
+    broken = (*MIGRATIONS, "CREATE TABLE half (id INTEGER);\nINSERT INTO no_such_table VALUES (1);")
+    monkeypatch.setattr(store_schema, "MIGRATIONS", broken)
+    with pytest.raises(StoreError, match="migration 2 failed"):
+        Store(db)
+    assert "half" not in _tables(db)
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_a_newer_database_is_refused_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "history.db"
+    Store(db).close()
+    with sqlite3.connect(db) as connection:
+        connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(StoreError, match="newer than this auditor knows"):
+        Store(db)
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "history.db"
+    db.write_bytes(b"this is not an SQLite database, just some text long enough to have a header" * 20)
+    with pytest.raises(StoreError):
+        Store(db)
+
+
+# --- recording ----------------------------------------------------------------------------------------------------
+
+
+def test_recording_the_same_file_twice_keeps_one_document_and_replaces_its_findings(
+        tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+    facts, result = sample_004
+    assert result.findings, "sample 004 has findings (README): the test needs some to replace"
+    with Store(tmp_path / "history.db") as store:
+        first = store.record(SAMPLES / "004_bdd5b039361f2e6c.txt", facts, result)
+        second = store.record(SAMPLES / "004_bdd5b039361f2e6c.txt", facts, result)
+        assert first == second
+        assert store.document_count() == 1
+        stored = store.findings_of(first)
+        assert [f["check_id"] for f in stored] == [f.check_id for f in result.findings]
+        assert stored[0]["severity"] == result.findings[0].severity.label
+        assert stored[0]["location"]["line"] == result.findings[0].location.line
+        # Another pack version judges the same bytes differently: a second document, not a replacement.
+        store.record(SAMPLES / "004_bdd5b039361f2e6c.txt", facts, dataclasses.replace(result, pack="standard@9.9.9"))
+        assert store.document_count() == 2
+
+
+def test_the_stored_facts_are_the_facts_json(tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+    facts, result = sample_004
+    with Store(tmp_path / "history.db") as store:
+        store.record(SAMPLES / "004_bdd5b039361f2e6c.txt", facts, result)
+        assert facts.agency is not None and facts.year is not None
+        stored = store.previous_year(facts.agency, facts.year + 1)
+    assert stored is not None
+    assert stored.facts["report"]["agency"] == facts.agency
+    assert prev_values(stored.facts) == prev_values_of(facts)
+
+
+_KILLED_MIDWAY = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    from auditor.audit import audit_file, read_facts
+    from auditor.packs import load_pack
+    from auditor.resources import default_pack_dirs
+    import auditor.store.db as db
+
+    packs = [load_pack(d) for d in default_pack_dirs()]
+    store = db.Store(Path(sys.argv[1]))
+    for n, name in enumerate(sys.argv[2:]):
+        path = Path(name)
+        facts, _ = read_facts(path, packs)
+        result = audit_file(path, packs)
+        if n == 1:  # the second document dies inside its transaction, after its row is written, before commit
+            def killed(*args, **kwargs):
+                os.kill(os.getpid(), signal.SIGKILL)
+            db.asdict = killed
+        store.record(path, facts, result)
+""")
+
+
+def test_a_batch_killed_midway_keeps_every_document_recorded_before(tmp_path: Path) -> None:
+    db = tmp_path / "history.db"
+    first, second = SAMPLES / "004_bdd5b039361f2e6c.txt", SAMPLES / "003_1299ff54e50d8c9c.txt"
+    done = subprocess.run([sys.executable, "-c", _KILLED_MIDWAY, str(db), str(first), str(second)],
+                          cwd=ROOT, capture_output=True, timeout=300)
+    assert done.returncode == -9, done.stderr.decode()
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        paths = [r[0] for r in connection.execute("SELECT path FROM documents")]
+        orphans = connection.execute("SELECT count(*) FROM findings WHERE document_id NOT IN "
+                                     "(SELECT id FROM documents)").fetchone()[0]
+    assert paths == [str(first)]
+    assert orphans == 0
+    with Store(db) as store:  # the next run records the rest
+        facts, result = _audited(second)
+        store.record(second, facts, result)
+        assert store.document_count() == 2
+
+
+# --- last year's report -------------------------------------------------------------------------------------------
+
+
+def _record_as(store: Store, tmp_path: Path, facts: ReportFacts, result: DocumentResult, agency: str, year: int,
+               audited_at: str = "2025-01-01T00:00:00+00:00") -> int:
+    """Record `facts` under another agency and year, from a file of its own (content identifies a document)."""
+    from datetime import datetime
+
+    path = tmp_path / f"{agency}-{year}-{audited_at}.txt"
+    path.write_text(f"{agency} {year} {audited_at}", encoding="utf-8")
+    return store.record(path, dataclasses.replace(facts, agency=agency, year=year), result,
+                        audited_at=datetime.fromisoformat(audited_at))
+
+
+@pytest.mark.parametrize(("name", "stem"), [
+    ("淮安市洪泽区人民政府", "洪泽区政府"),
+    ("江苏省淮安市洪泽区人民政府", "洪泽区政府"),
+    ("洪泽区 人民政府", "洪泽区政府"),
+    ("淮安市人民政府", "淮安市政府"),  # the city's own government keeps its city: nothing else names a place
+    ("江苏省淮安市人民政府", "淮安市政府"),
+    ("淮安市人民政府办公室", "淮安市政府办公室"),
+    ("苏州市昆山市人民政府", "昆山市政府"),
+    ("上海市浦东新区人民政府", "浦东新区政府"),
+    ("焦作市城乡一体化示范区管委会", "焦作市城乡一体化示范区管委会"),  # a zone every city has keeps its city
+    ("平潭综合实验区", "平潭综合实验区"),
+])
+def test_agency_stem_drops_only_upper_places_in_front_of_a_place(name: str, stem: str) -> None:
+    assert agency_stem(name) == stem
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("洪泽区人民政府", "淮安市洪泽区人民政府", True),
+    ("淮安市洪泽区人民政府", "江苏省淮安市洪泽区人民政府", True),
+    ("淮安市洪泽区人民政府", "宿迁市洪泽区人民政府", False),  # two prefixes: two bodies
+    ("淮安市人民政府", "淮安市人民政府办公室", False),
+    ("淮安市人民政府", "人民政府", False),
+    ("经济开发区管委会", "苏州市经济开发区管委会", False),
+])
+def test_same_body_across_years(a: str, b: str, same: bool) -> None:
+    assert same_body(a, b) is same
+    assert same_body(b, a) is same
+
+
+def test_previous_year_by_normalised_name_with_or_without_the_city(
+        tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+    facts, result = sample_004
+    with Store(tmp_path / "history.db") as store:
+        document = _record_as(store, tmp_path, facts, result, "洪泽区人民政府", 2023)
+        for name in ("淮安市洪泽区人民政府", "洪泽区政府", "洪泽区（人民政府）", "江苏省淮安市洪泽区人民政府"):
+            found = store.previous_year(name, 2024)
+            assert found is not None and found.document_id == document, name
+        assert store.previous_year("淮安市洪泽区人民政府", 2025) is None  # 2024's is not stored
+        assert store.previous_year("淮安市人民政府", 2024) is None
+        assert store.previous_year("洪泽区政府办公室", 2024) is None
+        # An exact match wins over a name that differs by its city, whichever was audited last.
+        _record_as(store, tmp_path, facts, result, "淮安市洪泽区人民政府", 2023, "2025-06-01T00:00:00+00:00")
+        found = store.previous_year("洪泽区人民政府", 2024)
+        assert found is not None and found.document_id == document
+
+
+def test_a_bare_name_fitting_two_cities_is_ambiguous(tmp_path: Path,
+                                                      sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+    facts, result = sample_004
+    with Store(tmp_path / "history.db") as store:
+        _record_as(store, tmp_path, facts, result, "淮安市洪泽区人民政府", 2023)
+        _record_as(store, tmp_path, facts, result, "宿迁市洪泽区人民政府", 2023)
+        assert store.previous_year("洪泽区人民政府", 2024) is None
+        found = store.previous_year("淮安市洪泽区人民政府", 2024)
+        assert found is not None and found.agency == "淮安市洪泽区人民政府"
+
+
+def test_previous_year_takes_the_most_recently_audited(tmp_path: Path,
+                                                       sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+    facts, result = sample_004
+    with Store(tmp_path / "history.db") as store:
+        _record_as(store, tmp_path, facts, result, "洪泽区人民政府", 2023, "2025-01-05T00:00:00+00:00")
+        latest = _record_as(store, tmp_path, facts, result, "淮安市洪泽区人民政府", 2023, "2025-03-01T00:00:00+00:00")
+        _record_as(store, tmp_path, facts, result, "洪泽区人民政府", 2023, "2025-02-01T00:00:00+00:00")
+        found = store.previous_year("江苏省淮安市洪泽区人民政府", 2024)
+        assert found is not None and found.document_id == latest
+
+
+def test_previous_year_by_alias(tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+    facts, result = sample_004
+    with Store(tmp_path / "history.db") as store:
+        document = _record_as(store, tmp_path, facts, result, "焦作高新区管委会", 2023)
+        assert store.previous_year("焦作市城乡一体化示范区管委会", 2024) is None
+        found = store.previous_year("焦作市城乡一体化示范区管委会", 2024, ("焦作高新区管委会",))
+        assert found is not None and found.document_id == document
+
+
+def test_prev_values_keep_only_numbers(sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+    facts, _ = sample_004
+    blank = dataclasses.replace(facts.cells["t3.carried_forward.research"], raw="", status="blank", value=None)
+    values = prev_values_of(dataclasses.replace(facts, cells={**facts.cells, "t3.carried_forward.research": blank}))
+    assert values["prev.t3.carried_forward.total"] == 5
+    assert values["prev.t2.normative_documents.in_force"] == 334
+    assert "prev.t3.carried_forward.research" not in values  # blank last year: absent, never 0
+    assert all(k.startswith("prev.t") for k in values)
+    assert json.loads(json.dumps(values)) == values
+
+
+def test_without_agency_or_stored_report_there_are_no_prev_values(
+        tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+    facts, _ = sample_004
+    with Store(tmp_path / "history.db") as store:
+        assert previous_values(store, facts) == {}
+        assert previous_values(store, dataclasses.replace(facts, agency=None)) == {}
+    stale = with_previous(facts, {"prev.t3.carried_forward.total": 1})
+    assert "prev.t3.carried_forward.total" not in with_previous(stale, {}).values
+    assert with_previous(stale, {}).values == facts.values
+
+
+# --- cross-year rules on real pairs -------------------------------------------------------------------------------
+
+
+def _outcomes(facts: ReportFacts, rule_id: str) -> dict[str, Status]:
+    pack = next(p for p in PACKS if facts.template in p.templates)
+    evaluation = evaluate(pack, facts, process_engine())
+    assert not evaluation.disagreements
+    return {o.check.check_id: o.status for o in evaluation.outcomes if o.check.rule_id == rule_id}
+
+
+def _pair(tmp_path: Path, last: str, this: str) -> tuple[ReportFacts, ReportFacts]:
+    """Record last year's report, then read this year's with the stored `prev.` values; both facts returned."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    with Store(tmp_path / "history.db") as store:
+        last_facts, last_result = _audited(CORPUS / last)
+        store.record(CORPUS / last, last_facts, last_result)
+        facts, pack = read_facts(CORPUS / this, PACKS)
+        assert pack is not None
+        values = previous_values(store, facts, pack.agency_aliases.get(facts.agency or "", ()))
+    assert values, f"{this}: last year's report ({last}) not found in the store"
+    return last_facts, with_previous(facts, values)
+
+
+def _both_numbers(last: ReportFacts, this: ReportFacts, column: str) -> bool:
+    cells = (last.cells.get(f"t3.carried_forward.{column}"), this.cells.get(f"t3.carried_over.{column}"))
+    return all(c is not None and c.status == "number" for c in cells)
+
+
+def test_hongze_2024_carries_over_what_2023_carried_forward(tmp_path: Path) -> None:
+    # The 2023 title reads 洪泽区人民政府, the 2024 one 淮安市洪泽区人民政府: one body.
+    last, facts = _pair(tmp_path, "huaian-hongze-gov-2023.pdf", "huaian-hongze-gov-2024.pdf")
+    assert (last.agency, facts.agency) == ("洪泽区人民政府", "淮安市洪泽区人民政府")
+    outcomes = _outcomes(facts, "YOY-CARRY")
+    readable = [c for c in ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org",
+                            "total") if _both_numbers(last, facts, c)]
+    assert readable
+    assert all(outcomes[f"YOY-CARRY[col={c}]"] is Status.PASSED for c in readable), outcomes
+    assert Status.FAILED not in outcomes.values()
+    # 现行有效 2023: 5; 2024: 5 + 3 issued − 0 repealed = 8.
+    assert set(_outcomes(facts, "YOY-VALID").values()) == {Status.PASSED}
+
+
+def test_hongze_2024_without_last_year_is_not_assessable() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    facts, _ = read_facts(CORPUS / "huaian-hongze-gov-2024.pdf", PACKS)
+    assert set(_outcomes(facts, "YOY-CARRY").values()) == {Status.NOT_ASSESSABLE}
+    assert set(_outcomes(facts, "YOY-VALID").values()) == {Status.NOT_ASSESSABLE}
+
+
+def test_pingtan_2023_html_carries_over_what_the_2022_text_carried_forward(tmp_path: Path) -> None:
+    last, facts = _pair(tmp_path, "pingtan-2022.txt", "pingtan-2023.html")
+    outcomes = _outcomes(facts, "YOY-CARRY")
+    readable = [c for c in ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org",
+                            "total") if _both_numbers(last, facts, c)]
+    assert "total" in readable
+    assert all(outcomes[f"YOY-CARRY[col={c}]"] is Status.PASSED for c in readable), outcomes
+    assert Status.FAILED not in outcomes.values()
+
+
+def test_cli_db_records_once_and_finds_last_year_in_the_same_run(tmp_path: Path) -> None:
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not beside this checkout")
+    db = tmp_path / "history.db"
+    files = [str(CORPUS / "huaian-hongze-gov-2024.pdf"), str(CORPUS / "huaian-hongze-gov-2023.pdf")]
+    for _ in range(2):  # a second run (or a run after a kill) records nothing twice
+        result = CliRunner().invoke(main, ["audit", "--db", str(db), "--format", "json", *files])
+        assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    later = next(d for d in data["documents"] if d["path"].endswith("2024.pdf"))
+    assert not [n for n in later["not_assessable"] if n["rule_id"] == "YOY-CARRY"]  # 2023 was found in the run
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("select count(*) from documents").fetchone() == (2,)
