@@ -7,7 +7,7 @@ results are kept.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from auditor.batch import jobs_wanted, run_parallel
@@ -15,12 +15,13 @@ from auditor.engine import Engine, EngineError, process_engine
 from auditor.evaluate import evaluate
 from auditor.facts import ReportFacts, agency_classes, extract_facts
 from auditor.facts.claims import extract_claims
+from auditor.facts.model import LastYear
 from auditor.findings import build_finding, build_not_assessable
 from auditor.ingest import IngestError, read_document
 from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, Severity, Status
 from auditor.packs.model import Pack
 from auditor.problems import is_input_error, problem
-from auditor.store import Store, previous_values
+from auditor.store import Store, last_year
 
 # Files a folder walk picks up; anything named explicitly on the command line is read whatever its name.
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
@@ -56,14 +57,15 @@ def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]
 
 
 def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine | None = None,
-               previous: Mapping[str, int | float] | None = None) -> DocumentResult:
-    """Audit one file. `previous`: last year's values of the same body (`prev.*` keys, from the history store) for
-    the cross-year rules; without them those rules are not assessable."""
+               previous: LastYear | None = None) -> DocumentResult:
+    """Audit one file. `previous`: last year's report of the same body (its `prev.*` values and the comparison of
+    the two narratives, from the history store) for the cross-year rules; without it they are not assessable."""
     shown = str(path)
     try:
         facts, pack = read_facts(path, packs)
         if previous:
-            facts = dataclasses.replace(facts, values={**facts.values, **previous})
+            facts = dataclasses.replace(facts, values={**facts.values, **previous.values},
+                                        claims=facts.claims + previous.claims)
     except IngestError as exc:
         return DocumentResult(shown, None, ReportInfo(None, None, None, None), None,
                               problems=(problem(exc.slug, lang, shown, **exc.values),))
@@ -105,8 +107,7 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def audit_guarded(path: Path, packs: list[Pack], lang: str,
-                  previous: Mapping[str, int | float] | None = None) -> DocumentResult:
+def audit_guarded(path: Path, packs: list[Pack], lang: str, previous: LastYear | None = None) -> DocumentResult:
     """A bug met on one file must not cost the others: it becomes that file's `internal_error` problem (exit 2)."""
     try:
         return audit_file(path, packs, lang, previous=previous)
@@ -128,12 +129,12 @@ def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs
     files = list(expand(paths))
     tick = progress(len(files)) if progress else (lambda: None)
     read = _read_all(files, packs, store) if store else {}
-    previous = {path: previous_values(store, facts, _aliases(facts, pack)) for path, (facts, pack) in read.items()
+    previous = {path: last_year(store, facts, _aliases(facts, pack)) for path, (facts, pack) in read.items()
                 } if store else {}
     workers = jobs_wanted(jobs)
     if workers > 1 and len(files) > 1:
         collected = run_parallel(audit_guarded, files, packs, lang, min(workers, len(files)), tick,
-                                 [previous.get(f, {}) for f in files])
+                                 [previous.get(f) for f in files])
     else:
         collected = []
         for path in files:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from auditor.facts.model import LastYear
 from auditor.model import DocumentResult, ReportInfo
 from auditor.packs.model import Pack
 from auditor.problems import problem
@@ -32,11 +33,10 @@ def _start_worker(packs: list[Pack]) -> None:
 CRASH_ON = "AUDITOR_TEST_WORKER_CRASH_ON"
 
 
-Previous = Mapping[str, int | float]
-Audit = Callable[[Path, list[Pack], str, Previous | None], DocumentResult]
+Audit = Callable[[Path, list[Pack], str, LastYear | None], DocumentResult]
 
 
-def _work(audit: Audit, path: Path, lang: str, previous: Previous | None) -> DocumentResult:
+def _work(audit: Audit, path: Path, lang: str, previous: LastYear | None) -> DocumentResult:
     if os.environ.get(CRASH_ON) == path.name:
         os._exit(70)
     return audit(path, _PACKS, lang, previous)
@@ -49,7 +49,7 @@ def jobs_wanted(jobs: int) -> int:
 
 def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: str, jobs: int,
                  tick: Callable[[], None] = lambda: None,
-                 previous: Sequence[Previous] | None = None) -> list[DocumentResult]:
+                 previous: Sequence[LastYear | None] | None = None) -> list[DocumentResult]:
     """`audit` (a module-level function: workers find it by name) each of `files` in `jobs` spawned processes;
     results in the order of `files`. `tick` is called once per file."""
     context = multiprocessing.get_context("spawn")
@@ -57,7 +57,7 @@ def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: s
     retry: list[int] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                              initargs=(packs,)) as pool:
-        before = previous or [{} for _ in files]
+        before = previous or [None] * len(files)
         futures: list[tuple[int, Future[DocumentResult]]] = [(i, pool.submit(_work, audit, f, lang, before[i]))
                                                             for i, f in enumerate(files)]
         for i, future in futures:
@@ -67,13 +67,13 @@ def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: s
             except BrokenProcessPool:
                 retry.append(i)
     for i in retry:  # a crashed worker takes the pool's unfinished files down with it: retry each one alone
-        results[i] = _alone(audit, files[i], packs, lang, context, (previous or [{}] * len(files))[i])
+        results[i] = _alone(audit, files[i], packs, lang, context, (previous or [None] * len(files))[i])
         tick()
     return [results[i] for i in range(len(files))]
 
 
 def _alone(audit: Audit, path: Path, packs: list[Pack], lang: str, context: multiprocessing.context.BaseContext,
-           previous: Previous) -> DocumentResult:
+           previous: LastYear | None) -> DocumentResult:
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker,
                                  initargs=(packs,)) as pool:

@@ -82,6 +82,24 @@ class ReportFacts:
         return {s.number for s in self.sections}
 
 
+@dataclass(frozen=True)
+class LastYear:
+    """What last year's report of the same body gives this year's cross-year rules: its numbers as `prev.<key>`
+    values, and the derived claims that compare the two texts (雷同)."""
+
+    values: dict[str, int | float] = field(default_factory=dict)
+    claims: tuple[Claim, ...] = ()
+
+
+def section_texts(facts: ReportFacts) -> dict[int, tuple[int, str]]:
+    """Each section's narrative: its heading line and its paragraphs' text joined."""
+    texts: dict[int, tuple[int, str]] = {}
+    for section in facts.sections:
+        body = "".join(p.text for p in facts.paragraphs if p.section == section.number)
+        texts[section.number] = (section.line, body)
+    return texts
+
+
 def template_for_year(year: int | None) -> int | None:
     """国办公开办函〔2019〕60号 for 2019–2020 reports, 〔2021〕30号 from 2021 (domain.md §2.1)."""
     if year is None or year < 2019:

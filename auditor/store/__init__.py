@@ -7,8 +7,8 @@
 """
 
 from auditor.store.db import Store, StoredFacts, file_hash
-from auditor.store.previous import prev_values, prev_values_of, previous_values, with_previous
+from auditor.store.previous import last_year, last_year_of, prev_values, prev_values_of, previous_values, with_previous
 from auditor.store.schema import MIGRATIONS, StoreError
 
-__all__ = ["MIGRATIONS", "Store", "StoreError", "StoredFacts", "file_hash", "prev_values", "prev_values_of",
-           "previous_values", "with_previous"]
+__all__ = ["MIGRATIONS", "Store", "StoreError", "StoredFacts", "file_hash", "last_year", "last_year_of",
+           "prev_values", "prev_values_of", "previous_values", "with_previous"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from auditor.facts.model import ReportFacts, to_json
+from auditor.facts.model import LastYear, ReportFacts, section_texts, to_json
+from auditor.facts.similarity import copied_claims
 from auditor.store.db import Store
 
 PREFIX = "prev."
@@ -26,6 +27,24 @@ def prev_values(facts_json: dict[str, Any]) -> dict[str, int | float]:
             if cell.get("status") == "number" and isinstance(value, int | float) and not isinstance(value, bool):
                 values[PREFIX + cell["key"]] = value
     return dict(sorted(values.items()))
+
+
+def last_year_of(facts: ReportFacts, last_json: dict[str, Any]) -> LastYear:
+    """Last year's numbers and the comparison of the two years' narratives, from last year's facts JSON."""
+    last_texts: dict[int, str] = {}
+    for paragraph in last_json.get("paragraphs", ()):
+        if paragraph.get("section"):
+            last_texts[paragraph["section"]] = last_texts.get(paragraph["section"], "") + paragraph["text"]
+    return LastYear(prev_values(last_json), copied_claims(section_texts(facts), last_texts))
+
+
+def last_year(store: Store, facts: ReportFacts, aliases: tuple[str, ...] = ()) -> LastYear:
+    """Last year's report of the same body from the store, as LastYear; empty when there is none (every cross-year
+    check is then not assessable)."""
+    if facts.agency is None or facts.year is None:
+        return LastYear()
+    stored = store.previous_year(facts.agency, facts.year, aliases)
+    return last_year_of(facts, stored.facts) if stored else LastYear()
 
 
 def prev_values_of(facts: ReportFacts) -> dict[str, int | float]:
