@@ -29,6 +29,9 @@ from auditor.problems import problem
 from auditor.resources import default_pack_dirs
 from auditor.ruletests import run_pack_fixtures
 from auditor.store import Store, StoreError
+from auditor.summary import SummaryError, read_roster
+from auditor.summary import collect as collect_summary
+from auditor.summary import write_all as write_summary
 
 
 def _load_packs(dirs: tuple[Path, ...], lang: str, config: Path | None = None) -> list[Pack]:
@@ -236,3 +239,26 @@ def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> No
                    f"they come from; {len(report.gaps)} gaps ({report.fixtures})")
         all_ok = all_ok and report.ok
     sys.exit(EXIT_CLEAN if all_ok else EXIT_FINDINGS)
+
+
+# --- for the supervisory office: one year of the history store, summarised --------------------------------------------
+
+
+@main.command()
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="History store written by `auditor audit --db`.")
+@click.option("--year", type=int, help="Statistics year to summarise (default: every year in the store).")
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Text file, one agency name per line: those without a report are listed as not submitted.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder for summary.html, summary.xlsx, agencies.csv, findings.csv and summary.md.")
+@_lang_option
+def summary(db: Path, year: int | None, roster: Path | None, out: Path, lang: str) -> None:
+    """Summarise a year's audits for the jurisdiction: status per agency, findings by rule, table 三 and 四 totals."""
+    try:
+        collected = collect_summary(db, year, read_roster(roster) if roster else None)
+    except SummaryError as exc:
+        click.echo(f"auditor: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    for path in write_summary(collected, out, lang):
+        click.echo(f"wrote {path}")

@@ -1,0 +1,279 @@
+"""The history store → one year's jurisdiction summary: a row per document, a row per finding, table 三 and 四 totals.
+
+Reads the store read-only (after Store has checked its schema). Sums count only cells whose status is "number": a
+blank, "—", "无" or unreadable cell is never read as 0 (STYLE §6). A report enters a table's totals whole or not at
+all: one missing cell leaves the whole report out of that table, and it is named, so shares never exceed 100%.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.facts.vocabulary import T3_LAYOUT, T3_ROWS, T4_BLOCKS
+from auditor.model import Severity
+from auditor.problems import CATALOG
+from auditor.store import Store, StoreError
+from auditor.store.agency import normal_agency, same_body
+
+# Worst first: a document's status is the worst of what was found on it.
+STATUSES = ("problem", "error", "warning", "info", "pass")
+
+# Table 三 measures: name → the row keys (column 总计) they add up. 「other」 is the 2021 （六） rows or the 2019 single
+# （六）其他处理 row (a report has one or the other, T3_LAYOUT).
+T3_APPLICATIONS: dict[str, tuple[str, ...]] = {
+    "new_received": ("new_received",),
+    "carried_over": ("carried_over",),
+    "total_processed": ("total_processed",),
+    "carried_forward": ("carried_forward",),
+}
+T3_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "granted": ("granted",),
+    "partially_granted": ("partially_granted",),
+    "denied": tuple(k for k in T3_ROWS if k.startswith("denied.")),
+    "unable": tuple(k for k in T3_ROWS if k.startswith("unable.")),
+    "rejected": tuple(k for k in T3_ROWS if k.startswith("rejected.")),
+    "other": ("other.no_correction", "other.unpaid_fee", "other.other", "other_processing"),
+}
+T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+LITIGATION = ("litigation_direct", "litigation_after_review")
+
+
+class SummaryError(Exception):
+    """Nothing to summarise (no such database, no document of that year) or an unusable database."""
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One stored document: who, which year, which file, and what the audit found on it."""
+
+    document_id: int
+    agency: str
+    year: int | None
+    path: str
+    pack: str
+    counts: dict[str, int]  # error, warning, info, not_assessable
+    problems: tuple[str, ...]  # problem slugs
+    status: str  # one of STATUSES
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    agency: str
+    year: int | None
+    path: str
+    rule_id: str
+    check_id: str
+    severity: str
+    message: str
+    line: int | None
+    expected: str
+    found: str
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums of one table's cells over the documents, and the documents that lacked a cell a sum needs."""
+
+    values: dict[str, float]
+    incomplete: tuple[str, ...]  # "agency year" of each report left out of the totals (a needed cell unreadable)
+    copies: tuple[str, ...] = ()  # files not counted because another file of the same agency and year was
+
+
+@dataclass(frozen=True)
+class Summary:
+    year: int | None
+    documents: tuple[DocumentRow, ...]
+    findings: tuple[FindingRow, ...]
+    t3: Totals
+    t4: Totals
+    not_submitted: tuple[str, ...] = ()
+    roster_given: bool = False
+    by_rule: dict[tuple[str, str], int] = field(default_factory=dict)  # (rule id, severity) → count
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        counted = Counter(d.status for d in self.documents)
+        return {s: counted.get(s, 0) for s in STATUSES}
+
+
+def ratio(part: float, whole: float) -> float | None:
+    """part / whole, or None for a zero whole (a share of nothing is not 0%)."""
+    return part / whole if whole else None
+
+
+def correction_rates(t4: Totals) -> dict[str, float | None]:
+    """纠错率 = corrected / (upheld + corrected + other), for 复议 and for the two 诉讼 blocks together (pending cases
+    have no result yet, so they are left out of the denominator)."""
+    def rate(blocks: Iterable[str]) -> float | None:
+        blocks = tuple(blocks)
+        decided = sum(t4.values[f"{b}.{c}"] for b in blocks for c in ("upheld", "corrected", "other"))
+        return ratio(sum(t4.values[f"{b}.corrected"] for b in blocks), decided)
+    return {"review": rate(("review",)), "litigation": rate(LITIGATION)}
+
+
+def collect(db: Path, year: int | None = None, roster: Iterable[str] | None = None) -> Summary:
+    """Everything the writers need, for the documents of `year` (all years if None). Raises SummaryError when the
+    database is missing or unusable or holds no document of that year. `roster`: agency names expected to report;
+    those matching no document's agency (auditor.store.agency's comparison) are listed as not submitted; None: no
+    roster given."""
+    if not db.is_file():
+        raise SummaryError(f"{db}: no such history store (run `auditor audit --db {db} …` first)")
+    try:
+        Store(db).close()  # checks (and if needed brings up) the schema version
+        connection = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    except (StoreError, sqlite3.Error) as exc:
+        raise SummaryError(str(exc)) from exc
+    try:
+        where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
+        docs = connection.execute(
+            f"SELECT id, agency, year, path, pack, not_assessable, facts FROM documents {where} "
+            "ORDER BY year, agency_norm, path", params).fetchall()
+        findings = connection.execute(
+            "SELECT document_id, rule_id, check_id, severity, message, location, evidence FROM findings "
+            "ORDER BY document_id, id").fetchall()
+        problems = connection.execute("SELECT document_id, slug FROM problems ORDER BY id").fetchall()
+    except sqlite3.Error as exc:
+        raise SummaryError(f"{db}: {exc}") from exc
+    finally:
+        connection.close()
+    if not docs:
+        raise SummaryError(f"{db}: no document of {year}" if year is not None else f"{db}: the store is empty")
+    return _summary(year, docs, findings, problems, None if roster is None else list(roster))
+
+
+def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple[Any, ...]],
+             problems: list[tuple[Any, ...]], roster: list[str] | None) -> Summary:
+    by_doc: dict[int, list[tuple[Any, ...]]] = {}
+    for f in findings:
+        by_doc.setdefault(int(f[0]), []).append(f)
+    slugs: dict[int, list[str]] = {}
+    for document_id, slug in problems:
+        slugs.setdefault(int(document_id), []).append(str(slug))
+    rows: list[DocumentRow] = []
+    finding_rows: list[FindingRow] = []
+    facts: list[Report] = []
+    for document_id, agency, doc_year, path, pack, not_assessable, facts_json in docs:
+        name = str(agency or "?")
+        mine = by_doc.get(int(document_id), [])
+        counts = {s.label: sum(1 for f in mine if f[3] == s.label) for s in sorted(Severity, reverse=True)}
+        counts["not_assessable"] = int(not_assessable)
+        doc_slugs = tuple(slugs.get(int(document_id), []))
+        rows.append(DocumentRow(int(document_id), name, doc_year, str(path), str(pack), counts, doc_slugs,
+                                _status(str(pack), doc_slugs, counts)))
+        finding_rows.extend(_finding(name, doc_year, str(path), f) for f in mine)
+        facts.append(Report(f"{name} {doc_year or ''}".strip(), (normal_agency(name), doc_year), str(path),
+                            json.loads(facts_json)))
+    by_rule = Counter((f.rule_id, f.severity) for f in finding_rows)
+    agencies = [r.agency for r in rows]
+    missing = tuple(n for n in roster or () if not any(same_body(n, a) for a in agencies))
+    return Summary(year, tuple(rows), tuple(finding_rows), _t3_totals(facts), _t4_totals(facts), missing,
+                   roster is not None, dict(sorted(by_rule.items())))
+
+
+def _status(pack: str, slugs: tuple[str, ...], counts: dict[str, int]) -> str:
+    """'problem' when no pack applied or an input error kept the tool from vouching for the report; else the worst
+    severity found, or 'pass'."""
+    if not pack or any(CATALOG[s].input_error for s in slugs if s in CATALOG):
+        return "problem"
+    return next((s.label for s in sorted(Severity, reverse=True) if counts[s.label]), "pass")
+
+
+def _finding(agency: str, year: int | None, path: str, row: tuple[Any, ...]) -> FindingRow:
+    _, rule_id, check_id, severity, message, location, evidence = row
+    where, proof = json.loads(location), json.loads(evidence)
+    return FindingRow(agency, year, path, str(rule_id), str(check_id), str(severity), str(message), where.get("line"),
+                      str(proof.get("expected") or ""), str(proof.get("found") or ""))
+
+
+def _cells(facts: dict[str, Any], table: str) -> dict[str, dict[str, Any]] | None:
+    """A table's cells by key, or None if the report has no such table."""
+    found = facts.get("tables", {}).get(table)
+    if not found or not found.get("found"):
+        return None
+    return {f"{c['row']}.{c['column']}": c for c in found.get("cells", [])}
+
+
+def _add(totals: dict[str, float], name: str, cells: dict[str, dict[str, Any]], keys: Iterable[str]) -> bool:
+    """Add the number cells among `keys` to totals[name]; False if any of them is absent or not a number."""
+    complete = True
+    for key in keys:
+        cell = cells.get(key)
+        if cell is not None and cell.get("status") == "number" and cell.get("value") is not None:
+            totals[name] += float(cell["value"])
+        else:
+            complete = False
+    return complete
+
+
+@dataclass(frozen=True)
+class Report:
+    """One stored document as the totals see it: its label, the (agency, year) it reports for, its file, its facts."""
+
+    label: str
+    key: tuple[str, int | None]
+    path: str
+    facts: dict[str, Any]
+
+
+def _sum_whole(reports: list[Report], table: str,
+               keys_of: Callable[[dict[str, dict[str, Any]]], dict[str, Iterable[str]]]) -> Totals:
+    """Sum each measure over the reports; keys_of(cells) names the cells each measure adds up in one report.
+
+    All or nothing: a report that gives some cells and not others would make the totals and shares disagree with each
+    other (outcomes adding up to more than processed), so it is left out whole and named instead. An agency's year
+    counts once: when the same report was audited from two files (the HTML page and its text, say), the first file
+    that reads whole is summed and the others are named as copies.
+    """
+    totals = dict.fromkeys(keys_of({}), 0.0)  # every measure, at 0 even when no report gives it
+    groups: dict[tuple[str, int | None], list[Report]] = {}
+    for report in reports:
+        groups.setdefault(report.key, []).append(report)
+    incomplete: list[str] = []
+    copies: list[str] = []
+    for group in groups.values():
+        counted = None
+        for report in group:
+            cells = _cells(report.facts, table)
+            measures = keys_of(cells or {})
+            part = dict.fromkeys(measures, 0.0)
+            if cells is not None and all([_add(part, name, cells, keys) for name, keys in measures.items()]):
+                for name, value in part.items():
+                    totals[name] += value
+                counted = report
+                break
+        if counted is None:
+            incomplete.append(group[0].label)
+        copies.extend(Path(r.path).name for r in group if r is not counted and len(group) > 1)
+    return Totals(totals, tuple(incomplete), tuple(copies))
+
+
+def _t3_keys(cells: dict[str, dict[str, Any]]) -> dict[str, Iterable[str]]:
+    # The rows the table has, not the template its year prescribes: a 2021 report filled in the 2019 layout
+    # (TPL-LAYOUT-T3) still contributes its single （六）其他处理.
+    layout = set(T3_LAYOUT[2019 if "other_processing.total" in cells else 2021])
+    measures = {**T3_APPLICATIONS, **T3_OUTCOMES}
+    return {name: [f"{r}.total" for r in rows if r in layout] for name, rows in measures.items()}
+
+
+def _t3_totals(reports: list[Report]) -> Totals:
+    return _sum_whole(reports, "t3", _t3_keys)
+
+
+def _t4_totals(reports: list[Report]) -> Totals:
+    return _sum_whole(reports, "t4", lambda _: {f"{b}.{c}": [f"{b}.{c}"] for b in T4_BLOCKS for c in T4_OUTCOMES})
+
+
+def read_roster(path: Path) -> list[str]:
+    """One agency name per line; blank lines and lines starting with # are skipped, duplicates (as normalised) too."""
+    names: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        name = line.strip()
+        if name and not name.startswith("#"):
+            names.setdefault(normal_agency(name), name)
+    return list(names.values())

@@ -1,0 +1,100 @@
+"""`html`: summary.html, one self-contained page (inline CSS and SVG, no script, nothing fetched) for the office."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from auditor.summary import register
+from auditor.summary.collect import STATUSES, Summary
+from auditor.summary.rows import agency_header, agency_rows, incomplete_note, rate_rows, t3_rows, t4_header, t4_rows
+from auditor.summary.svg import SEVERITY_COLORS, STATUS_COLORS, bar_chart
+from auditor.summary.words import WORDS, severity_label
+
+_CSS = """
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+th, td { border: 1px solid #bbb; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+td.n { text-align: right; }
+.s-problem { color: #6d4c41; font-weight: bold; } .s-error { color: #c62828; font-weight: bold; }
+.s-warning { color: #ef8f00; } .s-info { color: #1f77b4; } .s-pass { color: #2e7d32; }
+.note { color: #555; font-size: 0.9em; }
+"""
+
+
+def _table(header: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f'<td class="{c}">{escape(v)}</td>' if c else f"<td>{escape(v)}</td>"
+                                    for v, c in zip(row, classes or [""] * len(row), strict=True)) + "</tr>"
+                   for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _status_section(summary: Summary, lang: str) -> str:
+    words = WORDS[lang]
+    counts = summary.status_counts
+    chart = bar_chart([(words[s], counts[s], STATUS_COLORS[s]) for s in STATUSES], words["status_counts"])
+    rows = []
+    for doc, row in zip(summary.documents, agency_rows(summary, lang), strict=True):
+        cells = "".join(f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{escape(str(v or ''))}</td>"
+                        for v in row[:-1])
+        rows.append(f'<tr>{cells}<td class="s-{doc.status}">{escape(str(row[-1]))}</td></tr>')
+    head = "".join(f"<th>{escape(h)}</th>" for h in agency_header(lang))
+    return (f"<h2>{words['status_section']}</h2>{chart}"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _findings_section(summary: Summary, lang: str) -> str:
+    words = WORDS[lang]
+    if not summary.by_rule:
+        return f"<h2>{words['findings_section']}</h2><p>{words['no_findings']}</p>"
+    items = sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0]))
+    chart = bar_chart([(f"{rule} · {severity_label(sev, lang)}", n, SEVERITY_COLORS.get(sev, "#888"))
+                       for (rule, sev), n in items], words["findings_section"])
+    rows = [[rule, severity_label(sev, lang), str(n)] for (rule, sev), n in items]
+    return (f"<h2>{words['findings_section']}</h2>{chart}"
+            + _table([words["rule"], words["severity"], words["count"]], rows, ["", "", "n"]))
+
+
+def _totals_section(summary: Summary, lang: str) -> str:
+    words = WORDS[lang]
+    t3 = [list(r) for r in t3_rows(summary, lang)]
+    t4 = t4_rows(summary, lang)
+    rates = [list(r) for r in rate_rows(summary, lang)]
+    return (f"<h2>{words['t3_section']}</h2>"
+            + _table([words["measure"], words["total"], words["share"]], t3, ["", "n", "n"])
+            + f'<p class="note">{escape(incomplete_note(summary.t3, lang))}</p>'
+            + f"<h2>{words['t4_section']}</h2>"
+            + _table(t4_header(lang), t4, ["", *["n"] * (len(t4[0]) - 1)])
+            + _table([words["measure"], words["rate"]], rates, ["", "n"])
+            + f'<p class="note">{escape(words["rate_note"])}</p>'
+            + f'<p class="note">{escape(incomplete_note(summary.t4, lang))}</p>')
+
+
+def _roster_section(summary: Summary, lang: str, roster_given: bool) -> str:
+    words = WORDS[lang]
+    if not roster_given:
+        body = f"<p>{words['no_roster']}</p>"
+    elif summary.not_submitted:
+        body = "<ul>" + "".join(f"<li>{escape(n)}</li>" for n in summary.not_submitted) + "</ul>"
+    else:
+        body = f"<p>{words['none_missing']}</p>"
+    return f"<h2>{words['not_submitted']}</h2>{body}"
+
+
+def render_html(summary: Summary, lang: str) -> str:
+    words = WORDS[lang]
+    year = str(summary.year) if summary.year is not None else words["all_years"]
+    title = f"{words['title']} · {year}"
+    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title><style>{_CSS}</style></head><body><h1>{escape(title)}</h1>"
+            f"<p>{words['documents']}: {len(summary.documents)}</p>"
+            + _status_section(summary, lang) + _findings_section(summary, lang) + _totals_section(summary, lang)
+            + _roster_section(summary, lang, summary.roster_given) + "</body></html>\n")
+
+
+@register("html")
+def write_html(summary: Summary, out: Path, lang: str) -> list[Path]:
+    path = out / "summary.html"
+    path.write_text(render_html(summary, lang), encoding="utf-8")
+    return [path]

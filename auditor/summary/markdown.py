@@ -1,0 +1,59 @@
+"""`md`: summary.md, Markdown to paste into a 通报: totals, status counts, the agencies with errors and their error
+messages, and the agencies that did not submit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from auditor.summary import register
+from auditor.summary.collect import STATUSES, Summary
+from auditor.summary.rows import incomplete_note, rate_rows, t3_rows, t4_header, t4_rows
+from auditor.summary.words import WORDS
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header),
+            *("| " + " | ".join(_cell(c) for c in row) + " |" for row in rows), ""]
+
+
+def render_markdown(summary: Summary, lang: str) -> str:
+    words = WORDS[lang]
+    year = str(summary.year) if summary.year is not None else words["all_years"]
+    counts = summary.status_counts
+    lines = [f"# {words['title']} · {year}", "", f"{words['documents']}: {len(summary.documents)}", "",
+             f"## {words['status_counts']}", "",
+             *_table([words[s] for s in STATUSES], [[str(counts[s]) for s in STATUSES]]),
+             f"## {words['t3_section']}", "",
+             *_table([words["measure"], words["total"], words["share"]], [list(r) for r in t3_rows(summary, lang)]),
+             incomplete_note(summary.t3, lang), "",
+             f"## {words['t4_section']}", "", *_table(t4_header(lang), t4_rows(summary, lang)),
+             *(f"- {label}: {value}" for label, value in rate_rows(summary, lang)), "",
+             incomplete_note(summary.t4, lang), "", f"## {words['errors_section']}", ""]
+    with_errors = [d for d in summary.documents if d.counts["error"]]
+    for doc in with_errors:
+        lines.append(f"- **{doc.agency}**（{doc.year or '?'}，{Path(doc.path).name}）" if lang == "zh"
+                     else f"- **{doc.agency}** ({doc.year or '?'}, {Path(doc.path).name})")
+        lines.extend(f"  - {f.check_id}: {f.message}" for f in summary.findings
+                     if f.path == doc.path and f.agency == doc.agency and f.severity == "error")
+    if not with_errors:
+        lines.append(words["no_errors"])
+    lines += ["", f"## {words['not_submitted']}", ""]
+    if not summary.roster_given:
+        lines.append(words["no_roster"])
+    elif summary.not_submitted:
+        lines.extend(f"- {name}" for name in summary.not_submitted)
+    else:
+        lines.append(words["none_missing"])
+    return "\n".join(lines) + "\n"
+
+
+@register("md")
+def write_markdown(summary: Summary, out: Path, lang: str) -> list[Path]:
+    path = out / "summary.md"
+    path.write_text(render_markdown(summary, lang), encoding="utf-8")
+    return [path]

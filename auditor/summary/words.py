@@ -1,0 +1,82 @@
+"""Every label the summary writers print, in Chinese and English (--lang)."""
+
+from __future__ import annotations
+
+from auditor.facts.vocabulary import T4_BLOCKS
+
+WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "政府信息公开工作年度报告核查汇总", "year": "年度", "all_years": "全部年度",
+        "documents": "报告数", "agency": "机关", "file": "文件", "pack": "规则包", "status": "状态",
+        "error": "错误", "warning": "警告", "info": "提示", "not_assessable": "无法评估",
+        "problem": "无法读取", "pass": "通过",
+        "status_section": "各机关核查状态", "status_counts": "状态统计",
+        "findings_section": "按规则和严重程度统计问题", "rule": "规则", "check": "检查项", "severity": "严重程度",
+        "count": "数量", "message": "说明", "line": "行", "expected": "应为", "found": "实为",
+        "t3_section": "表三 政府信息公开申请办理情况（全辖区合计）", "measure": "项目", "total": "合计",
+        "share": "占办理结果总计", "t4_section": "表四 政府信息公开行政复议、行政诉讼情况（全辖区合计）",
+        "rate": "纠错率", "rate_review": "行政复议纠错率", "rate_litigation": "行政诉讼纠错率（两类诉讼合计）",
+        "incomplete": "{n} 份报告因表格缺失或单元格空白、无法识别，未计入该表合计：{names}。",
+        "all_complete": "全部报告均计入合计。",
+        "copies": "同一机关同一年度的报告只计一次，以下 {n} 个文件作为重复文件未计入：{names}。",
+        "not_submitted": "未报送年度报告的机关", "none_missing": "名单中的机关均已报送。",
+        "no_roster": "未提供应报送机关名单。",
+        "errors_section": "存在错误的机关", "no_errors": "未发现错误。", "no_findings": "未发现问题。",
+        "rate_note": "纠错率 = 结果纠正 ÷（结果维持 + 结果纠正 + 其他结果）",
+        "new_received": "本年新收申请", "carried_over": "上年结转申请", "total_processed": "本年度办理结果总计",
+        "carried_forward": "结转下年度继续办理",
+        "granted": "予以公开", "partially_granted": "部分公开", "denied": "不予公开", "unable": "无法提供",
+        "rejected": "不予处理", "other": "其他处理",
+        "upheld": "结果维持", "corrected": "结果纠正", "other_result": "其他结果", "pending": "尚未审结",
+        "sheet_agencies": "机关", "sheet_findings": "问题",
+    },
+    "en": {
+        "title": "Government information disclosure annual reports: audit summary", "year": "Year",
+        "all_years": "all years", "documents": "Reports", "agency": "Agency", "file": "File", "pack": "Pack",
+        "status": "Status", "error": "errors", "warning": "warnings", "info": "info",
+        "not_assessable": "not assessable", "problem": "unreadable", "pass": "pass",
+        "status_section": "Status per agency", "status_counts": "Status counts",
+        "findings_section": "Findings by rule and severity", "rule": "Rule", "check": "Check",
+        "severity": "Severity", "count": "Count", "message": "Message", "line": "Line", "expected": "Expected",
+        "found": "Found", "t3_section": "Table 3: applications for disclosure (jurisdiction totals)",
+        "measure": "Item", "total": "Total", "share": "Share of processed",
+        "t4_section": "Table 4: administrative reviews and lawsuits (jurisdiction totals)",
+        "rate": "Correction rate", "rate_review": "Correction rate, administrative review",
+        "rate_litigation": "Correction rate, lawsuits (both kinds together)",
+        "incomplete": "{n} reports left out of this table's totals (table missing, or cells blank or unreadable): "
+                      "{names}.",
+        "all_complete": "Every report is in the totals.",
+        "copies": "An agency's year counts once; {n} further files of the same report were not counted: {names}.",
+        "not_submitted": "Agencies that did not submit", "none_missing": "Every agency on the roster submitted.",
+        "no_roster": "No roster given.",
+        "errors_section": "Agencies with errors", "no_errors": "No errors found.", "no_findings": "No findings.",
+        "rate_note": "correction rate = corrected / (upheld + corrected + other outcome)",
+        "new_received": "New applications", "carried_over": "Carried over from last year",
+        "total_processed": "Processed (total)", "carried_forward": "Carried forward",
+        "granted": "Granted", "partially_granted": "Partially granted", "denied": "Denied",
+        "unable": "Unable to provide", "rejected": "Rejected", "other": "Other processing",
+        "upheld": "Upheld", "corrected": "Corrected", "other_result": "Other outcome", "pending": "Pending",
+        "sheet_agencies": "Agencies", "sheet_findings": "Findings",
+    },
+}
+
+AGENCY_COLUMNS = ("agency", "year", "file", "pack", "error", "warning", "info", "not_assessable", "status")
+FINDING_COLUMNS = ("agency", "year", "rule", "check", "severity", "message", "line", "expected", "found")
+
+
+SEVERITY_WORDS = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
+                  "en": {"error": "error", "warning": "warning", "info": "info"}}
+
+
+def severity_label(severity: str, lang: str) -> str:
+    return SEVERITY_WORDS[lang].get(severity, severity)
+
+
+def block_label(block: str, lang: str) -> str:
+    zh, en = T4_BLOCKS[block]
+    return zh if lang == "zh" else en[0].upper() + en[1:]
+
+
+def t4_column_word(column: str) -> str:
+    """The WORDS key of a table 四 column ('other' is also a table 三 measure, so it has its own key here)."""
+    return "other_result" if column == "other" else column
