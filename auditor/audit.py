@@ -142,8 +142,10 @@ def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs
             tick()
     if store:
         for path, result in zip(files, collected, strict=True):
-            if path in read:  # a file that could not be read has no facts to keep
+            if path in read:
                 store.record(path, read[path][0], result)
+            else:  # no facts to keep, but the year's summary must still count it as unreadable
+                store.record_unreadable(path, result)
     documents = tuple(collected)
     problems = tuple(problem("no_input_files", lang, str(p)) for p in paths
                      if p.is_dir() and not any(d.path.startswith(str(p)) for d in documents))

@@ -97,12 +97,23 @@ def test_an_older_database_gets_the_missing_migrations_and_keeps_its_data(
         assert "reviewer" in {r[1] for r in connection.execute("PRAGMA table_info(documents)")}
 
 
+def test_a_version_1_database_gains_the_unreadable_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "history.db"
+    monkeypatch.setattr(store_schema, "MIGRATIONS", MIGRATIONS[:1])
+    Store(db).close()
+    assert "unreadable" not in _tables(db)
+    monkeypatch.undo()
+    with Store(db) as store:
+        assert store.version == len(MIGRATIONS) >= 2
+    assert "unreadable" in _tables(db)
+
+
 def test_a_failing_migration_is_rolled_back_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "history.db"
     Store(db).close()
     broken = (*MIGRATIONS, "CREATE TABLE half (id INTEGER);\nINSERT INTO no_such_table VALUES (1);")
     monkeypatch.setattr(store_schema, "MIGRATIONS", broken)
-    with pytest.raises(StoreError, match="migration 2 failed"):
+    with pytest.raises(StoreError, match=f"migration {len(MIGRATIONS) + 1} failed"):
         Store(db)
     assert "half" not in _tables(db)
     with sqlite3.connect(db) as connection:

@@ -10,13 +10,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from auditor.audit import EXIT_ERROR, audit_paths
+from auditor.audit import EXIT_ERROR, audit_paths, read_facts
 from auditor.cli import main
 from auditor.facts.vocabulary import T3_LAYOUT
 from auditor.packs import Pack
 from auditor.store import Store
 from auditor.summary import WRITERS, collect, correction_rates
 from auditor.summary.collect import Report, _t3_totals
+from auditor.summary.markdown import render_markdown
 from tests.conftest import SAMPLES
 
 # Table 三 「本年新收」 总计 of samples 000–004, read off the files (lines 63, 41, 40, 47, 41): 0, 0, 129, 11, 58.
@@ -165,3 +166,26 @@ def _report(agency: str, blank: str | None, path: str = "") -> Report:
     cells = [{"row": r, "column": "total", "status": "blank" if r == blank else "number",
               "value": None if r == blank else 1} for r in T3_LAYOUT[2021]]
     return Report(agency, (agency, 2024), path or f"{agency}.txt", {"tables": {"t3": {"found": True, "cells": cells}}})
+
+
+def test_unreadable_files_are_counted_once_and_leave_when_read(packs: list[Pack], tmp_path: Path) -> None:
+    """A file the audit cannot read has no facts, yet the summary must count it; auditing it again adds no second
+    row, and the same bytes read into facts later (a better version) are no longer unreadable."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    sample = sorted(SAMPLES.glob("*.txt"))[2]
+    (folder / sample.name).write_bytes(sample.read_bytes())
+    db = tmp_path / "audits.db"
+    for _ in range(2):
+        with Store(db) as opened:
+            audit_paths([folder], packs, store=opened)
+    summary = collect(db)
+    assert summary.status_counts["problem"] == 1 and len(summary.documents) == 2
+    md = render_markdown(summary, "zh")
+    assert "## 无法读取或未作核查的文件" in md and "- empty.txt: " in md
+    with Store(db) as opened:  # the same bytes, now read: stand in a sample's facts for the better reader's
+        facts, _ = read_facts(folder / sample.name, packs)
+        result = audit_paths([folder / sample.name], packs).documents[0]
+        opened.record(folder / "empty.txt", facts, result)
+    assert collect(db).status_counts["problem"] == 0

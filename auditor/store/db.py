@@ -103,6 +103,7 @@ class Store:
                     (*row, document_id))
                 db.execute("DELETE FROM findings WHERE document_id = ?", (document_id,))
                 db.execute("DELETE FROM problems WHERE document_id = ?", (document_id,))
+            db.execute("DELETE FROM unreadable WHERE sha256 = ?", (digest,))
             db.executemany(
                 "INSERT INTO findings (document_id, rule_id, rule_name, check_id, severity, message, location, "
                 "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -117,6 +118,23 @@ class Store:
                 db.execute("ROLLBACK")
             raise
         return document_id
+
+    def record_unreadable(self, path: Path, result: DocumentResult, audited_at: datetime | None = None) -> None:
+        """Keep a file that could not be read into facts, with its first problem; idempotent per content (a file
+        that cannot be opened at all is keyed by its path)."""
+        if not result.problems:
+            return
+        try:
+            key = file_hash(path)
+        except OSError:
+            key = f"path:{path}"
+        when = (audited_at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+        first = result.problems[0]
+        self._connection.execute(
+            "INSERT INTO unreadable (sha256, path, slug, message, audited_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (sha256) DO UPDATE SET path = excluded.path, slug = excluded.slug, "
+            "message = excluded.message, audited_at = excluded.audited_at",
+            (key, str(path), first.slug, first.message, when))
 
     def previous_year(self, agency: str, year: int, aliases: tuple[str, ...] = ()) -> StoredFacts | None:
         """The stored facts of the same body for `year - 1`, or None.

@@ -16,6 +16,13 @@ Tables (version 1):
 - `findings`: a document's failed checks: rule id and name, check id, severity label, message, and location and
   evidence as JSON text (the dataclasses of auditor.model, as dicts).
 - `problems`: the tool's own problems met on a document (slug, title, message), e.g. `rows_missing`.
+
+Version 2:
+
+- `unreadable`: a file the audit could not read into facts (a blank template, a corrupt PDF, an empty file), so the
+  year's summary can count it: `sha256` of its bytes (or `path:` and the path when it could not even be opened),
+  the `path`, the first problem's `slug` and `message`, and `audited_at`. Reading the same bytes later, with a
+  better version, removes the row (Store.record).
 """
 
 from __future__ import annotations
@@ -62,6 +69,16 @@ MIGRATIONS: tuple[str, ...] = (
         message TEXT NOT NULL
     );
     CREATE INDEX problems_by_document ON problems (document_id);
+    """,
+    """
+    CREATE TABLE unreadable (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        path TEXT NOT NULL,
+        slug TEXT NOT NULL,
+        message TEXT NOT NULL,
+        audited_at TEXT NOT NULL
+    );
     """,
 )
 

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from auditor.store.agency import normal_agency, same_body
 
 # Worst first: a document's status is the worst of what was found on it.
 STATUSES = ("problem", "error", "warning", "info", "pass")
+COUNTED = ("error", "warning", "info", "not_assessable")  # DocumentRow.counts' keys
 
 # Table 三 measures: name → the row keys (column 总计) they add up. 「other」 is the 2021 （六） rows or the 2019 single
 # （六）其他处理 row (a report has one or the other, T3_LAYOUT).
@@ -138,13 +139,18 @@ def collect(db: Path, year: int | None = None, roster: Iterable[str] | None = No
             "SELECT document_id, rule_id, check_id, severity, message, location, evidence FROM findings "
             "ORDER BY document_id, id").fetchall()
         problems = connection.execute("SELECT document_id, slug FROM problems ORDER BY id").fetchall()
+        unreadable = connection.execute("SELECT id, path, slug FROM unreadable ORDER BY path").fetchall()
     except sqlite3.Error as exc:
         raise SummaryError(f"{db}: {exc}") from exc
     finally:
         connection.close()
-    if not docs:
+    if not docs and not unreadable:
         raise SummaryError(f"{db}: no document of {year}" if year is not None else f"{db}: the store is empty")
-    return _summary(year, docs, findings, problems, None if roster is None else list(roster))
+    summary = _summary(year, docs, findings, problems, None if roster is None else list(roster))
+    # A file that could not be read has no year, so every summary of the store counts it (as status "problem").
+    rows = tuple(DocumentRow(-int(i), "?", None, str(path), "", dict.fromkeys(COUNTED, 0), (str(slug),), "problem")
+                 for i, path, slug in unreadable)
+    return replace(summary, documents=summary.documents + rows)
 
 
 def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple[Any, ...]],

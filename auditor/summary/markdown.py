@@ -7,7 +7,7 @@ from pathlib import Path
 
 from auditor.summary import register
 from auditor.summary.collect import STATUSES, Summary
-from auditor.summary.rows import incomplete_note, rate_rows, t3_rows, t4_header, t4_rows
+from auditor.summary.rows import incomplete_note, problem_title, rate_rows, t3_rows, t4_header, t4_rows
 from auditor.summary.words import WORDS
 
 
@@ -42,6 +42,10 @@ def render_markdown(summary: Summary, lang: str) -> str:
                      if f.path == doc.path and f.agency == doc.agency and f.severity == "error")
     if not with_errors:
         lines.append(words["no_errors"])
+    unreadable = [d for d in summary.documents if d.status == "problem"]
+    if unreadable:
+        lines += ["", f"## {words['unreadable_section']}", ""]
+        lines.extend(f"- {Path(d.path).name}: {problem_title(d.problems, lang)}" for d in unreadable)
     lines += ["", f"## {words['not_submitted']}", ""]
     if not summary.roster_given:
         lines.append(words["no_roster"])

@@ -4,6 +4,7 @@ table 三 and 四 totals as printed."""
 from __future__ import annotations
 
 from auditor.facts.vocabulary import T4_BLOCKS
+from auditor.problems import CATALOG
 from auditor.summary.collect import T3_APPLICATIONS, T3_OUTCOMES, T4_OUTCOMES, Summary, Totals, correction_rates, ratio
 from auditor.summary.words import AGENCY_COLUMNS, FINDING_COLUMNS, WORDS, block_label, severity_label, t4_column_word
 
@@ -72,3 +73,8 @@ def incomplete_note(totals: Totals, lang: str) -> str:
     if totals.copies:
         note += " " + words["copies"].format(n=len(totals.copies), names=join(totals.copies))
     return note
+
+
+def problem_title(slugs: tuple[str, ...], lang: str) -> str:
+    """The catalog titles of a document's problems, e.g. 「空白模板」 for blank_template."""
+    return "、".join(CATALOG[s].title[lang] if s in CATALOG else s for s in slugs) or WORDS[lang]["problem"]
