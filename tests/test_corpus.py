@@ -13,6 +13,7 @@ import yaml
 
 from auditor.audit import audit_file, read_facts
 from auditor.facts.normalize import compact
+from auditor.facts.vocabulary import T3_LAYOUT
 from auditor.model import Severity
 from auditor.packs import Pack
 
@@ -86,6 +87,17 @@ def test_cells_read_by_hand(name: str, packs: list[Pack]) -> None:
             assert cell is not None and compact(cell.raw) == compact(str(expected)), (key, cell, expected)
         elif cell is not None and cell.status == "number":  # partly recoverable: what we read is what is there
             assert compact(cell.raw) == compact(str(expected)), (key, cell, expected)
+
+
+@pytest.mark.parametrize("name", [n for n in FILES if "t3_result_rows_total_column" in TRUTH[n]])
+def test_every_result_row_total_read_by_hand(name: str, packs: list[Pack]) -> None:
+    """The 总计 column of table 三's result rows, all of them, in template order: the files that carry this list
+    write （六） as one row (the 2019 layout), misprinted labels included (「其他法律行政止公开」)."""
+    facts, _ = read_facts(CORPUS / name, packs)
+    received_and_totals = {"new_received", "carried_over", "total_processed", "carried_forward"}
+    rows = [r for r in T3_LAYOUT[2019] if r not in received_and_totals]
+    read = [facts.cells[f"t3.{r}.total"].raw if f"t3.{r}.total" in facts.cells else None for r in rows]
+    assert read == TRUTH[name]["t3_result_rows_total_column"]
 
 
 def test_year_to_year_carries_line_up(packs: list[Pack]) -> None:

@@ -14,7 +14,8 @@ T3_ROWS: dict[str, tuple[str, str, str]] = {
     "granted": ("予以公开", "granted", r"予以公开"),
     "partially_granted": ("部分公开", "partially granted", r"部分公开"),
     "denied.state_secret": ("属于国家秘密", "state secret", r"国家秘密"),
-    "denied.prohibited_by_law": ("其他法律行政法规禁止公开", "prohibited by law", r"法律行政法规禁止"),
+    # Also as misprinted in 洪泽 2023/2024: 「其他法律行政止公开」 (法规禁 dropped).
+    "denied.prohibited_by_law": ("其他法律行政法规禁止公开", "prohibited by law", r"法律行政(?:法规)?禁?止"),
     "denied.three_safeties": ("危及“三安全一稳定”", "three safeties and stability", r"三安全一稳定"),
     "denied.third_party": ("保护第三方合法权益", "third-party rights", r"第三方合法权益"),
     "denied.internal_affairs": ("属于三类内部事务信息", "internal affairs", r"三类内部事务"),
