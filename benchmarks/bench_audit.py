@@ -49,14 +49,12 @@ def generate(kind: str, n: int, folder: Path, packs: list[Pack]) -> Iterator[tup
     for i in range(n):
         text, agency = bases[i % len(bases)]
         text = text.replace(agency, f"{agency}第{i}分局")
-        defect = i % DEFECT_EVERY == DEFECT_EVERY - 1 and RECEIVED.search(text) is not None
-        if defect:
-            m = RECEIVED.search(text)
-            assert m is not None
+        m = RECEIVED.search(text) if i % DEFECT_EVERY == DEFECT_EVERY - 1 else None
+        if m is not None:
             text = f"{text[:m.start(2)]}{int(m[2]) + 3 + i % 5}{text[m.end(2):]}"
         path = folder / f"{i:05d}{suffix}"
         path.write_text(text, encoding="utf-8")
-        yield path, defect
+        yield path, m is not None
 
 
 def run(kind: str, n: int, packs: list[Pack]) -> None:

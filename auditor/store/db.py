@@ -77,8 +77,7 @@ class Store:
         transaction: after a crash the document is either wholly the old record, wholly the new, or absent.
         `audited_at` (default: now; a naive time is local) orders documents for previous_year."""
         digest = file_hash(path)
-        # Stored in UTC, always with microseconds, so text order is time order ("most recently audited").
-        when = (audited_at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+        when = _stamp(audited_at)
         agency = facts.agency
         row = (str(path), result.format or facts.format, agency,
                normal_agency(agency) if agency else None, agency_stem(agency) if agency else None,
@@ -128,7 +127,7 @@ class Store:
             key = file_hash(path)
         except OSError:
             key = f"path:{path}"
-        when = (audited_at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+        when = _stamp(audited_at)
         first = result.problems[0]
         self._connection.execute(
             "INSERT INTO unreadable (sha256, path, slug, message, audited_at) VALUES (?, ?, ?, ?, ?) "
@@ -171,6 +170,11 @@ class Store:
         keys = ("rule_id", "rule_name", "check_id", "severity", "message")
         return [{**dict(zip(keys, r[:5], strict=True)), "location": json.loads(r[5]), "evidence": json.loads(r[6])}
                 for r in rows]
+
+
+def _stamp(audited_at: datetime | None) -> str:
+    """The time stored: UTC, always with microseconds, so text order is time order ("most recently audited")."""
+    return (audited_at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _stored(row: tuple[Any, ...]) -> StoredFacts:
