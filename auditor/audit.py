@@ -21,7 +21,7 @@ from auditor.ingest import IngestError, read_document
 from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, Severity, Status
 from auditor.packs.model import Pack
 from auditor.problems import is_input_error, problem
-from auditor.store import Store, last_year
+from auditor.store import Store, last_year, with_last_year
 
 # Files a folder walk picks up; anything named explicitly on the command line is read whatever its name.
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
@@ -64,8 +64,7 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
     try:
         facts, pack = read_facts(path, packs)
         if previous:
-            facts = dataclasses.replace(facts, values={**facts.values, **previous.values},
-                                        claims=facts.claims + previous.claims)
+            facts = with_last_year(facts, previous)
     except IngestError as exc:
         return DocumentResult(shown, None, ReportInfo(None, None, None, None), None,
                               problems=(problem(exc.slug, lang, shown, **exc.values),))

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from auditor.audit import read_facts
 from auditor.engine import Engine, EngineError
 from auditor.evaluate import evaluate
-from auditor.facts.model import ReportFacts, to_json
+from auditor.facts.model import LastYear, ReportFacts, to_json
 from auditor.facts.normalize import read_cell
 from auditor.findings import build_finding
 from auditor.ingest import IngestError
@@ -26,7 +26,7 @@ from auditor.model import Status
 from auditor.packs.loader import load_pack
 from auditor.packs.model import Pack, PackError
 from auditor.resources import schema
-from auditor.store import last_year_of
+from auditor.store import last_year_of, with_last_year
 
 
 @dataclass(frozen=True)
@@ -78,12 +78,13 @@ def case_facts(case: dict[str, Any], fixture: Path, pack: Pack) -> ReportFacts:
     wrong = sorted(k for k in previous if not k.startswith("prev."))
     if wrong:
         raise ValueError(f"{fixture}: case {case['name']!r}: previous keys must start with 'prev.': {wrong}")
-    facts = dataclasses.replace(facts, cells=cells, sections=sections, values={**facts.values, **previous})
+    facts = dataclasses.replace(facts, cells=cells, sections=sections)
+    last = LastYear(dict(previous))
     if case.get("last_year"):  # a real earlier report: its numbers and its text, as the store would give them
         last_facts, _ = read_facts(_base_path(case["last_year"], fixture), [pack])
-        last = last_year_of(facts, to_json(last_facts))
-        facts = dataclasses.replace(facts, values={**facts.values, **last.values}, claims=facts.claims + last.claims)
-    return facts
+        read = last_year_of(facts, to_json(last_facts))
+        last = LastYear({**last.values, **read.values}, read.claims)
+    return with_last_year(facts, last)
 
 
 def run_case(pack: Pack, rule_id: str, case: dict[str, Any], fixture: Path, engine: Engine) -> CaseResult:

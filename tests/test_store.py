@@ -16,7 +16,7 @@ import pytest
 from auditor.audit import audit_file, read_facts
 from auditor.engine import process_engine
 from auditor.evaluate import evaluate
-from auditor.facts.model import ReportFacts
+from auditor.facts.model import LastYear, ReportFacts, to_json
 from auditor.model import DocumentResult, Status
 from auditor.packs import load_pack
 from auditor.packs.model import Pack
@@ -25,10 +25,9 @@ from auditor.store import (
     MIGRATIONS,
     Store,
     StoreError,
+    last_year,
     prev_values,
-    prev_values_of,
-    previous_values,
-    with_previous,
+    with_last_year,
 )
 from auditor.store import schema as store_schema
 from auditor.store.agency import agency_stem, same_body
@@ -167,7 +166,7 @@ def test_the_stored_facts_are_the_facts_json(tmp_path: Path, sample_004: tuple[R
         stored = store.previous_year(facts.agency, facts.year + 1)
     assert stored is not None
     assert stored.facts["report"]["agency"] == facts.agency
-    assert prev_values(stored.facts) == prev_values_of(facts)
+    assert prev_values(stored.facts) == prev_values(to_json(facts))
 
 
 _KILLED_MIDWAY = textwrap.dedent("""
@@ -305,7 +304,8 @@ def test_previous_year_by_alias(tmp_path: Path, sample_004: tuple[ReportFacts, D
 def test_prev_values_keep_only_numbers(sample_004: tuple[ReportFacts, DocumentResult]) -> None:
     facts, _ = sample_004
     blank = dataclasses.replace(facts.cells["t3.carried_forward.research"], raw="", status="blank", value=None)
-    values = prev_values_of(dataclasses.replace(facts, cells={**facts.cells, "t3.carried_forward.research": blank}))
+    with_blank = dataclasses.replace(facts, cells={**facts.cells, "t3.carried_forward.research": blank})
+    values = prev_values(to_json(with_blank))
     assert values["prev.t3.carried_forward.total"] == 5
     assert values["prev.t2.normative_documents.in_force"] == 334
     assert "prev.t3.carried_forward.research" not in values  # blank last year: absent, never 0
@@ -317,11 +317,11 @@ def test_without_agency_or_stored_report_there_are_no_prev_values(
         tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult]) -> None:
     facts, _ = sample_004
     with Store(tmp_path / "history.db") as store:
-        assert previous_values(store, facts) == {}
-        assert previous_values(store, dataclasses.replace(facts, agency=None)) == {}
-    stale = with_previous(facts, {"prev.t3.carried_forward.total": 1})
-    assert "prev.t3.carried_forward.total" not in with_previous(stale, {}).values
-    assert with_previous(stale, {}).values == facts.values
+        assert last_year(store, facts).values == {}
+        assert last_year(store, dataclasses.replace(facts, agency=None)).values == {}
+    stale = with_last_year(facts, LastYear({"prev.t3.carried_forward.total": 1}))
+    assert "prev.t3.carried_forward.total" not in with_last_year(stale, LastYear()).values
+    assert with_last_year(stale, LastYear()).values == facts.values
 
 
 # --- cross-year rules on real pairs -------------------------------------------------------------------------------
@@ -343,9 +343,9 @@ def _pair(tmp_path: Path, last: str, this: str) -> tuple[ReportFacts, ReportFact
         store.record(CORPUS / last, last_facts, last_result)
         facts, pack = read_facts(CORPUS / this, PACKS)
         assert pack is not None
-        values = previous_values(store, facts, pack.agency_aliases.get(facts.agency or "", ()))
-    assert values, f"{this}: last year's report ({last}) not found in the store"
-    return last_facts, with_previous(facts, values)
+        previous = last_year(store, facts, pack.agency_aliases.get(facts.agency or "", ()))
+    assert previous.values, f"{this}: last year's report ({last}) not found in the store"
+    return last_facts, with_last_year(facts, previous)
 
 
 def _both_numbers(last: ReportFacts, this: ReportFacts, column: str) -> bool:

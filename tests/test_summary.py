@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from auditor.audit import EXIT_ERROR, audit_paths, read_facts
 from auditor.cli import main
+from auditor.facts.model import number_values
 from auditor.facts.vocabulary import T3_LAYOUT
 from auditor.packs import Pack
 from auditor.store import Store
@@ -163,9 +164,10 @@ def test_an_agency_year_audited_from_two_files_counts_once() -> None:
 
 def _report(agency: str, blank: str | None, path: str = "") -> Report:
     """A report whose every table 三 total is 1 except the `blank` row."""
-    cells = [{"row": r, "column": "total", "status": "blank" if r == blank else "number",
+    cells = [{"key": f"t3.{r}.total", "row": r, "column": "total", "status": "blank" if r == blank else "number",
               "value": None if r == blank else 1} for r in T3_LAYOUT[2021]]
-    return Report(agency, (agency, 2024), path or f"{agency}.txt", {"tables": {"t3": {"found": True, "cells": cells}}})
+    facts = {"tables": {"t3": {"found": True, "cells": cells}}}
+    return Report(agency, (agency, 2024), path or f"{agency}.txt", number_values(facts))
 
 
 def test_unreadable_files_are_counted_once_and_leave_when_read(packs: list[Pack], tmp_path: Path) -> None:

@@ -116,6 +116,19 @@ def cell_counts(facts: ReportFacts) -> dict[str, dict[str, int]]:
     return dict(sorted(counts.items()))
 
 
+def number_values(facts_json: dict[str, Any]) -> dict[str, int | float]:
+    """Cell key → value for the cells of status "number" in facts shaped as to_json gives them (the history store's
+    facts). A blank, 「—」, 「无」 or unreadable cell is absent, never 0."""
+    values: dict[str, int | float] = {}
+    for table in (facts_json.get("tables") or {}).values():
+        for cell in table.get("cells", ()):
+            value = cell.get("value")
+            # bool is an int to Python; JSON true is not a count
+            if cell.get("status") == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+                values[cell["key"]] = value
+    return values
+
+
 def to_json(facts: ReportFacts) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for name in ("t2", "t3", "t4"):

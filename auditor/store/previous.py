@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from auditor.facts.model import LastYear, ReportFacts, section_texts, to_json
+from auditor.facts.model import LastYear, ReportFacts, number_values, section_texts
 from auditor.facts.similarity import copied_claims
 from auditor.store.db import Store
 
@@ -18,15 +18,8 @@ PREFIX = "prev."
 
 
 def prev_values(facts_json: dict[str, Any]) -> dict[str, int | float]:
-    """`prev.<cell key>` → value for the cells of status "number" in facts shaped as auditor.facts.model.to_json."""
-    values: dict[str, int | float] = {}
-    for table in (facts_json.get("tables") or {}).values():
-        for cell in table.get("cells", ()):
-            value = cell.get("value")
-            # bool is an int to Python; JSON true is not a count
-            if cell.get("status") == "number" and isinstance(value, int | float) and not isinstance(value, bool):
-                values[PREFIX + cell["key"]] = value
-    return dict(sorted(values.items()))
+    """`prev.<cell key>` → value for the number cells of facts shaped as auditor.facts.model.to_json."""
+    return {PREFIX + key: value for key, value in sorted(number_values(facts_json).items())}
 
 
 def last_year_of(facts: ReportFacts, last_json: dict[str, Any]) -> LastYear:
@@ -47,22 +40,9 @@ def last_year(store: Store, facts: ReportFacts, aliases: tuple[str, ...] = ()) -
     return last_year_of(facts, stored.facts) if stored else LastYear()
 
 
-def prev_values_of(facts: ReportFacts) -> dict[str, int | float]:
-    """The same, from last year's facts in memory (a batch that holds both years, a test)."""
-    return prev_values(to_json(facts))
-
-
-def previous_values(store: Store, facts: ReportFacts, aliases: tuple[str, ...] = ()) -> dict[str, int | float]:
-    """The `prev.` values for this report from the store: last year's report of the same body (Store.previous_year,
-    by the title's agency and its `aliases`), or {} when the report has no agency or year, or none is stored."""
-    if facts.agency is None or facts.year is None:
-        return {}
-    stored = store.previous_year(facts.agency, facts.year, aliases)
-    return {} if stored is None else prev_values(stored.facts)
-
-
-def with_previous(facts: ReportFacts, values: dict[str, int | float]) -> ReportFacts:
-    """The facts with `prev.` values added to `ReportFacts.values` (where auditor.evaluate reads `prev.` keys); any
-    `prev.` values they held before are dropped, so a report never mixes two previous years."""
+def with_last_year(facts: ReportFacts, last: LastYear) -> ReportFacts:
+    """The facts with last year's `prev.` values in `ReportFacts.values` (where auditor.evaluate reads them) and the
+    two narratives' comparison among the claims. Any `prev.` values they held before are dropped, so a report never
+    mixes two previous years."""
     kept = {k: v for k, v in facts.values.items() if not k.startswith(PREFIX)}
-    return dataclasses.replace(facts, values={**kept, **values})
+    return dataclasses.replace(facts, values={**kept, **last.values}, claims=facts.claims + last.claims)

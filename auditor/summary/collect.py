@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from auditor.facts.model import number_values
 from auditor.facts.vocabulary import T3_LAYOUT, T3_ROWS, T4_BLOCKS
 from auditor.model import Severity
 from auditor.problems import CATALOG
@@ -174,7 +175,7 @@ def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple
                                 _status(str(pack), doc_slugs, counts)))
         finding_rows.extend(_finding(name, doc_year, str(path), f) for f in mine)
         facts.append(Report(f"{name} {doc_year or ''}".strip(), (normal_agency(name), doc_year), str(path),
-                            json.loads(facts_json)))
+                            number_values(json.loads(facts_json))))
     by_rule = Counter((f.rule_id, f.severity) for f in finding_rows)
     agencies = [r.agency for r in rows]
     missing = tuple(n for n in roster or () if not any(same_body(n, a) for a in agencies))
@@ -197,21 +198,12 @@ def _finding(agency: str, year: int | None, path: str, row: tuple[Any, ...]) -> 
                       str(proof.get("expected") or ""), str(proof.get("found") or ""))
 
 
-def _cells(facts: dict[str, Any], table: str) -> dict[str, dict[str, Any]] | None:
-    """A table's cells by key, or None if the report has no such table."""
-    found = facts.get("tables", {}).get(table)
-    if not found or not found.get("found"):
-        return None
-    return {f"{c['row']}.{c['column']}": c for c in found.get("cells", [])}
-
-
-def _add(totals: dict[str, float], name: str, cells: dict[str, dict[str, Any]], keys: Iterable[str]) -> bool:
-    """Add the number cells among `keys` to totals[name]; False if any of them is absent or not a number."""
+def _add(totals: dict[str, float], name: str, values: dict[str, int | float], keys: Iterable[str]) -> bool:
+    """Add the number cells among `keys` to totals[name]; False if any of them is absent (not a number)."""
     complete = True
     for key in keys:
-        cell = cells.get(key)
-        if cell is not None and cell.get("status") == "number" and cell.get("value") is not None:
-            totals[name] += float(cell["value"])
+        if key in values:
+            totals[name] += float(values[key])
         else:
             complete = False
     return complete
@@ -224,12 +216,11 @@ class Report:
     label: str
     key: tuple[str, int | None]
     path: str
-    facts: dict[str, Any]
+    values: dict[str, int | float]  # its number cells (auditor.facts.model.number_values)
 
 
-def _sum_whole(reports: list[Report], table: str,
-               keys_of: Callable[[dict[str, dict[str, Any]]], dict[str, Iterable[str]]]) -> Totals:
-    """Sum each measure over the reports; keys_of(cells) names the cells each measure adds up in one report.
+def _sum_whole(reports: list[Report], keys_of: Callable[[dict[str, int | float]], dict[str, Iterable[str]]]) -> Totals:
+    """Sum each measure over the reports; keys_of(values) names the cells each measure adds up in one report.
 
     All or nothing: a report that gives some cells and not others would make the totals and shares disagree with each
     other (outcomes adding up to more than processed), so it is left out whole and named instead. An agency's year
@@ -245,10 +236,10 @@ def _sum_whole(reports: list[Report], table: str,
     for group in groups.values():
         counted = None
         for report in group:
-            cells = _cells(report.facts, table)
-            measures = keys_of(cells or {})
+            measures = keys_of(report.values)
             part = dict.fromkeys(measures, 0.0)
-            if cells is not None and all([_add(part, name, cells, keys) for name, keys in measures.items()]):
+            # A table the report lacks has no number cells, so it too is left out (and named).
+            if all([_add(part, name, report.values, keys) for name, keys in measures.items()]):
                 for name, value in part.items():
                     totals[name] += value
                 counted = report
@@ -259,20 +250,20 @@ def _sum_whole(reports: list[Report], table: str,
     return Totals(totals, tuple(incomplete), tuple(copies))
 
 
-def _t3_keys(cells: dict[str, dict[str, Any]]) -> dict[str, Iterable[str]]:
+def _t3_keys(values: dict[str, int | float]) -> dict[str, Iterable[str]]:
     # The rows the table has, not the template its year prescribes: a 2021 report filled in the 2019 layout
     # (TPL-LAYOUT-T3) still contributes its single （六）其他处理.
-    layout = set(T3_LAYOUT[2019 if "other_processing.total" in cells else 2021])
+    layout = set(T3_LAYOUT[2019 if "t3.other_processing.total" in values else 2021])
     measures = {**T3_APPLICATIONS, **T3_OUTCOMES}
-    return {name: [f"{r}.total" for r in rows if r in layout] for name, rows in measures.items()}
+    return {name: [f"t3.{r}.total" for r in rows if r in layout] for name, rows in measures.items()}
 
 
 def _t3_totals(reports: list[Report]) -> Totals:
-    return _sum_whole(reports, "t3", _t3_keys)
+    return _sum_whole(reports, _t3_keys)
 
 
 def _t4_totals(reports: list[Report]) -> Totals:
-    return _sum_whole(reports, "t4", lambda _: {f"{b}.{c}": [f"{b}.{c}"] for b in T4_BLOCKS for c in T4_OUTCOMES})
+    return _sum_whole(reports, lambda _: {f"{b}.{c}": [f"t4.{b}.{c}"] for b in T4_BLOCKS for c in T4_OUTCOMES})
 
 
 def read_roster(path: Path) -> list[str]:
