@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -33,6 +34,16 @@ class Table:
     @property
     def last_line(self) -> int:
         return self.rows[-1].line
+
+
+def table_from_grid(grid: Iterable[Sequence[str | None]], line: int) -> tuple[Table | None, int]:
+    """A reader's grid as a Table whose rows take the lines after `line`, and the last line used. None in the grid is
+    a position covered by a merged cell (Cell.covered); a grid without rows is no table."""
+    rows = []
+    for texts in grid:
+        line += 1
+        rows.append(Row(tuple(Cell(t or "", line, covered=t is None) for t in texts), line))
+    return (Table(rows=tuple(rows)) if rows else None), line
 
 
 @dataclass(frozen=True)

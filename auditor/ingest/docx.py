@@ -26,7 +26,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
+from auditor.ingest.document import Document, Paragraph, Table, table_from_grid
 from auditor.ingest.errors import IngestError
 
 # Built-in heading styles are stored under their English names ("heading 1", shown as "Heading 1"); WPS and some
@@ -51,12 +51,9 @@ def read_docx(data: bytes, path: str) -> Document:
     line = 0
     for block in _body(word):
         if isinstance(block, DocxTable):
-            rows = []
-            for texts in _grid(block):
-                line += 1
-                rows.append(Row(tuple(Cell(t or "", line, covered=t is None) for t in texts), line))
-            if rows:
-                tables.append(Table(rows=tuple(rows)))
+            found, line = table_from_grid(_grid(block), line)
+            if found:
+                tables.append(found)
             continue
         text = _join(block.text.split("\n"))
         if not text:

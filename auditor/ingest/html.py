@@ -29,7 +29,8 @@ from bs4.dammit import EncodingDetector
 from bs4.element import NavigableString, PageElement, PreformattedString
 
 from auditor.ingest.decode import DecodeError, decode, looks_binary
-from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
+from auditor.ingest.document import Document, Paragraph, Table, table_from_grid
+from auditor.ingest.errors import IngestError
 
 __all__ = ["CHROME_LINES", "read_html"]
 
@@ -69,30 +70,19 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _WIDE_ENCODINGS = {"gbk", "gb2312", "gb_2312-80", "cp936", "x-gbk", "gb18030", "euc-cn", "hz-gb-2312"}
 
 
-class _Corrupt(Exception):
-    """Raised inside this module; turned into IngestError("corrupt_file") at the boundary."""
-
-
 def read_html(data: bytes, path: str) -> Document:
     """Read one HTML report into a Document (format "html").
 
     Raises IngestError: `undecodable_text` when no encoding fits the bytes, `corrupt_file` (format "HTML") when the
     bytes are not markup the parser can read or it holds no visible text at all.
     """
-    # At call time: the package's __init__ (which exports IngestError) dispatches to this reader, so a module-level
-    # import would be circular.
-    from auditor.ingest import IngestError
-
     if looks_binary(data):
         raise IngestError("corrupt_file", format="HTML", reason="binary data, not markup")
     try:
         text, encoding = _decode(data)
     except DecodeError:
         raise IngestError("undecodable_text") from None
-    try:
-        return _read(text, path, encoding)
-    except _Corrupt as exc:
-        raise IngestError("corrupt_file", format="HTML", reason=str(exc)) from None
+    return _read(text, path, encoding)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -115,14 +105,15 @@ def _read(text: str, path: str, encoding: str) -> Document:
     try:
         soup = BeautifulSoup(text, "lxml")
     except Exception as exc:  # noqa: BLE001 - the parser's failure modes are not a documented set
-        raise _Corrupt(f"the HTML parser rejected it ({type(exc).__name__})") from None
+        raise IngestError("corrupt_file", format="HTML",
+                          reason=f"the HTML parser rejected it ({type(exc).__name__})") from None
     builder = _Builder()
     try:
         builder.walk(soup)
     except RecursionError:
-        raise _Corrupt("markup nested too deeply") from None
+        raise IngestError("corrupt_file", format="HTML", reason="markup nested too deeply") from None
     if not builder.paragraphs and not builder.tables:
-        raise _Corrupt("no visible text in the markup")
+        raise IngestError("corrupt_file", format="HTML", reason="no visible text in the markup")
     return Document(path=path, format="html", encoding=encoding, paragraphs=tuple(builder.paragraphs),
                     tables=tuple(builder.tables), line_count=builder.line)
 
@@ -179,12 +170,9 @@ class _Builder:
         if isinstance(caption, Tag):
             self._tokens = [_cell_text(caption)]
             self._flush()
-        rows = []
-        for texts in _grid(table):
-            self.line += 1
-            rows.append(Row(tuple(Cell(t or "", self.line, covered=t is None) for t in texts), self.line))
-        if rows:
-            self.tables.append(Table(rows=tuple(rows)))
+        found, self.line = table_from_grid(_grid(table), self.line)
+        if found:
+            self.tables.append(found)
 
 
 def _skipped(tag: Tag) -> bool:
@@ -271,9 +259,10 @@ def _cell_text(cell: Tag) -> str:
 
 
 def _own_rows(table: Tag) -> Iterator[Tag]:
-    """The table's rows in document order (thead, tbody and tfoot alike); nested tables never reach here."""
+    """The table's rows in document order (thead, tbody and tfoot alike): all its rows, as only a table without a
+    nested table reaches here (_Builder.walk)."""
     for row in table.find_all("tr"):
-        if isinstance(row, Tag) and row.find_parent("table") is table:
+        if isinstance(row, Tag):
             yield row
 
 

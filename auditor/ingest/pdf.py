@@ -39,8 +39,8 @@ from typing import Any
 
 import pdfplumber
 
-import auditor.ingest as ingest  # bound at call time: the package's dispatcher imports this module
-from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
+from auditor.ingest.document import Document, Paragraph, Table, table_from_grid
+from auditor.ingest.errors import IngestError
 
 _TOL = 3.0  # points: pdfplumber's own snap/join tolerance; rulings drawn by Word meet within a point or two
 _RULE_MAX_THICKNESS = 2.0  # a filled rectangle thinner than this is a drawn rule, not a background
@@ -97,9 +97,9 @@ def read_pdf(data: bytes, path: str) -> Document:
             pages = [_read_page(page, number) for number, page in enumerate(pdf.pages)]
             heights = [float(page.height) for page in pdf.pages]
     except Exception as exc:  # pdfminer fails on malformed input with many unrelated exception types, not one class
-        raise ingest.IngestError("corrupt_file", format="PDF", reason=str(exc) or type(exc).__name__) from None
+        raise IngestError("corrupt_file", format="PDF", reason=str(exc) or type(exc).__name__) from None
     if not any(has_text for _, has_text in pages):
-        raise ingest.IngestError("no_text_layer")
+        raise IngestError("no_text_layer")
     items = _drop_page_furniture([page_items for page_items, _ in pages], heights)
     return _build_document(_join_pages(items), path)
 
@@ -279,12 +279,7 @@ def _rest_of_row(row: list[str], before: list[str]) -> bool:
     (「第二十条第（五）项」, 「信息内容」, 「（四）」, 「2.」, 「四、」) is a row of its own, not the rest of one."""
     if not any(row) or _ROW_START.match(next(cell for cell in row if cell)):
         return False
-    for cell, above in zip(row, before, strict=True):
-        if cell and (not above or _NUMBER.fullmatch(above)):
-            return False
-        if not cell and above and not _NUMBER.fullmatch(above):
-            continue
-    return all(not cell for cell, above in zip(row, before, strict=True) if _NUMBER.fullmatch(above))
+    return all(not cell or (above and not _NUMBER.fullmatch(above)) for cell, above in zip(row, before, strict=True))
 
 
 def _without_repeated_header(rows: list[list[str]], first_rows: list[list[str]]) -> list[list[str]]:
@@ -306,12 +301,9 @@ def _build_document(items: list[_Item], path: str) -> Document:
     previous: _Item | None = None
     for item in items:
         if isinstance(item, _Grid):
-            rows = []
-            for texts in item.rows:
-                number += 1
-                rows.append(Row(tuple(Cell(text, number) for text in texts), number))
-            if rows:
-                tables.append(Table(rows=tuple(rows)))
+            found, number = table_from_grid(item.rows, number)
+            if found:
+                tables.append(found)
         elif isinstance(previous, _Line) and paragraphs and _continues(previous, item, left, right):
             last = paragraphs[-1]
             paragraphs[-1] = Paragraph(last.line, _join_text(last.text, item.text))

@@ -42,7 +42,7 @@ def read_text(text: str, path: str, fmt: str, encoding: str) -> Document:
     tables: list[Table] = []
     current: list[Row] = []
     flattened_line: int | None = None
-    extra = len(lines)  # segments of a flattened line are numbered after the physical lines
+    line_count = len(lines)  # a flattened line's segments are numbered after the physical lines, and count too
 
     def close_table() -> None:
         if current:
@@ -68,7 +68,8 @@ def read_text(text: str, path: str, fmt: str, encoding: str) -> Document:
             continue
         if flattened_line is None and looks_flattened(stripped):
             flattened_line = number
-            found, flat_tables, extra = read_flattened(stripped, extra + 1)
+            # Appended here, the segments keep document order: they sit where their physical line was.
+            found, flat_tables, line_count = read_flattened(stripped, len(lines) + 1)
             paragraphs.extend(found)
             tables.extend(flat_tables)
             continue
@@ -78,8 +79,5 @@ def read_text(text: str, path: str, fmt: str, encoding: str) -> Document:
         else:
             paragraphs.append(Paragraph(number, stripped))
     close_table()
-    if flattened_line is not None:
-        # Keep document order: the flattened segments (numbered after the physical lines) sit where their line was.
-        paragraphs.sort(key=lambda p: flattened_line + (p.line - len(lines)) / 1e6 if p.line > len(lines) else p.line)
     return Document(path=path, format=fmt, encoding=encoding, paragraphs=tuple(paragraphs),
-                    tables=tuple(tables), line_count=max(len(lines), extra), flattened_line=flattened_line)
+                    tables=tuple(tables), line_count=line_count, flattened_line=flattened_line)
