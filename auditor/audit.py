@@ -15,7 +15,7 @@ from auditor.engine import Engine, EngineError, process_engine
 from auditor.evaluate import evaluate
 from auditor.facts import ReportFacts, agency_classes, extract_facts
 from auditor.facts.claims import extract_claims
-from auditor.facts.model import LastYear
+from auditor.facts.model import LastYear, Prepared
 from auditor.findings import build_finding, build_not_assessable
 from auditor.ingest import IngestError, read_document
 from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, Severity, Status
@@ -57,12 +57,16 @@ def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]
 
 
 def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine | None = None,
-               previous: LastYear | None = None) -> DocumentResult:
+               previous: LastYear | None = None, facts: ReportFacts | None = None) -> DocumentResult:
     """Audit one file. `previous`: last year's report of the same body (its `prev.*` values and the comparison of
-    the two narratives, from the history store) for the cross-year rules; without it they are not assessable."""
+    the two narratives, from the history store) for the cross-year rules; without it they are not assessable.
+    `facts`: the file's facts as read_facts gave them, when the caller has read it already."""
     shown = str(path)
     try:
-        facts, pack = read_facts(path, packs)
+        if facts is None:
+            facts, pack = read_facts(path, packs)
+        else:
+            pack = select_pack(packs, facts)
         if previous:
             facts = with_last_year(facts, previous)
     except IngestError as exc:
@@ -106,10 +110,13 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def audit_guarded(path: Path, packs: list[Pack], lang: str, previous: LastYear | None = None) -> DocumentResult:
-    """A bug met on one file must not cost the others: it becomes that file's `internal_error` problem (exit 2)."""
+def audit_guarded(path: Path, packs: list[Pack], lang: str, prepared: Prepared | None = None) -> DocumentResult:
+    """A bug met on one file must not cost the others: it becomes that file's `internal_error` problem (exit 2).
+    `prepared`: the file as a batch's first pass read it, so it is not read again."""
     try:
-        return audit_file(path, packs, lang, previous=previous)
+        if prepared is None:
+            return audit_file(path, packs, lang)
+        return audit_file(path, packs, lang, previous=prepared.previous, facts=prepared.facts)
     except Exception as exc:  # reported, never swallowed: the run exits 2 and names the file
         reason = f"{type(exc).__name__}: {exc}"
         return DocumentResult(str(path), None, ReportInfo(None, None, None, None), None,
@@ -128,21 +135,21 @@ def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs
     files = list(expand(paths))
     tick = progress(len(files)) if progress else (lambda: None)
     read = _read_all(files, packs, store) if store else {}
-    previous = {path: last_year(store, facts, _aliases(facts, pack)) for path, (facts, pack) in read.items()
-                } if store else {}
+    prepared = {path: Prepared(facts, last_year(store, facts, _aliases(facts, pack)))
+                for path, (facts, pack, _) in read.items()} if store else {}
     workers = jobs_wanted(jobs)
     if workers > 1 and len(files) > 1:
         collected = run_parallel(audit_guarded, files, packs, lang, min(workers, len(files)), tick,
-                                 [previous.get(f) for f in files])
+                                 [prepared.get(f) for f in files])
     else:
         collected = []
         for path in files:
-            collected.append(audit_guarded(path, packs, lang, previous.get(path)))
+            collected.append(audit_guarded(path, packs, lang, prepared.get(path)))
             tick()
     if store:
         for path, result in zip(files, collected, strict=True):
-            if path in read:
-                store.record(path, read[path][0], result)
+            if path in read:  # its facts were recorded by the first pass; now its findings
+                store.record_result(read[path][2], result)
             else:  # no facts to keep, but the year's summary must still count it as unreadable
                 store.record_unreadable(path, result)
     documents = tuple(collected)
@@ -151,18 +158,18 @@ def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs
     return RunResult(documents=documents, problems=problems, lang=lang)
 
 
-def _read_all(files: list[Path], packs: list[Pack], store: Store) -> dict[Path, tuple[ReportFacts, Pack | None]]:
-    """Every readable file's facts, each recorded in the store at once (without findings yet): this run's own
-    reports are last year's for each other."""
-    read: dict[Path, tuple[ReportFacts, Pack | None]] = {}
+def _read_all(files: list[Path], packs: list[Pack], store: Store) -> dict[Path, tuple[ReportFacts, Pack | None, int]]:
+    """Every readable file's facts, its pack and its document id, each recorded in the store at once (without
+    findings yet): this run's own reports are last year's for each other."""
+    read: dict[Path, tuple[ReportFacts, Pack | None, int]] = {}
     for path in files:
         try:
             facts, pack = read_facts(path, packs)
         except Exception:  # noqa: BLE001 - the audit pass reports this file's problem; here it just has no facts
             continue
-        read[path] = (facts, pack)
-        store.record(path, facts, DocumentResult(str(path), facts.format, ReportInfo(
+        document_id = store.record(path, facts, DocumentResult(str(path), facts.format, ReportInfo(
             facts.title, facts.agency, facts.year, facts.template), pack.label if pack else None))
+        read[path] = (facts, pack, document_id)
     return read
 
 

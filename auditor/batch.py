@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from auditor.facts.model import LastYear
+from auditor.facts.model import Prepared
 from auditor.model import DocumentResult, ReportInfo
 from auditor.packs.model import Pack
 from auditor.problems import problem
@@ -33,13 +33,13 @@ def _start_worker(packs: list[Pack]) -> None:
 CRASH_ON = "AUDITOR_TEST_WORKER_CRASH_ON"
 
 
-Audit = Callable[[Path, list[Pack], str, LastYear | None], DocumentResult]
+Audit = Callable[[Path, list[Pack], str, Prepared | None], DocumentResult]
 
 
-def _work(audit: Audit, path: Path, lang: str, previous: LastYear | None) -> DocumentResult:
+def _work(audit: Audit, path: Path, lang: str, prepared: Prepared | None) -> DocumentResult:
     if os.environ.get(CRASH_ON) == path.name:
         os._exit(70)
-    return audit(path, _PACKS, lang, previous)
+    return audit(path, _PACKS, lang, prepared)
 
 
 def jobs_wanted(jobs: int) -> int:
@@ -49,15 +49,16 @@ def jobs_wanted(jobs: int) -> int:
 
 def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: str, jobs: int,
                  tick: Callable[[], None] = lambda: None,
-                 previous: Sequence[LastYear | None] | None = None) -> list[DocumentResult]:
+                 prepared: Sequence[Prepared | None] | None = None) -> list[DocumentResult]:
     """`audit` (a module-level function: workers find it by name) each of `files` in `jobs` spawned processes;
-    results in the order of `files`. `tick` is called once per file."""
+    results in the order of `files`. `tick` is called once per file. `prepared`: per file, what a first pass already
+    read of it (sent to the worker with the file), or None."""
     context = multiprocessing.get_context("spawn")
     results: dict[int, DocumentResult] = {}
     retry: list[int] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                              initargs=(packs,)) as pool:
-        before = previous or [None] * len(files)
+        before = prepared or [None] * len(files)
         futures: list[tuple[int, Future[DocumentResult]]] = [(i, pool.submit(_work, audit, f, lang, before[i]))
                                                             for i, f in enumerate(files)]
         for i, future in futures:
@@ -67,17 +68,17 @@ def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: s
             except BrokenProcessPool:
                 retry.append(i)
     for i in retry:  # a crashed worker takes the pool's unfinished files down with it: retry each one alone
-        results[i] = _alone(audit, files[i], packs, lang, context, (previous or [None] * len(files))[i])
+        results[i] = _alone(audit, files[i], packs, lang, context, before[i])
         tick()
     return [results[i] for i in range(len(files))]
 
 
 def _alone(audit: Audit, path: Path, packs: list[Pack], lang: str, context: multiprocessing.context.BaseContext,
-           previous: LastYear | None) -> DocumentResult:
+           prepared: Prepared | None) -> DocumentResult:
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker,
                                  initargs=(packs,)) as pool:
-            return pool.submit(_work, audit, path, lang, previous).result()
+            return pool.submit(_work, audit, path, lang, prepared).result()
     except BrokenProcessPool:
         return DocumentResult(str(path), None, ReportInfo(None, None, None, None), None,
                               problems=(problem("worker_died", lang, str(path)),))

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.audit import audit_file, read_facts
+import auditor.audit as audit_module
+from auditor.audit import audit_file, audit_paths, read_facts
 from auditor.engine import process_engine
 from auditor.evaluate import evaluate
 from auditor.facts.model import LastYear, ReportFacts, to_json
@@ -31,6 +32,7 @@ from auditor.store import (
 )
 from auditor.store import schema as store_schema
 from auditor.store.agency import agency_stem, same_body
+from auditor.summary import collect
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -404,3 +406,28 @@ def test_cli_db_records_once_and_finds_last_year_in_the_same_run(tmp_path: Path)
     assert not [n for n in later["not_assessable"] if n["rule_id"] == "YOY-CARRY"]  # 2023 was found in the run
     with sqlite3.connect(db) as connection:
         assert connection.execute("select count(*) from documents").fetchone() == (2,)
+
+
+def test_a_batch_reads_each_file_once_and_records_it_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first pass records every file's facts; the audit reuses them and adds the findings to the same record,
+    even when the audit fails with a bug (a result without a pack must not become a second, 'passing' document)."""
+    reads: list[str] = []
+    real = audit_module.read_document
+    monkeypatch.setattr(audit_module, "read_document", lambda path: reads.append(path.name) or real(path))
+    files = sorted(SAMPLES.glob("*.txt"))[:2]
+    with Store(tmp_path / "history.db") as store:
+        result = audit_paths(files, PACKS, store=store)
+        assert sorted(reads) == sorted(f.name for f in files)
+        assert store.document_count() == 2
+        stored = sum(len(store.findings_of(i)) for i in (1, 2))
+        assert stored == sum(len(d.findings) for d in result.documents)
+
+        def broken(*_: object) -> None:
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(audit_module, "evaluate", broken)
+        again = audit_paths(files, PACKS, store=store)
+        assert all(p.slug == "internal_error" for d in again.documents for p in d.problems)
+        assert store.document_count() == 2
+    summary = collect(tmp_path / "history.db")
+    assert [d.status for d in summary.documents] == ["problem", "problem"]

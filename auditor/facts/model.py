@@ -91,6 +91,15 @@ class LastYear:
     claims: tuple[Claim, ...] = ()
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A file a batch has already read (auditor.audit.audit_paths with a history store): its facts, claims included,
+    and last year's report of the same body, so the audit need not read the file again."""
+
+    facts: ReportFacts
+    previous: LastYear = field(default_factory=LastYear)
+
+
 def section_texts(facts: ReportFacts) -> dict[int, tuple[int, str]]:
     """Each section's narrative: its heading line and its paragraphs' text joined."""
     texts: dict[int, tuple[int, str]] = {}

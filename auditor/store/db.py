@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,9 +86,7 @@ class Store:
                facts.year, facts.template, json.dumps(to_json(facts), ensure_ascii=False), result.passed,
                len(result.not_assessable), when)
         pack = result.pack or ""
-        db = self._connection
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction() as db:
             found = db.execute("SELECT id FROM documents WHERE sha256 = ? AND pack = ?", (digest, pack)).fetchone()
             if found is None:
                 cursor = db.execute(
@@ -100,23 +100,29 @@ class Store:
                     "UPDATE documents SET path = ?, format = ?, agency = ?, agency_norm = ?, agency_stem = ?, "
                     "year = ?, template = ?, facts = ?, passed = ?, not_assessable = ?, audited_at = ? WHERE id = ?",
                     (*row, document_id))
-                db.execute("DELETE FROM findings WHERE document_id = ?", (document_id,))
-                db.execute("DELETE FROM problems WHERE document_id = ?", (document_id,))
             db.execute("DELETE FROM unreadable WHERE sha256 = ?", (digest,))
-            db.executemany(
-                "INSERT INTO findings (document_id, rule_id, rule_name, check_id, severity, message, location, "
-                "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(document_id, f.rule_id, f.rule_name, f.check_id, f.severity.label, f.message,
-                  json.dumps(asdict(f.location), ensure_ascii=False),
-                  json.dumps(asdict(f.evidence), ensure_ascii=False)) for f in result.findings])
-            db.executemany("INSERT INTO problems (document_id, slug, title, message) VALUES (?, ?, ?, ?)",
-                           [(document_id, p.slug, p.title, p.message) for p in result.problems])
+            _write_results(db, document_id, result)
+        return document_id
+
+    def record_result(self, document_id: int, result: DocumentResult, audited_at: datetime | None = None) -> None:
+        """Replace a recorded document's audit outcome (counts, findings, problems), keeping its facts and pack: the
+        second half of a batch that recorded every file's facts first (auditor.audit.audit_paths). One transaction."""
+        with self._transaction() as db:
+            db.execute("UPDATE documents SET passed = ?, not_assessable = ?, audited_at = ? WHERE id = ?",
+                       (result.passed, len(result.not_assessable), _stamp(audited_at), document_id))
+            _write_results(db, document_id, result)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self._connection
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
             db.execute("COMMIT")
         except BaseException:  # KeyboardInterrupt too: never leave the transaction open on this connection
             if db.in_transaction:  # SQLite may have rolled back already (a full disk, an I/O error)
                 db.execute("ROLLBACK")
             raise
-        return document_id
 
     def record_unreadable(self, path: Path, result: DocumentResult, audited_at: datetime | None = None) -> None:
         """Keep a file that could not be read into facts, with its first problem; idempotent per content (a file
@@ -170,6 +176,20 @@ class Store:
         keys = ("rule_id", "rule_name", "check_id", "severity", "message")
         return [{**dict(zip(keys, r[:5], strict=True)), "location": json.loads(r[5]), "evidence": json.loads(r[6])}
                 for r in rows]
+
+
+def _write_results(db: sqlite3.Connection, document_id: int, result: DocumentResult) -> None:
+    """A document's findings and problems, replacing any it had (inside the caller's transaction)."""
+    db.execute("DELETE FROM findings WHERE document_id = ?", (document_id,))
+    db.execute("DELETE FROM problems WHERE document_id = ?", (document_id,))
+    db.executemany(
+        "INSERT INTO findings (document_id, rule_id, rule_name, check_id, severity, message, location, "
+        "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(document_id, f.rule_id, f.rule_name, f.check_id, f.severity.label, f.message,
+          json.dumps(asdict(f.location), ensure_ascii=False),
+          json.dumps(asdict(f.evidence), ensure_ascii=False)) for f in result.findings])
+    db.executemany("INSERT INTO problems (document_id, slug, title, message) VALUES (?, ?, ?, ?)",
+                   [(document_id, p.slug, p.title, p.message) for p in result.problems])
 
 
 def _stamp(audited_at: datetime | None) -> str:
