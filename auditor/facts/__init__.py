@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.facts.claims import Extractor, extract_claims
+from auditor.facts.claims import Extractor
 from auditor.facts.model import CellFact, Claim, Issue, ParagraphFact, ReportFacts, SectionFact, template_for_year
 from auditor.facts.report import find_title, parse_title
 from auditor.facts.sections import find_sections, section_at
@@ -17,7 +17,8 @@ _TABLE_TITLES = {"t2": ("二", "主动公开政府信息情况"), "t3": ("三", 
                  "t4": ("四", "政府信息公开行政复议、行政诉讼情况")}
 
 
-def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) -> ReportFacts:
+def extract_facts(document: Document) -> ReportFacts:
+    """A Document's facts; its narrative claims come later, from the pack that applies (auditor.audit.read_facts)."""
     sections = find_sections(document.paragraphs, document.line_count)
     heading_lines = {s.line for s in sections}
     first_section = sections[0].line if sections else None
@@ -35,7 +36,8 @@ def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) ->
     t3, t3_issues = read_t3(document.tables, by_number.get(3), sections)
     # The layout the report is actually in: table 二's header words, else table 三's （六）rows. It may differ from the
     # template its year calls for, which is a finding in itself (rule TPL-LAYOUT).
-    layout = t2_layout(document.tables, by_number.get(2)) or t3_layout(t3)
+    layout_t3 = t3_layout(t3)
+    layout = t2_layout(document.tables, by_number.get(2)) or layout_t3
     template = template_for_year(year)
     cells.update(read_t2(document.tables, by_number.get(2), sections, layout or template or 2021,
                          document.paragraphs))
@@ -61,9 +63,9 @@ def extract_facts(document: Document, extractors: tuple[Extractor, ...] = ()) ->
         title=title_text, title_line=title.line if title else None,
         agency=agency, year=year, template=template,
         sections=sections, paragraphs=paragraphs, cells=cells, tables_found=found,
-        claims=extract_claims(paragraphs, extractors), issues=tuple(issues),
+        issues=tuple(issues),
         values={k: v for k, v in (("report.year", year), ("report.template", template), ("report.layout", layout),
-                                   ("report.layout_t3", t3_layout(t3))) if v is not None},
+                                   ("report.layout_t3", layout_t3)) if v is not None},
     )
 
 

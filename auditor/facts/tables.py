@@ -14,6 +14,7 @@ from auditor.facts.model import CellFact, Issue, SectionFact
 from auditor.facts.normalize import compact, read_cell
 from auditor.facts.sections import section_at
 from auditor.facts.vocabulary import (
+    OTHER_2021,
     T2_LAYOUT,
     T2_LAYOUT_MARKERS,
     T2_ROWS,
@@ -72,17 +73,18 @@ def split_digit_run(run: str, width: int) -> list[str] | None:
         limit = min((c for c in cuts if c > i), default=n)
         return list(range(i + 1, limit + 1))
 
+    ending = [ends(i) for i in range(n)]  # once per position, not once per (position, cell count)
     # ways[i][k]: readings of digits[i:] as k cells, capped at 2 (only "exactly one" matters).
     ways = [[0] * (width + 1) for _ in range(n + 1)]
     ways[n][0] = 1
     for i in range(n - 1, -1, -1):
         for k in range(1, width + 1):
-            ways[i][k] = min(2, sum(ways[j][k - 1] for j in ends(i)))
+            ways[i][k] = min(2, sum(ways[j][k - 1] for j in ending[i]))
     if ways[0][width] != 1:
         return None
     cells, i = [], 0
     for k in range(width, 0, -1):
-        j = next(j for j in ends(i) if ways[j][k - 1] == 1)
+        j = next(j for j in ending[i] if ways[j][k - 1] == 1)
         cells.append(digits[i:j])
         i = j
     return cells
@@ -129,7 +131,7 @@ def t3_layout(cells: dict[str, CellFact]) -> int | None:
     rows = {c.row for c in cells.values() if c.table == "t3"}
     if "other_processing" in rows:
         return 2019
-    if rows & {"other.no_correction", "other.unpaid_fee", "other.other"}:
+    if rows.intersection(OTHER_2021):
         return 2021
     return None
 

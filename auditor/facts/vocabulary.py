@@ -41,10 +41,10 @@ T3_ROWS: dict[str, tuple[str, str, str]] = {
 }
 
 # The rows each template's table 三 has: 2019 has one （六）其他处理 row where 2021 has three (domain.md §2.6 item 6).
-_OTHER_2021 = ("other.no_correction", "other.unpaid_fee", "other.other")
+OTHER_2021 = ("other.no_correction", "other.unpaid_fee", "other.other")  # （六）'s sub-rows, 2021 layout only
 T3_LAYOUT: dict[int, tuple[str, ...]] = {
     2021: tuple(k for k in T3_ROWS if k != "other_processing"),
-    2019: tuple(k for k in T3_ROWS if k not in _OTHER_2021),
+    2019: tuple(k for k in T3_ROWS if k not in OTHER_2021),
 }
 
 T3_COLUMNS: dict[str, tuple[str, str]] = {

@@ -8,7 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from auditor.packs.expr import Approx, BinOp, BoolOp, Call, Compare, Exists, Key, Node, Not, Num, call_key, exists_key
+from auditor.packs.expr import (
+    Approx,
+    BinOp,
+    BoolOp,
+    Call,
+    Compare,
+    Exists,
+    Key,
+    Node,
+    Not,
+    Num,
+    call_key,
+    exists_key,
+    walk,
+)
 
 Number = int | float
 
@@ -57,13 +71,7 @@ def holds(node: Node, env: Mapping[str, Number]) -> bool:
 
 def comparisons(node: Node) -> list[Compare | Approx]:
     """The comparisons of a condition in reading order (the first is the one a message quotes as lhs/rhs)."""
-    if isinstance(node, (Compare, Approx)):
-        return [node]
-    if isinstance(node, BoolOp):
-        return [c for i in node.items for c in comparisons(i)]
-    if isinstance(node, Not):
-        return comparisons(node.item)
-    return []
+    return [n for n in walk(node) if isinstance(n, (Compare, Approx))]
 
 
 def fmt(number: Number) -> str:
