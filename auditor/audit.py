@@ -86,9 +86,7 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
     for check_id, engine_said, reference_said in evaluation.disagreements:
         problems.append(problem("engine_disagreement", lang, shown, check=check_id, engine=engine_said,
                                 reference=reference_said))
-    rules = {r.id: r for r in pack.rules}
-    claim_sections = {e.key: e.sections for e in pack.extractors}
-    findings = [build_finding(o, rules[o.check.rule_id], facts, lang, claim_sections)
+    findings = [build_finding(o, pack.rules_by_id[o.check.rule_id], facts, lang, pack.claim_sections)
                 for o in evaluation.outcomes if o.status is Status.FAILED]
     findings.sort(key=lambda f: (-f.severity, f.location.line or 0, f.rule_id, f.check_id))
     unassessed = tuple(build_not_assessable(o, facts, lang)

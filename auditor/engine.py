@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import ctypes
 import itertools
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -62,10 +64,29 @@ class _QuietHost(durable_engine.Host):  # type: ignore[misc]
         return self._action_for(action_name)
 
 
+# glibc's mallopt parameter: how much free memory to keep at the top of the heap instead of returning it.
+_M_TOP_PAD = -2
+_TOP_PAD_BYTES = 16 << 20
+
+
+def keep_heap_top() -> bool:
+    """Let the C engine reuse memory between documents. Each document's state is allocated afresh and freed by
+    `delete_state`; with glibc's default 128 KB top pad the heap is trimmed after every document and grown again
+    (zeroed pages) for the next. A 16 MB pad halved the engine's time per report (3.1 → 1.5 ms, benchmarks/) and
+    costs at most that much resident memory. Returns whether the allocator took the setting (glibc only)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL(None).mallopt(_M_TOP_PAD, _TOP_PAD_BYTES))
+    except (OSError, AttributeError):  # not glibc (no mallopt): the default allocator, just slower
+        return False
+
+
 class Engine:
     """Evaluates compiled shards for one document at a time. Build one per process, in the thread that uses it."""
 
     def __init__(self) -> None:
+        keep_heap_top()
         self._thread = threading.get_ident()
         self._host = _QuietHost(self._action)
         self._registered: set[str] = set()
@@ -113,7 +134,8 @@ class Engine:
         for shard in shards:
             sid = f"doc-{next(self._sids)}"
             # Floats, always: `$div` of two integers truncates in the C engine (packs/limits.py).
-            batch = [{"id": f.id, "sid": sid, "key": f.key, "zero": 0.0, **{k: float(v) for k, v in f.values}}
+            # Each fact is marked by a property named after its check (`c12: 1`), which its rule tests (compile.py).
+            batch = [{"id": f.id, "sid": sid, f.key: 1, "zero": 0.0, **{k: float(v) for k, v in f.values}}
                      for f in facts if f.key in shard.keys and f.key != DOCUMENT_KEY]
             done_before = self._done
             try:

@@ -41,20 +41,31 @@ class Evaluation:
     disagreements: tuple[tuple[str, str, str], ...]
 
 
+Resolved = tuple[tuple[tuple[str, Number], ...], tuple[str, ...]]  # (key, value) pairs for env; keys missing
+
+
 class _Lookup:
-    """What each key names in one report, looked up once: checks share most of their cells."""
+    """What each key names in one report, and each operand's values, worked out once: checks share most of their
+    cells and many of their sums."""
 
     def __init__(self, facts: ReportFacts) -> None:
         self.facts = facts
         self._items: dict[str, list[Item]] = {}
+        self._operands: dict[str, Resolved] = {}
         self.claims: dict[str, list[Claim]] = {}
         for claim in facts.claims:
             self.claims.setdefault(claim.key, []).append(claim)
 
-    def __call__(self, key: str) -> list[Item]:
+    def items(self, key: str) -> list[Item]:
         found = self._items.get(key)
         if found is None:
             found = self._items[key] = items(key, self.facts)
+        return found
+
+    def operand(self, spec: OperandSpec) -> Resolved:
+        found = self._operands.get(spec.key)  # a spec's key names its function and members too (call_key)
+        if found is None:
+            found = self._operands[spec.key] = _resolve(spec, self)
         return found
 
 
@@ -73,25 +84,19 @@ def items(key: str, facts: ReportFacts) -> list[Item]:
     return [Item(cell.value if cell.status == "number" else None, cell.raw)]
 
 
-def _resolve(spec: OperandSpec, lookup: _Lookup, env: dict[str, Number], missing: list[str]) -> None:
-    """Put the operand's value (and, for a function, its members' values) into `env`, or record what is missing.
+def _resolve(spec: OperandSpec, lookup: _Lookup) -> Resolved:
+    """The operand's value (and, for a function, its members' values) for `env`, or the keys that are missing.
     Blank, '—', '无' and unreadable cells are missing: never zero."""
     if spec.fn is None:
-        (item,) = lookup(spec.key)
-        if item.value is None:
-            missing.append(spec.key)
-        else:
-            env[spec.key] = item.value
-        return
-    member_items = {key: lookup(key) for key in spec.members}
-    for key, found in member_items.items():
-        if len(found) == 1 and found[0].value is not None:
-            env[key] = found[0].value
+        (item,) = lookup.items(spec.key)
+        return ((), (spec.key,)) if item.value is None else (((spec.key, item.value),), ())
+    member_items = {key: lookup.items(key) for key in spec.members}
+    known = tuple((key, found[0].value) for key, found in member_items.items()
+                  if len(found) == 1 and found[0].value is not None)
     result = FUNCTIONS[spec.fn].compute([i for found in member_items.values() for i in found])
     if result is None:
-        missing.extend(k for k, found in member_items.items() if any(i.value is None for i in found))
-    else:
-        env[spec.key] = result
+        return known, tuple(k for k, found in member_items.items() if any(i.value is None for i in found))
+    return (*known, (spec.key, result)), ()
 
 
 def _zero_divisor(check: CompiledCheck, env: dict[str, Number]) -> bool:
@@ -115,7 +120,9 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
         missing: list[str] = []
         for spec in check.operands:
             if not spec.is_claim:
-                _resolve(spec, lookup, env, missing)
+                known, absent = lookup.operand(spec)
+                env.update(known)
+                missing.extend(absent)
         claim_key = check.claim_key
         claims: list[Claim | None] = [None]
         if claim_key is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import platform
 import subprocess
 import sys
 import textwrap
@@ -17,9 +18,9 @@ from pathlib import Path
 import pytest
 from durable import engine as durable_engine
 
-from auditor.engine import Engine, EngineError, EngineFact
-from auditor.packs import Pack, PackError, load_pack
-from auditor.packs.compile import DOCUMENT_KEY, compile_check, plan_shards
+from auditor.engine import Engine, EngineError, EngineFact, keep_heap_top
+from auditor.packs import Pack, PackError, limits, load_pack
+from auditor.packs.compile import DOCUMENT_KEY, check_cost, compile_check, plan_shards
 from auditor.packs.expr import parse, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +87,7 @@ def test_guard_absence_is_a_count_and_the_document_fact_comes_last(standard: Pac
     original_one, original_many = engine._host.assert_fact, engine._host.assert_facts
     monkeypatch.setattr(engine._host, "assert_fact", lambda rs, f: (calls.append(f["key"]), original_one(rs, f))[1])
     monkeypatch.setattr(engine._host, "assert_facts",
-                        lambda rs, fs: (calls.extend(f["key"] for f in fs), original_many(rs, fs))[1])
+                        lambda rs, fs: (calls.extend(f.get("key", "check") for f in fs), original_many(rs, fs))[1])
     check = _check("exists(section[3])", bindings={})
     engine.evaluate(plan_shards("g2", [check]), [EngineFact(1, "c0", (("p0", 0),))])
     assert calls[-1] == DOCUMENT_KEY and calls.count(DOCUMENT_KEY) == 1
@@ -112,7 +113,7 @@ def test_guard_a_failing_action_fails_the_evaluation() -> None:
     broken = copy.deepcopy(shard.rules)
     broken["cX"] = broken.pop("c0")  # an action name our adapter cannot map to a check: int("X") raises inside it
     bad = type(shard)(shard.name + "-broken", shard.checks, frozenset({"c0", "cX", DOCUMENT_KEY}), broken)
-    bad.rules["cX"]["all"][0]["m"]["$and"][0]["key"] = "cX"
+    bad.rules["cX"]["all"][0]["m"]["$and"][0] = {"cX": 1}
     with pytest.raises(EngineError, match="action cX"):
         Engine().evaluate([bad], [EngineFact(1, "cX", (("p0", 5),))])
 
@@ -321,3 +322,24 @@ def test_guard_large_packs_are_sharded_below_the_hang(tmp_path: Path) -> None:
     facts = [EngineFact(i + 1, c.fact_key, (("p0", -1 if i % 7 == 0 else 1),)) for i, c in enumerate(pack.checks)]
     firings = Engine().evaluate(pack.shards, facts)
     assert [f.fact_id for f in firings] == [i + 1 for i in range(600) if i % 7 == 0]
+
+
+# --- speed: measured in benchmarks/, kept in place here -------------------------------------------------------------
+
+def test_guard_shards_stay_small_and_checks_are_told_apart_by_property_name(standard: Pack) -> None:
+    """Small shards and a marker property per check keep every fact from being tested against every check
+    (packs/limits.py FAST_ALPHA_TESTS; the engine buckets a node's tests by property name)."""
+    costs = {c.index: check_cost(c) for c in standard.checks}
+    for shard in standard.shards:
+        assert len(shard.checks) == 1 or sum(costs[i] for i in shard.checks) <= limits.FAST_ALPHA_TESTS
+    assert sorted(i for s in standard.shards for i in s.checks) == sorted(costs)
+    for check in standard.checks:
+        marker = check.durable["all"][0]["m"]["$and"][0]
+        assert marker == {check.fact_key: 1}, check.check_id
+
+
+def test_guard_heap_top_is_kept_between_documents() -> None:
+    """glibc trims the heap after each document's state is freed unless told otherwise (engine.keep_heap_top)."""
+    if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt is glibc's")
+    assert keep_heap_top()

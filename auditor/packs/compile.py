@@ -52,7 +52,7 @@ class OperandSpec:
     members: tuple[str, ...] = ()
     fn: str | None = None
 
-    @property
+    @cached_property  # asked for every operand of every check of every report
     def is_claim(self) -> bool:
         """A narrative claim read directly: the check runs once per claim of this kind."""
         return self.fn is None and self.key.startswith(CLAIM_PREFIX)
@@ -73,7 +73,7 @@ class CompiledCheck:
     def fact_key(self) -> str:
         return f"c{self.index}"
 
-    @property
+    @cached_property
     def claim_key(self) -> str | None:
         return next((o.key for o in self.operands if o.is_claim), None)
 
@@ -144,7 +144,10 @@ def compile_check(index: int, check_id: str, rule_id: str, bindings: tuple[tuple
             return test(n.item, not violated)
         raise ExprError(f"not a condition: {n}")
 
-    durable = {"all": [{"m": {"$and": [{"key": f"c{index}"}, test(node, violated=True)]}}]}
+    # The fact is marked by a property named after its check (`c12: 1`), not by a shared `key: "c12"`: the engine
+    # buckets a node's tests by property name, so a shared name sends every fact through every check's test
+    # (measured: 1.3 ms against 0.9 ms per report for two shards of the 2021 pack).
+    durable = {"all": [{"m": {"$and": [{f"c{index}": 1}, test(node, violated=True)]}}]}
     return CompiledCheck(index, check_id, rule_id, bindings, node, tuple(operands.values()), durable, no_claims_pass)
 
 
@@ -185,17 +188,19 @@ _BUILTIN: dict[str, dict[str, Any]] = {
 
 
 def plan_shards(pack_name: str, checks: list[CompiledCheck]) -> tuple[Shard, ...]:
-    """Greedy packing of checks into rulesets so no ruleset reaches the root fan-out that hangs the engine."""
-    budget = limits.MAX_ALPHA_TESTS - len(_BUILTIN)
+    """Greedy packing of checks into rulesets small enough to be fast (limits.FAST_ALPHA_TESTS), and so never near
+    the root fan-out that hangs the engine. A check too big for the fast size gets a shard of its own."""
+    budget = limits.FAST_ALPHA_TESTS - len(_BUILTIN)
     groups: list[list[CompiledCheck]] = []
-    used = budget + 1
-    for check in checks:
+    used: list[int] = []
+    for check in checks:  # first fit, so a big check does not leave a shard half empty (each costs a state)
         cost = check_cost(check)
-        if used + cost > budget:
+        n = next((i for i, u in enumerate(used) if u + cost <= budget), len(groups))
+        if n == len(groups):
             groups.append([])
-            used = 0
-        groups[-1].append(check)
-        used += cost
+            used.append(0)
+        groups[n].append(check)
+        used[n] += cost
     digest = hashlib.sha256(json.dumps([c.durable for c in checks], sort_keys=True).encode()).hexdigest()[:10]
     shards = []
     for n, group in enumerate(groups):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from auditor.facts.claims import Extractor
 from auditor.model import Severity
@@ -66,6 +67,15 @@ class Pack:
             if id_or_name in (rule.id, rule.name, *rule.aliases):
                 return rule
         return None
+
+    @cached_property  # read for every finding of every report
+    def rules_by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    @cached_property
+    def claim_sections(self) -> dict[str, tuple[int, ...]]:
+        """The sections each kind of narrative claim is read from."""
+        return {e.key: e.sections for e in self.extractors}
 
     @property
     def label(self) -> str:
