@@ -15,13 +15,14 @@ from auditor.engine import Engine, EngineError, process_engine
 from auditor.evaluate import evaluate
 from auditor.facts import ReportFacts, agency_classes, extract_facts
 from auditor.facts.claims import extract_claims
-from auditor.facts.model import LastYear, Prepared
+from auditor.facts.model import History, Prepared
 from auditor.findings import build_finding, build_not_assessable
 from auditor.ingest import IngestError, read_document
 from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, Severity, Status
 from auditor.packs.model import Pack
 from auditor.problems import is_input_error, problem
-from auditor.store import Store, last_year, with_last_year
+from auditor.store import Store, last_year, with_history
+from auditor.store.peers import PeerIndex
 
 # Files a folder walk picks up; anything named explicitly on the command line is read whatever its name.
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
@@ -57,9 +58,10 @@ def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]
 
 
 def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine | None = None,
-               previous: LastYear | None = None, facts: ReportFacts | None = None) -> DocumentResult:
-    """Audit one file. `previous`: last year's report of the same body (its `prev.*` values and the comparison of
-    the two narratives, from the history store) for the cross-year rules; without it they are not assessable.
+               history: History | None = None, facts: ReportFacts | None = None) -> DocumentResult:
+    """Audit one file. `history`: what the history store gives the cross-report rules (last year's report of the same
+    body as `prev.*` values, the comparisons of texts with it and with other bodies' reports of the year); without
+    it they are not assessable.
     `facts`: the file's facts as read_facts gave them, when the caller has read it already."""
     shown = str(path)
     try:
@@ -67,8 +69,8 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
             facts, pack = read_facts(path, packs)
         else:
             pack = select_pack(packs, facts)
-        if previous:
-            facts = with_last_year(facts, previous)
+        if history:
+            facts = with_history(facts, history)
     except IngestError as exc:
         return DocumentResult(shown, None, ReportInfo(None, None, None, None), None,
                               problems=(problem(exc.slug, lang, shown, **exc.values),))
@@ -114,7 +116,7 @@ def audit_guarded(path: Path, packs: list[Pack], lang: str, prepared: Prepared |
     try:
         if prepared is None:
             return audit_file(path, packs, lang)
-        return audit_file(path, packs, lang, previous=prepared.previous, facts=prepared.facts)
+        return audit_file(path, packs, lang, history=prepared.history, facts=prepared.facts)
     except Exception as exc:  # reported, never swallowed: the run exits 2 and names the file
         reason = f"{type(exc).__name__}: {exc}"
         return DocumentResult(str(path), None, ReportInfo(None, None, None, None), None,
@@ -127,14 +129,24 @@ def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs
     back in the same order either way. `progress(total)` gives a function called once per finished file.
 
     With a history `store`, every file's facts are recorded first, so a report finds last year's report of the same
-    body even when both are in this run; each is then audited with last year's values and recorded with its findings.
-    Recording is idempotent per file content, so a run killed midway is completed by running it again."""
-    paths = list(paths)
-    files = list(expand(paths))
+    body, and the other bodies' reports of its year, even when they are in this run; each is then audited with what
+    the store gives it (History) and recorded with its findings. Recording is idempotent per file content, so a run
+    killed midway is completed by running it again."""
+    files: list[Path] = []
+    empty: list[Path] = []  # folders given that hold no report file
+    for given in paths:
+        found = list(expand([given]))
+        if given.is_dir() and not found:
+            empty.append(given)
+        files.extend(found)
     tick = progress(len(files)) if progress else (lambda: None)
+    prepared: dict[Path, Prepared] = {}
     read = _read_all(files, packs, store) if store else {}
-    prepared = {path: Prepared(facts, last_year(store, facts, _aliases(facts, pack)))
-                for path, (facts, pack, _) in read.items()} if store else {}
+    if store:
+        years = sorted({facts.year for facts, _, _ in read.values() if facts.year is not None})
+        peers = {year: PeerIndex.of_year(store, year) for year in years}
+        prepared = {path: Prepared(facts, _history(store, facts, pack, document_id, peers))
+                    for path, (facts, pack, document_id) in read.items()}
     workers = jobs_wanted(jobs)
     if workers > 1 and len(files) > 1:
         collected = run_parallel(audit_guarded, files, packs, lang, min(workers, len(files)), tick,
@@ -151,8 +163,7 @@ def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs
             else:  # no facts to keep, but the year's summary must still count it as unreadable
                 store.record_unreadable(path, result)
     documents = tuple(collected)
-    problems = tuple(problem("no_input_files", lang, str(p)) for p in paths
-                     if p.is_dir() and not any(d.path.startswith(str(p)) for d in documents))
+    problems = tuple(problem("no_input_files", lang, str(p)) for p in empty)
     return RunResult(documents=documents, problems=problems, lang=lang)
 
 
@@ -171,8 +182,14 @@ def _read_all(files: list[Path], packs: list[Pack], store: Store) -> dict[Path, 
     return read
 
 
-def _aliases(facts: ReportFacts, pack: Pack | None) -> tuple[str, ...]:
-    return pack.agency_aliases.get(facts.agency or "", ()) if pack else ()
+def _history(store: Store, facts: ReportFacts, pack: Pack | None, document_id: int,
+             peers: dict[int, PeerIndex]) -> History:
+    """Last year's report of the same body, and the comparison with other bodies' reports of the year."""
+    last = last_year(store, facts, pack.agency_aliases.get(facts.agency or "", ()) if pack else ())
+    index = peers.get(facts.year) if facts.year is not None else None
+    key = store.content_hash(document_id)
+    copied = index.claims(facts, key) if index is not None and key is not None else ()
+    return History(last.values, last.claims + copied)
 
 
 def exit_code(result: RunResult, fail_on: Severity | None) -> int:

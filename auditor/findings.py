@@ -91,6 +91,8 @@ def message_values(outcome: Outcome, lang: str) -> dict[str, str]:
     if outcome.claim is not None:
         values["claim_text"] = outcome.claim.text
         values["claim_line"] = str(outcome.claim.line)
+        if outcome.claim.source is not None:
+            values["claim_source"] = outcome.claim.source
     return values
 
 

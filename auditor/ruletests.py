@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from auditor.audit import read_facts
 from auditor.engine import Engine, EngineError
 from auditor.evaluate import evaluate
-from auditor.facts.model import LastYear, ReportFacts, to_json
+from auditor.facts.model import History, ReportFacts, to_json
 from auditor.facts.normalize import read_cell
 from auditor.findings import build_finding
 from auditor.ingest import IngestError
@@ -26,7 +26,8 @@ from auditor.model import Status
 from auditor.packs.loader import load_pack
 from auditor.packs.model import Pack, PackError
 from auditor.resources import schema
-from auditor.store import last_year_of, with_last_year
+from auditor.store import last_year_of, with_history
+from auditor.store.peers import PeerIndex, PeerReport
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,21 @@ def case_facts(case: dict[str, Any], fixture: Path, pack: Pack) -> ReportFacts:
     if wrong:
         raise ValueError(f"{fixture}: case {case['name']!r}: previous keys must start with 'prev.': {wrong}")
     facts = dataclasses.replace(facts, cells=cells, sections=sections)
-    last = LastYear(dict(previous))
+    history = History(dict(previous))
     if case.get("last_year"):  # a real earlier report: its numbers and its text, as the store would give them
         last_facts, _ = read_facts(_base_path(case["last_year"], fixture), [pack])
         read = last_year_of(facts, to_json(last_facts))
-        last = LastYear({**last.values, **read.values}, read.claims)
-    return with_last_year(facts, last)
+        history = History({**history.values, **read.values}, read.claims)
+    if "peers" in case:  # the year's other reports, as the store would index them
+        peers = []
+        for name in case["peers"]:
+            peer_facts, _ = read_facts(_base_path(name, fixture), [pack])
+            if (peer := PeerReport.from_json(name, name, to_json(peer_facts))) is not None:
+                peers.append(peer)
+        # The case's report is an edited copy of its base, so never the same file as a peer: compared, unless same body.
+        copied = PeerIndex(peers).claims(facts, key="")
+        history = History(history.values, history.claims + copied)
+    return with_history(facts, history)
 
 
 def run_case(pack: Pack, rule_id: str, case: dict[str, Any], fixture: Path, engine: Engine) -> CaseResult:

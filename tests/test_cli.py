@@ -203,6 +203,21 @@ def test_an_empty_folder_is_an_input_error(tmp_path: Path) -> None:
     assert code == 2 and [p["slug"] for p in data["problems"]] == ["no_input_files"]
 
 
+def test_an_empty_folder_is_reported_beside_a_sibling_whose_name_it_starts(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder's emptiness is what its own walk found, not a path prefix: `x` is empty even though `x2/a.txt`
+    starts with its name, and `.` is not empty although no result path starts with '.'."""
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x2").mkdir()
+    (tmp_path / "x2" / "a.txt").write_bytes((SAMPLES / "002_9257bfa62931542d.txt").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    code, data = audit_json("x", "x2")
+    assert code == 2 and [(p["slug"], p["path"]) for p in data["problems"]] == [("no_input_files", "x")]
+    assert len(data["documents"]) == 1
+    code, data = audit_json(".")
+    assert data["problems"] == [] and len(data["documents"]) == 1
+
+
 def test_parse_stats_counts_what_was_read(tmp_path: Path) -> None:
     shutil.copy(S004, tmp_path / "a.txt")
     (tmp_path / "b.txt").write_bytes(b"")

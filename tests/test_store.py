@@ -17,7 +17,7 @@ import auditor.audit as audit_module
 from auditor.audit import audit_file, audit_paths, read_facts
 from auditor.engine import process_engine
 from auditor.evaluate import evaluate
-from auditor.facts.model import LastYear, ReportFacts, to_json
+from auditor.facts.model import History, ReportFacts, to_json
 from auditor.model import DocumentResult, Status
 from auditor.packs import load_pack
 from auditor.packs.model import Pack
@@ -28,7 +28,7 @@ from auditor.store import (
     StoreError,
     last_year,
     prev_values,
-    with_last_year,
+    with_history,
 )
 from auditor.store import schema as store_schema
 from auditor.store.agency import agency_stem, same_body
@@ -321,9 +321,9 @@ def test_without_agency_or_stored_report_there_are_no_prev_values(
     with Store(tmp_path / "history.db") as store:
         assert last_year(store, facts).values == {}
         assert last_year(store, dataclasses.replace(facts, agency=None)).values == {}
-    stale = with_last_year(facts, LastYear({"prev.t3.carried_forward.total": 1}))
-    assert "prev.t3.carried_forward.total" not in with_last_year(stale, LastYear()).values
-    assert with_last_year(stale, LastYear()).values == facts.values
+    stale = with_history(facts, History({"prev.t3.carried_forward.total": 1}))
+    assert "prev.t3.carried_forward.total" not in with_history(stale, History()).values
+    assert with_history(stale, History()).values == facts.values
 
 
 # --- cross-year rules on real pairs -------------------------------------------------------------------------------
@@ -347,7 +347,7 @@ def _pair(tmp_path: Path, last: str, this: str) -> tuple[ReportFacts, ReportFact
         assert pack is not None
         previous = last_year(store, facts, pack.agency_aliases.get(facts.agency or "", ()))
     assert previous.values, f"{this}: last year's report ({last}) not found in the store"
-    return last_facts, with_last_year(facts, previous)
+    return last_facts, with_history(facts, previous)
 
 
 def _both_numbers(last: ReportFacts, this: ReportFacts, column: str) -> bool:
@@ -431,3 +431,52 @@ def test_a_batch_reads_each_file_once_and_records_it_once(tmp_path: Path, monkey
         assert store.document_count() == 2
     summary = collect(tmp_path / "history.db")
     assert [d.status for d in summary.documents] == ["problem", "problem"]
+
+
+# --- 雷同 between bodies of the same year (auditor.store.peers) ----------------------------------------
+
+def _peer_outcomes(result: DocumentResult) -> tuple[list[str], list[str]]:
+    failed = [f.message for f in result.findings if f.rule_id == "PEER-DUP"]
+    unassessed = [n.check_id for n in result.not_assessable if n.rule_id == "PEER-DUP"]
+    return failed, unassessed
+
+
+def test_a_report_copied_by_another_body_is_found_from_the_store_both_ways(tmp_path: Path) -> None:
+    """Two bodies, one narrative: each report is flagged and names the other, whatever other reports the year has."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    original = SAMPLES / "004_bdd5b039361f2e6c.txt"
+    (folder / "jiaozuo.txt").write_bytes(original.read_bytes())
+    copy = original.read_text(encoding="utf-8").replace("焦作市人民政府办公室", "焦作市人民政府研究室")
+    (folder / "copy.txt").write_text(copy, encoding="utf-8")
+    for sample in sorted(SAMPLES.glob("00[0-3]*.txt")):  # other years and bodies: never compared with these two
+        (folder / sample.name).write_bytes(sample.read_bytes())
+    with Store(tmp_path / "history.db") as store:
+        result = audit_paths([folder], PACKS, store=store)
+    by_name = {Path(d.path).name: d for d in result.documents}
+    for name, other in (("jiaozuo.txt", "焦作市人民政府研究室"), ("copy.txt", "焦作市人民政府办公室")):
+        failed, _ = _peer_outcomes(by_name[name])
+        assert len(failed) == 1 and other in failed[0] and "99.7%" in failed[0], failed
+    for name in ("002_9257bfa62931542d.txt", "003_1299ff54e50d8c9c.txt"):
+        assert _peer_outcomes(by_name[name])[0] == []
+
+
+def test_peer_comparison_needs_other_bodies_of_the_same_year(tmp_path: Path) -> None:
+    """Alone in its year, or without a store, a report's 雷同 with other bodies is not assessable: never passed."""
+    sample = SAMPLES / "004_bdd5b039361f2e6c.txt"
+    with Store(tmp_path / "history.db") as store:
+        alone = audit_paths([sample], PACKS, store=store).documents[0]
+    assert _peer_outcomes(alone) == ([], ["PEER-DUP"])
+    assert _peer_outcomes(audit_file(sample, PACKS)) == ([], ["PEER-DUP"])
+
+
+def test_the_corpus_has_no_copied_reports_between_bodies(tmp_path: Path) -> None:
+    """Real reports of different bodies share only the political formulae (at most 7.2%, pack.yaml): nothing flagged,
+    and every report with a year peer is assessed."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not beside this checkout")
+    with Store(tmp_path / "history.db") as store:
+        result = audit_paths([CORPUS, SAMPLES], PACKS, store=store)
+    assert [d.path for d in result.documents if _peer_outcomes(d)[0]] == []
+    hongze = next(d for d in result.documents if d.path.endswith("huaian-hongze-gov-2024.pdf"))
+    assert _peer_outcomes(hongze) == ([], [])  # compared with 淮安市 2024 and the 2024 sample: passed

@@ -48,6 +48,7 @@ class Claim:
     start_column: int
     end_column: int
     approximate: bool = False  # 「4.6万余件」「约 30 件」: a bound, not a count to compare exactly
+    source: str | None = None  # a claim derived by comparing with another report (雷同): that report
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,10 @@ class ReportFacts:
 
 
 @dataclass(frozen=True)
-class LastYear:
-    """What last year's report of the same body gives this year's cross-year rules: its numbers as `prev.<key>`
-    values, and the derived claims that compare the two texts (雷同)."""
+class History:
+    """What the history store gives a report's cross-report rules: last year's numbers as `prev.<key>` values, and
+    the derived claims that compare its text with other reports (雷同 with last year's report of the same body,
+    and with other bodies' reports of the same year)."""
 
     values: dict[str, int | float] = field(default_factory=dict)
     claims: tuple[Claim, ...] = ()
@@ -94,10 +96,10 @@ class LastYear:
 @dataclass(frozen=True)
 class Prepared:
     """A file a batch has already read (auditor.audit.audit_paths with a history store): its facts, claims included,
-    and last year's report of the same body, so the audit need not read the file again."""
+    and what the store gives its cross-report rules, so the audit need not read the file again."""
 
     facts: ReportFacts
-    previous: LastYear = field(default_factory=LastYear)
+    history: History = field(default_factory=History)
 
 
 def section_texts(facts: ReportFacts) -> dict[int, tuple[int, str]]:

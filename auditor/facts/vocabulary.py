@@ -175,5 +175,6 @@ def known_keys() -> set[str]:
     keys |= {f"prev.{k}" for k in keys}
     keys |= {f"section.{n}" for n in SECTIONS}
     keys |= {"report.year", "report.template", "report.layout", "report.layout_t3"}
-    keys.add("claim.copied_from_last_year")  # derived from last year's report, not extracted (facts/similarity.py)
+    # Derived by comparing texts, not extracted: with last year's report, with other bodies' (facts/similarity.py).
+    keys |= {"claim.copied_from_last_year", "claim.copied_from_peer"}
     return keys

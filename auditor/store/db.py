@@ -165,6 +165,19 @@ class Store:
             return None
         return _stored(loose[0])
 
+    def documents_of_year(self, year: int) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(content hash, path, facts) of every document of `year`, each file's latest record first (a file recorded
+        under two pack versions comes twice). Read one row at a time: a province's year does not fit in memory."""
+        rows = self._connection.execute(
+            "SELECT sha256, path, facts FROM documents WHERE year = ? ORDER BY sha256, audited_at DESC, id DESC",
+            (year,))
+        for digest, path, facts in rows:
+            yield str(digest), str(path), json.loads(facts)
+
+    def content_hash(self, document_id: int) -> str | None:
+        row = self._connection.execute("SELECT sha256 FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return str(row[0]) if row else None
+
     def document_count(self) -> int:
         return int(self._connection.execute("SELECT count(*) FROM documents").fetchone()[0])
 

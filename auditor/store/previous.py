@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from auditor.facts.model import LastYear, ReportFacts, number_values, section_texts
-from auditor.facts.similarity import copied_claims
+from auditor.facts.model import History, ReportFacts, number_values, section_texts
+from auditor.facts.similarity import copied_claims, stored_section_texts
 from auditor.store.db import Store
 
 PREFIX = "prev."
@@ -22,27 +22,23 @@ def prev_values(facts_json: dict[str, Any]) -> dict[str, int | float]:
     return {PREFIX + key: value for key, value in sorted(number_values(facts_json).items())}
 
 
-def last_year_of(facts: ReportFacts, last_json: dict[str, Any]) -> LastYear:
+def last_year_of(facts: ReportFacts, last_json: dict[str, Any]) -> History:
     """Last year's numbers and the comparison of the two years' narratives, from last year's facts JSON."""
-    last_texts: dict[int, str] = {}
-    for paragraph in last_json.get("paragraphs", ()):
-        if paragraph.get("section"):
-            last_texts[paragraph["section"]] = last_texts.get(paragraph["section"], "") + paragraph["text"]
-    return LastYear(prev_values(last_json), copied_claims(section_texts(facts), last_texts))
+    return History(prev_values(last_json), copied_claims(section_texts(facts), stored_section_texts(last_json)))
 
 
-def last_year(store: Store, facts: ReportFacts, aliases: tuple[str, ...] = ()) -> LastYear:
-    """Last year's report of the same body from the store, as LastYear; empty when there is none (every cross-year
+def last_year(store: Store, facts: ReportFacts, aliases: tuple[str, ...] = ()) -> History:
+    """Last year's report of the same body from the store, as History; empty when there is none (every cross-year
     check is then not assessable)."""
     if facts.agency is None or facts.year is None:
-        return LastYear()
+        return History()
     stored = store.previous_year(facts.agency, facts.year, aliases)
-    return last_year_of(facts, stored.facts) if stored else LastYear()
+    return last_year_of(facts, stored.facts) if stored else History()
 
 
-def with_last_year(facts: ReportFacts, last: LastYear) -> ReportFacts:
+def with_history(facts: ReportFacts, history: History) -> ReportFacts:
     """The facts with last year's `prev.` values in `ReportFacts.values` (where auditor.evaluate reads them) and the
-    two narratives' comparison among the claims. Any `prev.` values they held before are dropped, so a report never
+    comparisons of texts among the claims. Any `prev.` values they held before are dropped, so a report never
     mixes two previous years."""
     kept = {k: v for k, v in facts.values.items() if not k.startswith(PREFIX)}
-    return dataclasses.replace(facts, values={**kept, **last.values}, claims=facts.claims + last.claims)
+    return dataclasses.replace(facts, values={**kept, **history.values}, claims=facts.claims + history.claims)

@@ -23,6 +23,11 @@ Version 2:
   year's summary can count it: `sha256` of its bytes (or `path:` and the path when it could not even be opened),
   the `path`, the first problem's `slug` and `message`, and `audited_at`. Reading the same bytes later, with a
   better version, removes the row (Store.record).
+
+Version 3:
+
+- `documents_by_year`: an index for reading a whole year (the reports of other bodies a report is compared with,
+  auditor.store.peers).
 """
 
 from __future__ import annotations
@@ -79,6 +84,9 @@ MIGRATIONS: tuple[str, ...] = (
         message TEXT NOT NULL,
         audited_at TEXT NOT NULL
     );
+    """,
+    """
+    CREATE INDEX documents_by_year ON documents (year);
     """,
 )
 
