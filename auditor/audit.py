@@ -27,6 +27,9 @@ from auditor.store.peers import PeerIndex
 # Files a folder walk picks up; anything named explicitly on the command line is read whatever its name.
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 
+# Documents recorded per store transaction: one commit per batch, not per file (Store.batch).
+RECORD_BATCH = 64
+
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -157,11 +160,14 @@ def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs
             collected.append(audit_guarded(path, packs, lang, prepared.get(path)))
             tick()
     if store:
-        for path, result in zip(files, collected, strict=True):
-            if path in read:  # its facts were recorded by the first pass; now its findings
-                store.record_result(read[path][2], result)
-            else:  # no facts to keep, but the year's summary must still count it as unreadable
-                store.record_unreadable(path, result)
+        for start in range(0, len(files), RECORD_BATCH):
+            with store.batch():
+                for path, result in zip(files[start:start + RECORD_BATCH], collected[start:start + RECORD_BATCH],
+                                        strict=True):
+                    if path in read:  # its facts were recorded by the first pass; now its findings
+                        store.record_result(read[path][2], result)
+                    else:  # no facts to keep, but the year's summary must still count it as unreadable
+                        store.record_unreadable(path, result)
     documents = tuple(collected)
     problems = tuple(problem("no_input_files", lang, str(p)) for p in empty)
     return RunResult(documents=documents, problems=problems, lang=lang)
@@ -171,14 +177,16 @@ def _read_all(files: list[Path], packs: list[Pack], store: Store) -> dict[Path, 
     """Every readable file's facts, its pack and its document id, each recorded in the store at once (without
     findings yet): this run's own reports are last year's for each other."""
     read: dict[Path, tuple[ReportFacts, Pack | None, int]] = {}
-    for path in files:
-        try:
-            facts, pack = read_facts(path, packs)
-        except Exception:  # noqa: BLE001 - the audit pass reports this file's problem; here it just has no facts
-            continue
-        document_id = store.record(path, facts, DocumentResult(str(path), facts.format, ReportInfo(
-            facts.title, facts.agency, facts.year, facts.template), pack.label if pack else None))
-        read[path] = (facts, pack, document_id)
+    for start in range(0, len(files), RECORD_BATCH):
+        with store.batch():
+            for path in files[start:start + RECORD_BATCH]:
+                try:
+                    facts, pack = read_facts(path, packs)
+                except Exception:  # noqa: BLE001 - the audit pass reports this file's problem; here it has no facts
+                    continue
+                document_id = store.record(path, facts, DocumentResult(str(path), facts.format, ReportInfo(
+                    facts.title, facts.agency, facts.year, facts.template), pack.label if pack else None))
+                read[path] = (facts, pack, document_id)
     return read
 
 

@@ -94,6 +94,7 @@ class Engine:
         self._firings: list[Firing] = []
         self._errors: list[str] = []
         self._done = 0
+        self._route_cache: dict[tuple[str, ...], dict[str, str]] = {}
 
     def _action(self, name: str) -> Callable[[Any], None]:
         def run(c: Any) -> None:
@@ -131,16 +132,24 @@ class Engine:
         shards = list(shards)
         self.register(shards)
         self._firings, self._errors = [], []
+        routes = self._routes(shards)
+        batches: dict[str, list[dict[str, Any]]] = {}
+        for f in facts:
+            if (home := routes.get(f.key)) is not None:
+                # Floats, always: `$div` of two integers truncates in the C engine (packs/limits.py). Each fact is
+                # marked by a property named after its check (`c12: 1`), which its rule tests (compile.py).
+                batches.setdefault(home, []).append(
+                    {"id": f.id, f.key: 1, "zero": 0.0, **{k: float(v) for k, v in f.values}})
         for shard in shards:
+            batch = batches.get(shard.name)
+            if not batch:
+                continue  # nothing of this document for these checks (all settled before the engine)
             sid = f"doc-{next(self._sids)}"
-            # Floats, always: `$div` of two integers truncates in the C engine (packs/limits.py).
-            # Each fact is marked by a property named after its check (`c12: 1`), which its rule tests (compile.py).
-            batch = [{"id": f.id, "sid": sid, f.key: 1, "zero": 0.0, **{k: float(v) for k, v in f.values}}
-                     for f in facts if f.key in shard.keys and f.key != DOCUMENT_KEY]
+            for message in batch:
+                message["sid"] = sid
             done_before = self._done
             try:
-                if batch:
-                    self._host.assert_facts(shard.name, batch)
+                self._host.assert_facts(shard.name, batch)
                 # The document-complete fact goes last, alone: the completion rule proves everything before it ran.
                 self._host.assert_fact(shard.name, {"id": 0, "sid": sid, "key": DOCUMENT_KEY})
                 state = self._host.get_state(shard.name, sid)
@@ -155,6 +164,14 @@ class Engine:
         if self._errors:
             raise EngineError("; ".join(self._errors))
         return sorted(self._firings, key=lambda f: (f.check_index, f.fact_id))
+
+    def _routes(self, shards: list[Shard]) -> dict[str, str]:
+        """Check fact key → the shard that holds its rule (built once per pack: keys repeat across packs)."""
+        names = tuple(s.name for s in shards)
+        routes = self._route_cache.get(names)
+        if routes is None:
+            routes = self._route_cache[names] = {k: s.name for s in shards for k in s.keys if k != DOCUMENT_KEY}
+        return routes
 
     def _delete(self, ruleset: str, sid: str) -> None:
         # error 309 when the sid never got a state: nothing to free

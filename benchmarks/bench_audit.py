@@ -1,7 +1,12 @@
 """Audit throughput and memory on generated reports, end to end (read from disk, facts, engine, findings), text and
 HTML separately. Prints reports/s on one core and peak RSS; speed targets live here, not in timed tests.
 
-    python benchmarks/bench_audit.py [N ...]      # default: 1000 10000
+    python benchmarks/bench_audit.py [N ...]              # default: 1000 10000
+    python benchmarks/bench_audit.py --store [N ...]      # text, as `auditor audit DIR --db`: default 1000
+
+With --store the generated text reports are audited as one batch into a fresh history store: every file's facts
+recorded first, last year's report looked up, each report compared with the other bodies' reports of its year
+(PEER-DUP: here every generated report is a copy of another body's, so each is flagged), then audited and recorded.
 
 Each generated report is a real one (the samples for text, the corpus's HTML pages for HTML) under a new agency
 name; every seventh has a defect injected: the narrative's count of applications received is raised by a few, so its
@@ -19,9 +24,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from auditor.audit import audit_file, read_facts
+from auditor.audit import audit_file, audit_paths, read_facts
 from auditor.packs import Pack, load_pack
 from auditor.resources import default_pack_dirs
+from auditor.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "reports"
@@ -76,8 +82,35 @@ def run(kind: str, n: int, packs: list[Pack]) -> None:
           f"peak RSS {rss_start / 1024:.1f} MB after warm-up, {rss_end / 1024:.1f} MB after")
 
 
+def run_store(n: int, packs: list[Pack]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "reports"
+        folder.mkdir()
+        files = list(generate("text", n, folder, packs))
+        audit_file(files[0][0], packs)  # warm-up, as in run()
+        rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = time.perf_counter()
+        with Store(Path(tmp) / "history.db") as store:
+            result = audit_paths([folder], packs, store=store)
+        elapsed = time.perf_counter() - start
+        rss_end = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    copied = sum(1 for d in result.documents if any(f.rule_id == "PEER-DUP" for f in d.findings))
+    injected = sum(defect for _, defect in files)
+    caught = sum(1 for (_, defect), d in zip(files, result.documents, strict=True)
+                 if defect and any(f.rule_id == "TXT-NEW" for f in d.findings))
+    print(f"text with --db N={n}: {n / elapsed:.0f} reports/s on one core ({elapsed / n * 1000:.2f} ms per report, "
+          f"{elapsed:.1f} s); copied from another body (PEER-DUP) {copied}/{n}; injected defects found "
+          f"{caught}/{injected}; peak RSS {rss_start / 1024:.1f} MB after warm-up, {rss_end / 1024:.1f} MB after")
+
+
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    args = sys.argv[1:]
+    if args and args[0] == "--store":
+        packs = [load_pack(d) for d in default_pack_dirs()]
+        for n in [int(a) for a in args[1:]] or [1000]:
+            run_store(n, packs)
+        return
+    sizes = [int(a) for a in args] or [1000, 10000]
     packs = [load_pack(d) for d in default_pack_dirs()]
     print(f"checks in the packs: {sum(len(p.checks) for p in packs)}")
     kinds = ["text"] + (["html"] if CORPUS.is_dir() else [])

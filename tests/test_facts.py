@@ -175,3 +175,46 @@ def test_corpus_identity_smoke() -> None:
                                ("pingtan-2024.txt", "平潭综合实验区", 2024)]:
         facts = extract_facts(read_document(corpus / name))
         assert (facts.agency, facts.year) == (agency, year), name
+
+
+# --- the extractors' literal pre-check (claims.required_text): fast, and never a claim lost -----------------------
+
+@pytest.mark.parametrize(("pattern", "required"), [
+    (r"共收到(?:政府信息公开)?申请(\d+)件", "共收到"),
+    (r"(?:受理|收到)政府信息公开申请(\d+)件", "政府信息公开申请"),  # an alternative gives nothing
+    (r"(?:政府信息)?公开申请", "公开申请"),  # an optional part gives nothing
+    (r"(?:办结)+\d+件", "办结"),  # a repeat taken at least once does
+    (r"[一二三]是", "是"),
+    (r"(?i)abc", ""),  # case-insensitive: the text need not contain 'abc' as written
+])
+def test_the_required_text_is_only_what_every_match_contains(pattern: str, required: str) -> None:
+    import re
+
+    from auditor.facts.claims import required_text
+
+    assert required_text(re.compile(pattern)) == required
+
+
+def test_every_match_of_every_bundled_pattern_contains_its_required_text() -> None:
+    """The pre-check skips a paragraph without the required text; over every paragraph of the samples, the corpus
+    and the parity fixtures, no pattern matches a paragraph the pre-check would have skipped."""
+    from auditor.facts.normalize import same_length_nfkc
+    from auditor.packs import load_pack
+    from auditor.resources import default_pack_dirs
+
+    patterns = {p.regex.pattern: p for d in default_pack_dirs() for e in load_pack(d).extractors for p in e.patterns}
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "reports"
+    files = [*SAMPLES.glob("*.txt"), *(corpus.iterdir() if corpus.is_dir() else ())]
+    matched = 0
+    for path in files:
+        try:
+            document = read_document(path)
+        except Exception:  # noqa: BLE001 - unreadable files have no paragraphs to check
+            continue
+        for paragraph in extract_facts(document).paragraphs:
+            text = same_length_nfkc(paragraph.text)
+            for pattern in patterns.values():
+                if pattern.regex.search(text):
+                    matched += 1
+                    assert pattern.required in text, (pattern.regex.pattern, pattern.required, text[:80])
+    assert matched > 100

@@ -43,7 +43,8 @@ def extract_facts(document: Document) -> ReportFacts:
                          document.paragraphs))
     cells.update(t3)
     cells.update(read_t4(document.tables, by_number.get(4), sections, document.paragraphs))
-    found = tuple(t for t in ("t2", "t3", "t4") if any(c.table == t for c in cells.values()))
+    with_cells = {c.table for c in cells.values()}  # one pass over the cells, not one per table
+    found = tuple(t for t in ("t2", "t3", "t4") if t in with_cells)
     if not document.tables:
         issues.append(Issue("no_tables"))
     else:

@@ -3,10 +3,50 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from auditor.facts.model import Claim, ParagraphFact
 from auditor.facts.normalize import parse_number, same_length_nfkc
+
+try:  # the parser re.compile itself uses (CPython 3.11+); private, so its absence only costs speed
+    import re._parser as regex_parser  # type: ignore[import-not-found]  # no stub
+except ImportError:  # pragma: no cover - another Python: no pre-check, the same claims
+    regex_parser = None
+
+_REPEATS = (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT, regex_parser.POSSESSIVE_REPEAT) if regex_parser else ()
+
+
+def _literal_runs(items: Any) -> list[str]:
+    """The runs of literal characters in a parsed pattern that every match passes through: its own literals, and those
+    inside groups and inside repeats taken at least once. Alternatives, classes, look-arounds, optional parts and
+    case-insensitive groups give nothing, so nothing is ever claimed that a match could lack."""
+    runs: list[str] = []
+    run: list[str] = []
+    for op, arg in items:
+        if op is regex_parser.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            runs.append("".join(run))
+            run = []
+        if op is regex_parser.SUBPATTERN and not (arg[1] & re.IGNORECASE):  # (group, add_flags, del_flags, items)
+            runs += _literal_runs(arg[3])
+        elif op in _REPEATS and arg[0] >= 1:  # (min, max, items)
+            runs += _literal_runs(arg[2])
+        elif op is regex_parser.ATOMIC_GROUP:
+            runs += _literal_runs(arg)
+    if run:
+        runs.append("".join(run))
+    return runs
+
+
+def required_text(regex: re.Pattern[str]) -> str:
+    """The longest text every match of `regex` contains; "" when there is none (or the pattern ignores case)."""
+    if regex.flags & re.IGNORECASE or regex_parser is None:
+        return ""
+    return max(_literal_runs(regex_parser.parse(regex.pattern, regex.flags)), key=len, default="")
 
 
 @dataclass(frozen=True)
@@ -16,6 +56,12 @@ class ClaimPattern:
 
     regex: re.Pattern[str]
     fixed: int | float | None = None
+    # Text every match contains, worked out once per pack: a paragraph without it cannot match, and a `in` test
+    # costs far less than letting the regex engine try the pattern at every position of the paragraph.
+    required: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "required", required_text(self.regex))  # frozen: set once, here
 
 
 @dataclass(frozen=True)
@@ -37,19 +83,23 @@ def extract_claims(paragraphs: tuple[ParagraphFact, ...], extractors: tuple[Extr
     claims: list[Claim] = []
     if not extractors:
         return ()
+    folded = [same_length_nfkc(p.text) for p in paragraphs]  # once per paragraph, for every extractor that reads it
     for extractor in extractors:
         if extractor.kind == "enumeration":
             claims.extend(enumeration_breaks(paragraphs, extractor.key, extractor.sections))
         elif extractor.kind == "agency":
-            claims.extend(agency_mentions(paragraphs, extractor, agency, aliases))
+            claims.extend(agency_mentions(paragraphs, extractor, agency, aliases, folded))
     regex_extractors = [e for e in extractors if e.kind == "regex"]
-    for paragraph in paragraphs:
-        text = same_length_nfkc(paragraph.text)
-        for extractor in regex_extractors:
-            if extractor.sections and paragraph.section not in extractor.sections:
-                continue
+    readers: dict[int | None, list[Extractor]] = {}  # section → the regex extractors that read it, in pack order
+    for paragraph, text in zip(paragraphs, folded, strict=True):
+        if paragraph.section not in readers:
+            readers[paragraph.section] = [e for e in regex_extractors
+                                          if not e.sections or paragraph.section in e.sections]
+        for extractor in readers[paragraph.section]:
             taken: list[tuple[int, int]] = []
             for pattern in extractor.patterns:
+                if pattern.required not in text:
+                    continue
                 for match in pattern.regex.finditer(text):
                     if any(s < match.end() and match.start() < e for s, e in taken):
                         continue
@@ -93,11 +143,12 @@ def enumeration_breaks(paragraphs: tuple[ParagraphFact, ...], key: str,
 
 
 _MIN_SHORT_FORM = 4
+_AGENCY_NOISE = re.compile(r"[\s（）()“”\"]")
 
 
 def _normal_agency(name: str) -> str:
     """Names compared loosely: 「人民政府」 is also written 「政府」; white space and brackets do not count."""
-    return re.sub(r"[\s（）()“”\"]", "", name).replace("人民政府", "政府")
+    return _AGENCY_NOISE.sub("", name).replace("人民政府", "政府")
 
 
 def same_agency(mention: str, agency: str, aliases: tuple[str, ...] = ()) -> bool:
@@ -116,17 +167,20 @@ def same_agency(mention: str, agency: str, aliases: tuple[str, ...] = ()) -> boo
 
 
 def agency_mentions(paragraphs: tuple[ParagraphFact, ...], extractor: Extractor, agency: str | None,
-                    aliases: tuple[str, ...]) -> tuple[Claim, ...]:
+                    aliases: tuple[str, ...], folded: Sequence[str] | None = None) -> tuple[Claim, ...]:
     """The agency names the body speaks as (the `name` group of the extractor's patterns), each a claim whose value
-    is 0 when it is the title's agency (or an alias) and 1 when it names another body. None without a title agency."""
+    is 0 when it is the title's agency (or an alias) and 1 when it names another body. None without a title agency.
+    `folded`: the paragraphs' texts through same_length_nfkc, when the caller has them already."""
     if agency is None:
         return ()
     claims = []
-    for paragraph in paragraphs:
+    for i, paragraph in enumerate(paragraphs):
         if extractor.sections and paragraph.section not in extractor.sections:
             continue
-        text = same_length_nfkc(paragraph.text)
+        text = folded[i] if folded is not None else same_length_nfkc(paragraph.text)
         for pattern in extractor.patterns:
+            if pattern.required not in text:
+                continue
             for match in pattern.regex.finditer(text):
                 name = paragraph.text[match.start("name"):match.end("name")]
                 claims.append(Claim(key=extractor.key, value=0 if same_agency(name, agency, aliases) else 1,

@@ -55,15 +55,27 @@ def read_cell(raw: str) -> CellValue:
     return CellValue("unreadable", None)
 
 
-@lru_cache(maxsize=8192)
-def _fold(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
+class _FoldTable(dict[int, str]):
+    """Code point → its one-character NFKC form (itself where NFKC gives more or fewer characters), worked out the
+    first time a character is met. A str.translate table: translate walks the text in C and only calls back here for
+    a character not seen before, where a Python call per character cost more than the folding itself."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = unicodedata.normalize("NFKC", ch)
+        result = folded if len(folded) == 1 else ch
+        if len(self) < _MAX_FOLDS:
+            self[code] = result
+        return result
+
+
+_MAX_FOLDS = 65536  # bounds the table's memory; Chinese reports use a few thousand characters
+_FOLDS = _FoldTable()  # pure: a character's fold never changes
 
 
 def same_length_nfkc(text: str) -> str:
     """NFKC applied per character where it keeps one character, so offsets still point into the original."""
-    return "".join(map(_fold, text))
+    return text.translate(_FOLDS)
 
 
 def parse_number(text: str) -> int | float | None:

@@ -40,15 +40,16 @@ class SplitRow:
 
 def split_row(row: Row) -> SplitRow:
     cells = [c for c in row.cells if not c.covered]  # a merged cell's other positions are not cells of their own
-    trailing = 0
-    while cells and not cells[-1].text.strip():
-        cells.pop()
-        trailing += 1
-    values: list[Cell] = []
-    while cells and read_cell(cells[-1].text).status != "unreadable":
-        values.insert(0, cells.pop())
-    label = compact("".join(c.text for c in cells))
-    return SplitRow(label=label, values=tuple(values), trailing_blanks=trailing, line=row.line)
+    # Two bounds walked in from the end, then one slice each, rather than popping cells and inserting them at the
+    # front of a list one at a time.
+    end = len(cells)
+    while end and not cells[end - 1].text.strip():
+        end -= 1
+    start = end
+    while start and read_cell(cells[start - 1].text).status != "unreadable":
+        start -= 1
+    label = compact("".join([c.text for c in cells[:start]]))
+    return SplitRow(label=label, values=tuple(cells[start:end]), trailing_blanks=len(cells) - end, line=row.line)
 
 
 def split_digit_run(run: str, width: int) -> list[str] | None:
@@ -186,11 +187,12 @@ def read_t4(tables: tuple[Table, ...], span: SectionFact | None, sections: tuple
     for table in tables:
         if span is not None and not (span.line <= table.first_line <= span.end_line):
             continue
-        header = compact("".join(c.text for r in table.rows for c in r.cells))
         # Inside section 四 any table may be table 四 (Markdown conversions leave its header words as plain lines
         # above it); without the section, only a table that names 复议 and 诉讼.
-        if span is None and ("复议" not in header or "诉讼" not in header):
-            continue
+        if span is None:
+            header = compact("".join([c.text for r in table.rows for c in r.cells]))
+            if "复议" not in header or "诉讼" not in header:
+                continue
         for row in table.rows:
             split = split_row(row)
             numbers = sum(1 for c in split.values if read_cell(c.text).status == "number")
@@ -242,10 +244,15 @@ def _read_t4_blocks(tables: tuple[Table, ...], span: SectionFact, sections: tupl
     return cells
 
 
+# The vocabulary's patterns compiled once, at import, not on every report.
+_T2_MARKERS = {layout: re.compile(marker) for layout, marker in T2_LAYOUT_MARKERS.items()}
+_T2_ROW_PATTERNS = {key: re.compile(spec[2]) for key, spec in T2_ROWS.items()}
+
+
 def t2_layout(tables: tuple[Table, ...], span: SectionFact | None) -> int | None:
     """Which template's table 二 this is, from its header words (本年制发件数 or 本年新制作数量…); None if unclear."""
-    text = compact("".join(c.text for r in _rows_in(tables, span) for c in r.cells))
-    found = [layout for layout, marker in T2_LAYOUT_MARKERS.items() if re.search(marker, text)]
+    text = compact("".join([c.text for r in _rows_in(tables, span) for c in r.cells]))
+    found = [layout for layout, marker in _T2_MARKERS.items() if marker.search(text)]
     return found[0] if len(found) == 1 else None
 
 
@@ -259,8 +266,10 @@ def _plain_rows(paragraphs: tuple[Paragraph, ...], span: SectionFact | None) -> 
         return []
     rows = []
     for p in paragraphs:
+        if not span.line <= p.line <= span.end_line:
+            continue
         match = _PLAIN_ROW.match(p.text.strip())
-        if span.line <= p.line <= span.end_line and match:
+        if match:
             rows.append(Row((Cell(match.group(1), p.line), *(Cell(t, p.line) for t in match.group(2).split())), p.line))
     return rows
 
@@ -270,7 +279,7 @@ def read_t2(tables: tuple[Table, ...], span: SectionFact | None, sections: tuple
     """Table 二 read with the columns of `layout` (2019 or 2021); rows may also be plain lines (「行政许可 97」)."""
     cells: dict[str, CellFact] = {}
     rows = T2_LAYOUT[layout]
-    patterns = {key: re.compile(T2_ROWS[key][2]) for key in rows}
+    patterns = {key: _T2_ROW_PATTERNS[key] for key in rows}
     for row in _rows_in(tables, span) + _plain_rows(paragraphs, span):
         split = split_row(row)
         if not split.label:

@@ -16,6 +16,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# Control bytes that do not occur in text: everything below 32 except tab, LF, form feed and CR.
+_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
 def looks_binary(data: bytes) -> bool:
@@ -25,7 +27,8 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    # Counted by deleting them (bytes.translate runs in C) rather than testing 8192 bytes one by one in Python.
+    controls = len(head) - len(head.translate(None, _CONTROLS))
     return controls > len(head) * 0.02
 
 

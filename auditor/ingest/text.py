@@ -20,8 +20,9 @@ _ARCHIVE_HEADER_LINES = 20
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
-def _pipe_cells(line: str) -> list[str]:
-    body = line.strip()
+def _pipe_cells(stripped: str) -> list[str]:
+    """The cells of a pipe row, given the line already stripped."""
+    body = stripped
     if body.startswith("|"):
         body = body[1:]
     if body.endswith("|"):
@@ -29,9 +30,9 @@ def _pipe_cells(line: str) -> list[str]:
     return [c.strip() for c in body.split("|")]
 
 
-def _is_pipe_row(line: str) -> bool:
-    s = line.strip()
-    return s.startswith("|") and s.count("|") >= 2
+def _is_pipe_row(stripped: str) -> bool:
+    """Whether a line, already stripped, is framed by `|`."""
+    return stripped.startswith("|") and stripped.count("|") >= 2
 
 
 def read_text(text: str, path: str, fmt: str, encoding: str) -> Document:
@@ -51,19 +52,20 @@ def read_text(text: str, path: str, fmt: str, encoding: str) -> Document:
 
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
-        if header_end is not None and number <= header_end + 1 and not _TITLE_LABEL.match(line.strip()):
+        stripped = line.strip()  # once per line: every test below reads the stripped form
+        if header_end is not None and number <= header_end + 1 and not _TITLE_LABEL.match(stripped):
             continue  # the archive's metadata and the separator
-        if _is_pipe_row(line):
-            if _PIPE_SEPARATOR.match(line.strip()):
+        if _is_pipe_row(stripped):
+            if _PIPE_SEPARATOR.match(stripped):
                 continue  # Markdown header separator: structure, not content
-            current.append(Row(tuple(Cell(c, number) for c in _pipe_cells(line)), number))
+            current.append(Row(tuple([Cell(c, number) for c in _pipe_cells(stripped)]), number))
             continue
-        if "\t" in line and line.strip():
-            # Keep empty cells: in a tab table they are the merged-cell offsets and the blank values.
-            current.append(Row(tuple(Cell(c.strip(), number) for c in line.split("\t")), number))
+        if stripped and "\t" in line:
+            # Keep empty cells: in a tab table they are the merged-cell offsets and the blank values. (A list, not a
+            # generator, feeds tuple(): a report has hundreds of cells and a generator costs a resume for each.)
+            current.append(Row(tuple([Cell(c.strip(), number) for c in line.split("\t")]), number))
             continue
         close_table()
-        stripped = line.strip()
         if not stripped:
             continue
         if flattened_line is None and looks_flattened(stripped):

@@ -113,8 +113,19 @@ class Store:
             _write_results(db, document_id, result)
 
     @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Record several documents in one transaction: one commit, and one wait for the disk, instead of one per
+        document (measured: 2.5 of the 4.6 ms a record took on this machine's SSD; far more on a spinning disk).
+        Each record stays whole; killed midway, the batch is rolled back whole and the next run records it again."""
+        with self._transaction():
+            yield
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         db = self._connection
+        if db.in_transaction:  # inside batch(): the batch commits or rolls back, as one
+            yield db
+            return
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
