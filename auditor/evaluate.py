@@ -91,12 +91,13 @@ def _resolve(spec: OperandSpec, lookup: _Lookup) -> Resolved:
         (item,) = lookup.items(spec.key)
         return ((), (spec.key,)) if item.value is None else (((spec.key, item.value),), ())
     member_items = {key: lookup.items(key) for key in spec.members}
-    known = tuple((key, found[0].value) for key, found in member_items.items()
-                  if len(found) == 1 and found[0].value is not None)
+    known = [(key, found[0].value) for key, found in member_items.items()
+             if len(found) == 1 and found[0].value is not None]
     result = FUNCTIONS[spec.fn].compute([i for found in member_items.values() for i in found])
     if result is None:
-        return known, tuple(k for k, found in member_items.items() if any(i.value is None for i in found))
-    return (*known, (spec.key, result)), ()
+        return tuple(known), tuple([k for k, found in member_items.items() if any(i.value is None for i in found)])
+    known.append((spec.key, result))
+    return tuple(known), ()
 
 
 def _zero_divisor(check: CompiledCheck, env: dict[str, Number]) -> bool:
@@ -142,13 +143,13 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
                 if claim.approximate:  # 「4.6万余件」 bounds a count; comparing it exactly would invent a finding
                     settle(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=APPROXIMATE))
                     continue
-            if _zero_divisor(check, instance):
+            if check.divisors and _zero_divisor(check, instance):
                 settle(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=ZERO_DIVISOR))
                 continue
             pending.append((check, instance, claim))
             order.append(len(pending))  # fact ids start at 1; 0 is the document-complete fact
 
-    engine_input = [EngineFact(i, check.fact_key, tuple((s.field, env[s.key]) for s in check.operands))
+    engine_input = [EngineFact(i, check.fact_key, tuple([(s.field, env[s.key]) for s in check.operands]))
                     for i, (check, env, _) in enumerate(pending, start=1)]
     failed = {f.fact_id for f in engine.evaluate(pack.shards, engine_input)}
 

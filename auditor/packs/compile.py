@@ -69,7 +69,7 @@ class CompiledCheck:
     durable: dict[str, Any]
     no_claims_pass: bool = False
 
-    @property
+    @cached_property
     def fact_key(self) -> str:
         return f"c{self.index}"
 
