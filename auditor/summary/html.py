@@ -30,17 +30,23 @@ def _table(header: list[str], rows: list[list[str]], classes: list[str] | None =
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _status_section(summary: Summary, lang: str) -> str:
+def _status_chart(summary: Summary, lang: str) -> str:
     words = WORDS[lang]
     counts = summary.status_counts
     chart = bar_chart([(words[s], counts[s], STATUS_COLORS[s]) for s in STATUSES], words["status_counts"])
+    return f"<h2>{words['status_counts']}</h2>{chart}"
+
+
+def _status_table(summary: Summary, lang: str) -> str:
+    """One row per report: last on the page, since a province's runs to thousands of rows."""
+    words = WORDS[lang]
     rows = []
     for doc, row in zip(summary.documents, agency_rows(summary, lang), strict=True):
         cells = "".join(f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{escape(str(v or ''))}</td>"
                         for v in row[:-1])
         rows.append(f'<tr>{cells}<td class="s-{doc.status}">{escape(str(row[-1]))}</td></tr>')
     head = "".join(f"<th>{escape(h)}</th>" for h in agency_header(lang))
-    return (f"<h2>{words['status_section']}</h2>{chart}"
+    return (f"<h2>{words['status_section']}</h2>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -89,8 +95,9 @@ def render_html(summary: Summary, lang: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f"<title>{escape(title)}</title><style>{_CSS}</style></head><body><h1>{escape(title)}</h1>"
             f"<p>{words['documents']}: {len(summary.documents)}</p>"
-            + _status_section(summary, lang) + _findings_section(summary, lang) + _totals_section(summary, lang)
-            + _roster_section(summary, lang, summary.roster_given) + "</body></html>\n")
+            + _status_chart(summary, lang) + _findings_section(summary, lang) + _totals_section(summary, lang)
+            + _roster_section(summary, lang, summary.roster_given) + _status_table(summary, lang)
+            + "</body></html>\n")
 
 
 @register("html")
