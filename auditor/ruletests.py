@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from auditor.audit import read_facts
 from auditor.engine import Engine, EngineError
 from auditor.evaluate import evaluate
-from auditor.facts.model import History, ReportFacts, to_json
+from auditor.facts.model import History, ReportFacts, section_texts, to_json
 from auditor.facts.normalize import read_cell
 from auditor.findings import build_finding
 from auditor.ingest import IngestError
@@ -27,7 +27,7 @@ from auditor.packs.loader import load_pack
 from auditor.packs.model import Pack, PackError
 from auditor.resources import schema
 from auditor.store import last_year_of, with_history
-from auditor.store.peers import PeerIndex, PeerReport
+from auditor.store.peers import PeerIndex
 
 
 @dataclass(frozen=True)
@@ -88,11 +88,11 @@ def case_facts(case: dict[str, Any], fixture: Path, pack: Pack) -> ReportFacts:
     if "peers" in case:  # the year's other reports, as the store would index them
         peers = []
         for name in case["peers"]:
-            peer_facts, _ = read_facts(_base_path(name, fixture), [pack])
-            if (peer := PeerReport.from_json(name, name, to_json(peer_facts))) is not None:
-                peers.append(peer)
+            peer, _ = read_facts(_base_path(name, fixture), [pack])
+            if peer.agency:
+                peers.append((name, peer.agency, name, {n: text for n, (_, text) in section_texts(peer).items()}))
         # The case's report is an edited copy of its base, so never the same file as a peer: compared, unless same body.
-        copied = PeerIndex(peers).claims(facts, key="")
+        copied = PeerIndex.of_reports(peers).claims(facts, key="")
         history = History(history.values, history.claims + copied)
     return with_history(facts, history)
 

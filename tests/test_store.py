@@ -486,3 +486,31 @@ def test_the_corpus_has_no_copied_reports_between_bodies(tmp_path: Path) -> None
     assert [d.path for d in result.documents if _peer_outcomes(d)[0]] == []
     hongze = next(d for d in result.documents if d.path.endswith("huaian-hongze-gov-2024.pdf"))
     assert _peer_outcomes(hongze) == ([], [])  # compared with 淮安市 2024 and the 2024 sample: passed
+
+
+def test_the_year_index_reads_recorded_signatures_and_hashes_only_older_records(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signatures are computed when a report is recorded; a year's index reads them back, and hashes texts only for
+    documents recorded before the store kept them (schema version 4), which are compared all the same."""
+    from auditor.store import peers
+
+    original = SAMPLES / "004_bdd5b039361f2e6c.txt"
+    copy = tmp_path / "copy.txt"
+    copy.write_text(original.read_text(encoding="utf-8").replace("焦作市人民政府办公室", "焦作市人民政府研究室"),
+                    encoding="utf-8")
+    facts, result = _audited(original)
+    copied_facts, copied_result = _audited(copy)
+    with Store(tmp_path / "history.db") as store:
+        store.record(original, facts, result)
+        copied_id = store.record(copy, copied_facts, copied_result)
+        hashed: list[str] = []
+        real = peers.signature_of
+        monkeypatch.setattr(peers, "signature_of", lambda text: hashed.append(text) or real(text))
+        index = peers.PeerIndex.of_year(store, 2021)
+        assert len(index) == 2 and hashed == []
+        store._connection.execute("UPDATE documents SET narratives_indexed = 0")  # as recorded by version 3
+        store._connection.execute("DELETE FROM narratives")
+        older = peers.PeerIndex.of_year(store, 2021)
+        assert len(hashed) == 2  # section 一 of each (五 is too short to judge)
+        (claim,) = older.claims(copied_facts, store.content_hash(copied_id) or "")
+    assert claim.value > 99 and claim.source == f"焦作市人民政府办公室（{original}）"

@@ -20,6 +20,7 @@ from typing import Any
 from auditor.facts.model import ReportFacts, to_json
 from auditor.model import DocumentResult
 from auditor.store.agency import agency_stem, normal_agency, same_body
+from auditor.store.peers import encode, report_narratives, signature_of
 from auditor.store.schema import StoreError, migrate
 
 
@@ -80,6 +81,7 @@ class Store:
         `audited_at` (default: now; a naive time is local) orders documents for previous_year."""
         digest = file_hash(path)
         when = _stamp(audited_at)
+        narratives = [(number, text, encode(signature_of(text))) for number, text in report_narratives(facts).items()]
         agency = facts.agency
         row = (str(path), result.format or facts.format, agency,
                normal_agency(agency) if agency else None, agency_stem(agency) if agency else None,
@@ -100,6 +102,10 @@ class Store:
                     "UPDATE documents SET path = ?, format = ?, agency = ?, agency_norm = ?, agency_stem = ?, "
                     "year = ?, template = ?, facts = ?, passed = ?, not_assessable = ?, audited_at = ? WHERE id = ?",
                     (*row, document_id))
+            db.execute("DELETE FROM narratives WHERE document_id = ?", (document_id,))
+            db.executemany("INSERT INTO narratives (document_id, number, text, minhash) VALUES (?, ?, ?, ?)",
+                           [(document_id, *n) for n in narratives])
+            db.execute("UPDATE documents SET narratives_indexed = 1 WHERE id = ?", (document_id,))
             db.execute("DELETE FROM unreadable WHERE sha256 = ?", (digest,))
             _write_results(db, document_id, result)
         return document_id
@@ -176,14 +182,29 @@ class Store:
             return None
         return _stored(loose[0])
 
-    def documents_of_year(self, year: int) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """(content hash, path, facts) of every document of `year`, each file's latest record first (a file recorded
-        under two pack versions comes twice). Read one row at a time: a province's year does not fit in memory."""
+    def narrative_signatures(self, year: int) -> Iterator[tuple[str, str, str, int, bytes]]:
+        """(content hash, agency, path, section number, MinHash) of each recorded narrative of `year`'s documents
+        with an agency, a file's latest record first (a file recorded under two pack versions comes twice)."""
         rows = self._connection.execute(
-            "SELECT sha256, path, facts FROM documents WHERE year = ? ORDER BY sha256, audited_at DESC, id DESC",
-            (year,))
+            "SELECT d.sha256, d.agency, d.path, n.number, n.minhash FROM documents d "
+            "JOIN narratives n ON n.document_id = d.id WHERE d.year = ? AND d.agency IS NOT NULL "
+            "ORDER BY d.sha256, d.audited_at DESC, d.id DESC, n.number", (year,))
+        for digest, agency, path, number, minhash in rows:
+            yield str(digest), str(agency), str(path), int(number), bytes(minhash)
+
+    def unsigned_documents_of_year(self, year: int) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(content hash, path, facts) of `year`'s documents recorded before the store kept narratives (version 4)."""
+        rows = self._connection.execute(
+            "SELECT sha256, path, facts FROM documents WHERE year = ? AND narratives_indexed = 0 "
+            "ORDER BY sha256, audited_at DESC, id DESC", (year,))
         for digest, path, facts in rows:
             yield str(digest), str(path), json.loads(facts)
+
+    def narrative_text(self, digest: str, number: int) -> str | None:
+        row = self._connection.execute(
+            "SELECT n.text FROM documents d JOIN narratives n ON n.document_id = d.id "
+            "WHERE d.sha256 = ? AND n.number = ? ORDER BY d.audited_at DESC LIMIT 1", (digest, number)).fetchone()
+        return str(row[0]) if row else None
 
     def content_hash(self, document_id: int) -> str | None:
         row = self._connection.execute("SELECT sha256 FROM documents WHERE id = ?", (document_id,)).fetchone()

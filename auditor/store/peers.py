@@ -2,18 +2,19 @@
 §4 M-DUP; R21-7 names 内容雷同 as accountable; CASS found reports copied across regions).
 
 Measuring every pair of a year's reports is quadratic: a province's thousands of reports would be millions of
-comparisons. So each narrative section is indexed by a MinHash of its `GRAM`-character runs (the runs
-facts.similarity.overlap looks up) in an LSH Forest (datasketch), which returns the most similar sections of the year
-cheaply. The most similar few that belong to *other* bodies are then measured exactly with overlap, and the highest
-share becomes the section's `claim.copied_from_peer`, naming the other report. A report whose body is unknown, or a
+comparisons. So each judged narrative section gets a MinHash of its `GRAM`-character runs (the runs
+facts.similarity.overlap looks up), computed once when the store records the report and kept there; a year's
+signatures go into an LSH Forest (datasketch) per section number, which returns the most similar sections cheaply.
+The most similar few that belong to *other* bodies are then measured exactly with overlap, and the highest share
+becomes the section's `claim.copied_from_peer`, naming the other report. A report whose body is unknown, or a
 section no other body's report of the year has, gets no claim: the check is not assessable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from auditor.facts.model import Claim, ReportFacts, section_texts
 from auditor.facts.similarity import (
@@ -29,73 +30,114 @@ from auditor.facts.similarity import (
 from auditor.store.agency import normal_agency, same_body
 
 if TYPE_CHECKING:
-    from datasketch import MinHash, MinHashLSHForest
+    from datasketch import MinHash
 
     from auditor.store.db import Store
 
 NUM_PERM = 128  # datasketch's default; the forest's precision grows with it, its cost too
+# Named, not defaulted: stored signatures must be read back under the hashing scheme that made them.
+SCHEME = "affine32"
 ASKED = 10  # sections asked of the forest per query: more than are measured, as datasketch advises
 MEASURED = 3  # of those, the most similar other bodies' sections measured exactly
 
 
 @dataclass(frozen=True)
-class PeerReport:
-    """One report as the index knows it: a key that tells its file apart (content hash), its body, where it was read,
-    and its narrative sections' text."""
+class PeerSection:
+    """One judged narrative section of a report of the year: the report's key (its content hash), body and file,
+    the section's number, and the MinHash of its text."""
 
     key: str
     agency: str
     path: str
-    sections: dict[int, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_json(cls, key: str, path: str, facts_json: dict[str, Any]) -> PeerReport | None:
-        """From stored facts (auditor.facts.model.to_json); None without a body (whose text it is, is the point)."""
-        agency = (facts_json.get("report") or {}).get("agency")
-        if not agency:
-            return None
-        texts = stored_section_texts(facts_json)
-        return cls(key, agency, path, {n: texts[n] for n in SECTIONS if n in texts and judged(texts[n])})
+    number: int
+    signature: MinHash
 
 
-def _minhash(text: str) -> MinHash:
+def narratives(sections: dict[int, str]) -> dict[int, str]:
+    """The sections compared (总体情况 and 五), each when long enough to judge."""
+    return {n: sections[n] for n in SECTIONS if n in sections and judged(sections[n])}
+
+
+def report_narratives(facts: ReportFacts) -> dict[int, str]:
+    return narratives({n: text for n, (_, text) in section_texts(facts).items()})
+
+
+def signature_of(text: str) -> MinHash:
     from datasketch import MinHash  # imported on first use: numpy and scipy cost a plain audit 0.3 s at start
 
-    signature = MinHash(num_perm=NUM_PERM)
+    signature = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     signature.update_batch(sorted(g.encode("utf-8") for g in grams(bare(text))))
     return signature
 
 
-class PeerIndex:
-    """A year's reports, each judged narrative section in a MinHash LSH Forest of its own section number."""
+def encode(signature: MinHash) -> bytes:
+    """A signature as the store keeps it: its 32-bit hash values, little-endian (the permutations come back from
+    datasketch's fixed seed)."""
+    return bytes(signature.hashvalues.astype("<u4").tobytes())
 
-    def __init__(self, reports: Iterable[PeerReport]) -> None:
+
+def decode(blob: bytes) -> MinHash:
+    import numpy
+    from datasketch import MinHash
+
+    return MinHash(scheme=SCHEME, hashvalues=numpy.frombuffer(blob, dtype="<u4").astype(numpy.uint32))
+
+
+class PeerIndex:
+    """A year's judged narrative sections, in one MinHash LSH Forest per section number. `text(key, number)` gives a
+    section's text when a candidate is measured (the store reads it then, not for every report of the year)."""
+
+    def __init__(self, sections: Iterable[PeerSection], text: Callable[[str, int], str | None]) -> None:
         from datasketch import MinHashLSHForest
 
-        self._reports: dict[str, PeerReport] = {}
-        self._signatures: dict[tuple[str, int], MinHash] = {}
-        self._forests: dict[int, MinHashLSHForest] = {}
+        self._text = text
+        self._sections: dict[tuple[str, int], PeerSection] = {}
         self._names: dict[int, set[str]] = {}  # per section number, the (normalised) bodies that wrote one
-        for report in reports:
-            if report.key in self._reports:
-                continue  # one file audited under two pack versions: one report
-            self._reports[report.key] = report
-            for number, text in report.sections.items():
-                signature = _minhash(text)
-                self._signatures[(report.key, number)] = signature
-                self._names.setdefault(number, set()).add(normal_agency(report.agency))
-                self._forests.setdefault(number, MinHashLSHForest(num_perm=NUM_PERM)).add((report.key, number),
-                                                                                          signature)
-        for forest in self._forests.values():
+        forests: dict[int, MinHashLSHForest] = {}
+        for section in sections:
+            where = (section.key, section.number)
+            if where in self._sections:
+                continue  # one file recorded under two pack versions: one report
+            self._sections[where] = section
+            self._names.setdefault(section.number, set()).add(normal_agency(section.agency))
+            forests.setdefault(section.number, MinHashLSHForest(num_perm=NUM_PERM)).add(where, section.signature)
+        for forest in forests.values():
             forest.index()
+        self._forests = forests
+
+    @classmethod
+    def of_reports(cls, reports: Iterable[tuple[str, str, str, dict[int, str]]]) -> PeerIndex:
+        """From reports in memory, each (key, agency, path, {section: text}): the rule fixtures' peers."""
+        texts: dict[tuple[str, int], str] = {}
+        sections = []
+        for key, agency, path, by_number in reports:
+            for number, text in narratives(by_number).items():
+                texts[(key, number)] = text
+                sections.append(PeerSection(key, agency, path, number, signature_of(text)))
+        return cls(sections, lambda key, number: texts.get((key, number)))
 
     @classmethod
     def of_year(cls, store: Store, year: int) -> PeerIndex:
-        return cls(report for key, path, facts_json in store.documents_of_year(year)
-                   if (report := PeerReport.from_json(key, path, facts_json)) is not None)
+        """The year's reports in the store: the signatures recorded with them, and for reports recorded before the
+        store kept signatures (schema version 4), signatures computed from their facts now."""
+        older: dict[tuple[str, int], str] = {}
+        sections = [PeerSection(key, agency, path, number, decode(blob))
+                    for key, agency, path, number, blob in store.narrative_signatures(year)]
+        for key, path, facts_json in store.unsigned_documents_of_year(year):
+            agency = (facts_json.get("report") or {}).get("agency")
+            if not agency:
+                continue  # whose text it is, is the point
+            for number, text in narratives(stored_section_texts(facts_json)).items():
+                older[(key, number)] = text
+                sections.append(PeerSection(key, str(agency), path, number, signature_of(text)))
+
+        def text_of(key: str, number: int) -> str | None:
+            return older.get((key, number)) or store.narrative_text(key, number)
+
+        return cls(sections, text_of)
 
     def __len__(self) -> int:
-        return len(self._reports)
+        return len({key for key, _ in self._sections})
 
     def claims(self, facts: ReportFacts, key: str) -> tuple[Claim, ...]:
         """One claim per judged narrative section of this report (whose index key is `key`, so it is not compared
@@ -103,28 +145,29 @@ class PeerIndex:
         if not facts.agency:
             return ()
         own = normal_agency(facts.agency)
+        heading = {n: line for n, (line, _) in section_texts(facts).items()}
         claims = []
-        for number, (line, text) in section_texts(facts).items():
+        for number, text in report_narratives(facts).items():
             forest = self._forests.get(number)
-            if number not in SECTIONS or forest is None or not judged(text):
-                continue
-            if not self._names.get(number, set()) - {own}:
+            if forest is None or not self._names.get(number, set()) - {own}:
                 continue  # no other body wrote this section this year: nothing to compare with
-            # A report of this run is in the index already, its text hashed while indexing: not hashed twice.
-            signature = self._signatures.get((key, number))
-            if signature is None:
-                signature = _minhash(text)
-            found = [k for k, _ in forest.query(signature, ASKED) if self._other_body(self._reports[k], key, own)]
+            # A report of this run is in the index already, its text hashed when it was recorded: not hashed again.
+            mine = self._sections.get((key, number))
+            signature = mine.signature if mine is not None else signature_of(text)
+            found = [where for where in forest.query(signature, ASKED) if self._other_body(where, key, own)]
             # Most similar first; the key breaks ties, so the result never depends on the forest's set order.
-            found.sort(key=lambda k: (-signature.jaccard(self._signatures[(k, number)]), k))
+            found.sort(key=lambda where: (-signature.jaccard(self._sections[where].signature), where))
             best: tuple[float, str, str | None] = (0.0, "", None)  # percent, passage, the other report
-            for peer in (self._reports[k] for k in found[:MEASURED]):
-                percent, passage = overlap(text, peer.sections[number])
+            for where in found[:MEASURED]:
+                peer, peer_text = self._sections[where], self._text(*where)
+                if peer_text is None:
+                    continue
+                percent, passage = overlap(text, peer_text)
                 if percent > best[0]:
                     best = (percent, passage, f"{peer.agency}（{peer.path}）")
-            claims.append(copied_claim(COPIED_FROM_PEER, number, line, *best))
+            claims.append(copied_claim(COPIED_FROM_PEER, number, heading[number], *best))
         return tuple(claims)
 
-    @staticmethod
-    def _other_body(report: PeerReport, key: str, own: str) -> bool:
-        return report.key != key and not same_body(normal_agency(report.agency), own)
+    def _other_body(self, where: tuple[str, int], key: str, own: str) -> bool:
+        section = self._sections[where]
+        return section.key != key and not same_body(normal_agency(section.agency), own)

@@ -28,6 +28,15 @@ Version 3:
 
 - `documents_by_year`: an index for reading a whole year (the reports of other bodies a report is compared with,
   auditor.store.peers).
+
+Version 4:
+
+- `narratives`: each document's judged narrative sections (总体情况 and 五, auditor.store.peers): the section
+  `number`, its `text`, and the `minhash` of its text (datasketch's affine32 scheme: 128 little-endian uint32 hash
+  values), computed once when the document is recorded, so comparing a report with its year's others does not
+  re-read and re-hash every one.
+- `documents.narratives_indexed`: 1 once its narratives are recorded; documents recorded before version 4 have 0,
+  and the comparison hashes their texts from their facts when it needs them.
 """
 
 from __future__ import annotations
@@ -87,6 +96,16 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     """
     CREATE INDEX documents_by_year ON documents (year);
+    """,
+    """
+    CREATE TABLE narratives (
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        minhash BLOB NOT NULL,
+        PRIMARY KEY (document_id, number)
+    );
+    ALTER TABLE documents ADD COLUMN narratives_indexed INTEGER NOT NULL DEFAULT 0;
     """,
 )
 
