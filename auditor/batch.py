@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -21,6 +22,8 @@ from auditor.packs.model import Pack
 from auditor.problems import problem
 
 _PACKS: list[Pack] = []  # one copy per worker process, set by _start_worker
+# Files submitted ahead per worker: enough to keep every worker busy, few enough that a batch's memory stays flat.
+_AHEAD = 4
 
 
 def _start_worker(packs: list[Pack]) -> None:
@@ -49,28 +52,41 @@ def jobs_wanted(jobs: int) -> int:
 
 def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: str, jobs: int,
                  tick: Callable[[], None] = lambda: None,
-                 prepared: Sequence[Prepared | None] | None = None) -> list[DocumentResult]:
+                 prepare: Callable[[Path], Prepared | None] = lambda _: None) -> Iterator[DocumentResult]:
     """`audit` (a module-level function: workers find it by name) each of `files` in `jobs` spawned processes;
-    results in the order of `files`. `tick` is called once per file. `prepared`: per file, what a first pass already
-    read of it (sent to the worker with the file), or None."""
+    results yielded in the order of `files`, as soon as each and those before it are done. `tick` is called once per
+    file. `prepare(file)`: what a first pass already read of it (sent to the worker with the file), or None; it is
+    called only for the few files in flight, so a batch of any size holds only their facts and results."""
     context = multiprocessing.get_context("spawn")
-    results: dict[int, DocumentResult] = {}
-    retry: list[int] = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(packs,)) as pool:
-        before = prepared or [None] * len(files)
-        futures: list[tuple[int, Future[DocumentResult]]] = [(i, pool.submit(_work, audit, f, lang, before[i]))
-                                                            for i, f in enumerate(files)]
-        for i, future in futures:
+    in_flight = jobs * _AHEAD
+    pending: deque[tuple[Path, Prepared | None, ProcessPoolExecutor, Future[DocumentResult]]] = deque()
+    queue = iter(files)
+    pool: ProcessPoolExecutor | None = None
+    try:
+        while True:
+            while len(pending) < in_flight and (path := next(queue, None)) is not None:
+                if pool is None:
+                    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                                               initargs=(packs,))
+                before = prepare(path)
+                pending.append((path, before, pool, pool.submit(_work, audit, path, lang, before)))
+            if not pending:
+                return
+            path, before, owner, future = pending.popleft()
             try:
-                results[i] = future.result()
-                tick()
+                result = future.result()
             except BrokenProcessPool:
-                retry.append(i)
-    for i in retry:  # a crashed worker takes the pool's unfinished files down with it: retry each one alone
-        results[i] = _alone(audit, files[i], packs, lang, context, before[i])
-        tick()
-    return [results[i] for i in range(len(files))]
+                # A crashed worker takes its pool's unfinished files down with it: each is retried alone, and the
+                # files not yet submitted go to a fresh pool.
+                if owner is pool:
+                    owner.shutdown(wait=False)
+                    pool = None
+                result = _alone(audit, path, packs, lang, context, before)
+            tick()
+            yield result
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _alone(audit: Audit, path: Path, packs: list[Pack], lang: str, context: multiprocessing.context.BaseContext,

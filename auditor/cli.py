@@ -6,6 +6,7 @@ read, an invalid pack, an engine failure).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -16,13 +17,13 @@ import click
 from tqdm import tqdm
 
 from auditor import __version__
-from auditor.audit import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, audit_paths, exit_code, expand, read_facts
+from auditor.audit import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Tally, audit_stream, expand, read_facts
 from auditor.config import ConfigError, load_config, load_configured_packs
 from auditor.engine import process_engine
 from auditor.facts.model import cell_counts, to_json
-from auditor.formatters import FORMATTERS, render
+from auditor.formatters import FORMATTERS
 from auditor.ingest import IngestError
-from auditor.model import RunResult, Severity
+from auditor.model import RunStream, Severity
 from auditor.packs import Pack, PackError
 from auditor.packs.docs import readme_is_current, readme_path, render_rule, rule_summary, write_readme
 from auditor.problems import problem
@@ -85,18 +86,22 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
     except StoreError as exc:
         click.echo(f"auditor: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     try:
-        result: RunResult = audit_paths(paths, loaded, lang, jobs, _progress_bar if show else None, store)
+        run = audit_stream(paths, loaded, lang, jobs, _progress_bar if show else None, store)
+        tally = Tally(run.problems)
+        # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
+        watched = RunStream(tally.watch(run.documents), run.problems, lang)
+        with output.open("w", encoding="utf-8") if output else contextlib.nullcontext(None) as handle:
+            for piece in FORMATTERS[fmt](watched, color):
+                if handle is None:
+                    click.echo(piece, nl=False)
+                else:
+                    handle.write(piece)
     finally:
         if store:
             store.close()
-    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    text = render(fmt, result, color)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
-    sys.exit(exit_code(result, None if fail_on == "none" else Severity.parse(fail_on)))
+    sys.exit(tally.exit_code(None if fail_on == "none" else Severity.parse(fail_on)))
 
 
 def _progress_bar(total: int) -> Callable[[], None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -115,6 +116,16 @@ class DocumentResult:
     passed: int = 0
     not_assessable: tuple[NotAssessable, ...] = ()
     problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunStream:
+    """A run whose documents come one at a time, in input order (auditor.audit.audit_stream): formatters write each
+    as it comes, so a run of any size holds only the documents in flight. Iterate `documents` once."""
+
+    documents: Iterator[DocumentResult]
+    problems: tuple[Problem, ...] = ()
+    lang: str = "zh"
 
 
 @dataclass(frozen=True)

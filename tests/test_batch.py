@@ -50,3 +50,43 @@ def test_progress_bar_on_request_only(tmp_path: Path) -> None:
     hidden = CliRunner().invoke(main, ["audit", "--no-progress", "--format", "json", str(folder)])
     assert "份" in shown.stderr and hidden.stderr == ""
     assert json.loads(shown.stdout) == json.loads(hidden.stdout)
+
+
+def test_a_run_streams_its_documents(tmp_path: Path, packs: list[Pack], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first document comes before the second file is audited, so a run of any size holds only the documents
+    in flight; with a store, each document's facts are read back from it, not kept from the first pass."""
+    import auditor.audit as audit_module
+    from auditor.audit import audit_stream
+    from auditor.store import Store
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    _folder(folder)
+    audited: list[str] = []
+    real = audit_module.audit_guarded
+    monkeypatch.setattr(audit_module, "audit_guarded",
+                        lambda path, *rest: audited.append(path.name) or real(path, *rest))
+    run = audit_stream([folder], packs)
+    first = next(run.documents)
+    assert audited == [Path(first.path).name]
+    with Store(tmp_path / "history.db") as store:
+        streamed = audit_stream([folder], packs, store=store)
+        kept = audit_module.audit_paths([folder], packs)
+        assert [d.findings for d in streamed.documents] == [d.findings for d in kept.documents]
+
+
+def test_a_streamed_json_run_is_one_valid_document(tmp_path: Path) -> None:
+    from jsonschema import Draft202012Validator
+
+    from auditor.resources import schema
+
+    folder = _folder(tmp_path)
+    result = CliRunner().invoke(main, ["audit", "--format", "json", str(folder)])
+    data = json.loads(result.stdout)
+    Draft202012Validator(schema("audit-result.schema.json")).validate(data)
+    assert data["summary"]["documents"] == len(data["documents"]) == 11
+    assert data["summary"]["findings"] == sum(len(d["findings"]) for d in data["documents"])
+    assert data["summary"]["problems"] == sum(len(d["problems"]) for d in data["documents"]) > 0
+    (tmp_path / "nothing-here").mkdir()
+    empty = json.loads(CliRunner().invoke(main, ["audit", "--format", "json", str(tmp_path / "nothing-here")]).stdout)
+    assert empty["documents"] == [] and [p["slug"] for p in empty["problems"]] == ["no_input_files"]

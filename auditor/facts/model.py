@@ -164,3 +164,21 @@ def to_json(facts: ReportFacts) -> dict[str, Any]:
         "values": dict(sorted(facts.values.items())),
         "issues": [{"slug": i.slug, "values": dict(i.values)} for i in facts.issues],
     }
+
+
+def from_json(data: dict[str, Any]) -> ReportFacts:
+    """The facts to_json gave: what the history store keeps, read back for the audit of a batch (so a batch need
+    not hold every file's facts in memory between recording them and auditing them)."""
+    report = data["report"]
+    cells = {c["key"]: CellFact(**c) for name in ("t2", "t3", "t4") for c in data["tables"][name]["cells"]}
+    return ReportFacts(
+        path=data["path"], format=data["format"], encoding=data["encoding"], title=report["title"],
+        title_line=report["title_line"], agency=report["agency"], year=report["year"], template=report["template"],
+        sections=tuple(SectionFact(**s) for s in data["sections"]),
+        paragraphs=tuple(ParagraphFact(**p) for p in data["paragraphs"]),
+        cells=cells,
+        tables_found=tuple(name for name in ("t2", "t3", "t4") if data["tables"][name]["found"]),
+        claims=tuple(Claim(**c) for c in data["claims"]),
+        issues=tuple(Issue(i["slug"], dict(i["values"])) for i in data["issues"]),
+        values=dict(data["values"]),
+    )

@@ -1,12 +1,16 @@
-"""Formatters: a registry of small functions keyed by name; `--format` choices come from here (STYLE §12)."""
+"""Formatters: a registry of small functions keyed by name; `--format` choices come from here (STYLE §12).
+
+Each writes a run as a sequence of text pieces, a document's as soon as it comes (a streamed run holds only the
+documents in flight), and the run's totals at the end.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from auditor.model import RunResult
+from auditor.model import RunResult, RunStream
 
-Formatter = Callable[[RunResult, bool], str]
+Formatter = Callable[[RunResult | RunStream, bool], Iterator[str]]
 FORMATTERS: dict[str, Formatter] = {}
 
 
@@ -18,8 +22,9 @@ def register(name: str) -> Callable[[Formatter], Formatter]:
     return decorate
 
 
-def render(name: str, result: RunResult, color: bool = False) -> str:
-    return FORMATTERS[name](result, color)
+def render(name: str, result: RunResult | RunStream, color: bool = False) -> str:
+    """The whole output as one text (for a run small enough to hold)."""
+    return "".join(FORMATTERS[name](result, color))
 
 
 # Importing the modules registers them.

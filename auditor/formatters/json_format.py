@@ -1,14 +1,35 @@
-"""`--format json`: the whole run as one JSON document, findings apart from the tool's own problems."""
+"""`--format json`: the whole run as one JSON document, findings apart from the tool's own problems.
+
+Written a document at a time, so a run of thousands never builds the whole document in memory: the documents first,
+then the run's totals (a JSON object's members have no order a reader may rely on).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
+from auditor import __version__
 from auditor.formatters import register
-from auditor.formatters.serialize import run
-from auditor.model import RunResult
+from auditor.formatters.serialize import document, problem_data, totals
+from auditor.model import RunResult, RunStream
+
+
+def _member(value: Any) -> str:
+    """A value as the member of an object at depth 1 of an indent-2 document."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
 
 
 @register("json")
-def as_json(result: RunResult, color: bool = False) -> str:
-    return json.dumps(run(result), ensure_ascii=False, indent=2) + "\n"
+def as_json(result: RunResult | RunStream, color: bool = False) -> Iterator[str]:
+    yield f'{{\n  "tool": {_member({"name": "auditor", "version": __version__})},\n  "lang": {_member(result.lang)},\n'
+    yield '  "documents": ['
+    seen = []
+    for n, d in enumerate(result.documents):
+        data = document(d)
+        seen.append(data["summary"] | {"problems": len(d.problems)})
+        yield ("," if n else "") + "\n    " + json.dumps(data, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    yield ("\n  ]" if seen else "]") + ",\n"
+    yield f'  "summary": {_member(totals(seen, result.problems))},\n'
+    yield f'  "problems": {_member([problem_data(p) for p in result.problems])}\n}}\n'

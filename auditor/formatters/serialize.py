@@ -1,12 +1,11 @@
-"""RunResult → plain JSON data (the shape in schemas/audit-result.schema.json)."""
+"""Results → plain JSON data (the shape in schemas/audit-result.schema.json)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
 
-from auditor import __version__
-from auditor.model import DocumentResult, Finding, RunResult, Severity
+from auditor.model import DocumentResult, Finding, Problem, Severity
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -30,17 +29,15 @@ def document(d: DocumentResult) -> dict[str, Any]:
     }
 
 
-def run(result: RunResult) -> dict[str, Any]:
-    documents = [document(d) for d in result.documents]
+def problem_data(p: Problem) -> dict[str, Any]:
+    return asdict(p)
+
+
+def totals(documents: list[dict[str, Any]], problems: tuple[Problem, ...]) -> dict[str, Any]:
+    """The run's totals from each document's summary (plus its problem count) and the run's own problems."""
     return {
-        "tool": {"name": "auditor", "version": __version__},
-        "lang": result.lang,
-        "summary": {
-            "documents": len(documents),
-            "findings": sum(len(d.findings) for d in result.documents),
-            **{s.label: sum(1 for d in result.documents for f in d.findings if f.severity is s) for s in Severity},
-            "problems": len(result.problems) + sum(len(d.problems) for d in result.documents),
-        },
-        "documents": documents,
-        "problems": [asdict(p) for p in result.problems],
+        "documents": len(documents),
+        "findings": sum(d["failed"] for d in documents),
+        **{s.label: sum(d[s.label] for d in documents) for s in Severity},
+        "problems": len(problems) + sum(d["problems"] for d in documents),
     }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import click
 
 from auditor.describe import describe_key
 from auditor.formatters import register
-from auditor.model import DocumentResult, Finding, Location, Operand, RunResult, Severity
+from auditor.model import DocumentResult, Finding, Location, Operand, RunResult, RunStream, Severity
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _WORDS = {
@@ -82,15 +84,16 @@ def _document(d: DocumentResult, lang: str, color: bool) -> list[str]:
 
 
 @register("text")
-def as_text(result: RunResult, color: bool = False) -> str:
+def as_text(result: RunResult | RunStream, color: bool = False) -> Iterator[str]:
     lang = result.lang
-    out: list[str] = []
+    counts = dict.fromkeys((s.label for s in Severity), 0)
+    documents = problems = 0
     for d in result.documents:
-        out.extend(_document(d, lang, color))
-        out.append("")
-    counts = {s.label: sum(1 for d in result.documents for f in d.findings if f.severity is s) for s in Severity}
-    problems = len(result.problems) + sum(len(d.problems) for d in result.documents)
-    for p in result.problems:
-        out.append(f"{_WORDS[lang]['problems']}: [{p.slug}] {p.message}")
-    out.append(_WORDS[lang]["run"].format(docs=len(result.documents), problems=problems, **counts))
-    return "\n".join(out) + "\n"
+        documents += 1
+        problems += len(d.problems)
+        for f in d.findings:
+            counts[f.severity.label] += 1
+        yield "\n".join(_document(d, lang, color)) + "\n\n"
+    out = [f"{_WORDS[lang]['problems']}: [{p.slug}] {p.message}" for p in result.problems]
+    out.append(_WORDS[lang]["run"].format(docs=documents, problems=problems + len(result.problems), **counts))
+    yield "\n".join(out) + "\n"

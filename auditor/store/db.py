@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -205,6 +205,26 @@ class Store:
             "SELECT n.text FROM documents d JOIN narratives n ON n.document_id = d.id "
             "WHERE d.sha256 = ? AND n.number = ? ORDER BY d.audited_at DESC LIMIT 1", (digest, number)).fetchone()
         return str(row[0]) if row else None
+
+    def facts_of(self, document_id: int) -> dict[str, Any]:
+        """A recorded document's facts (the JSON of schemas/facts.schema.json, as a dict); KeyError if none."""
+        row = self._connection.execute("SELECT facts FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            raise KeyError(document_id)
+        result: dict[str, Any] = json.loads(row[0])
+        return result
+
+    def years_of(self, document_ids: Iterable[int]) -> list[int]:
+        """The distinct statistics years of these documents, in order (documents without a year aside)."""
+        ids = list(document_ids)
+        years: set[int] = set()
+        for start in range(0, len(ids), 500):  # SQLite limits a statement's parameters
+            chunk = ids[start:start + 500]
+            rows = self._connection.execute(
+                f"SELECT DISTINCT year FROM documents WHERE year IS NOT NULL AND id IN ({', '.join('?' * len(chunk))})",
+                chunk)
+            years.update(int(r[0]) for r in rows)
+        return sorted(years)
 
     def content_hash(self, document_id: int) -> str | None:
         row = self._connection.execute("SELECT sha256 FROM documents WHERE id = ?", (document_id,)).fetchone()
