@@ -32,24 +32,37 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.02
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding name). UTF-8 is tried strictly first; GB18030 and others come from detection."""
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding name). A byte-order mark decides first (it outranks any declaration, as in WHATWG
+    encoding sniffing); then `declared`, the encoding the file names for itself (an HTML <meta charset>), when it
+    decodes the bytes; then UTF-8, strictly; GB18030 and others come from detection."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data.decode(name), name
+    if declared:
+        name = _as_gb18030(declared.lower())
+        try:
+            return data.decode(name), name
+        except (LookupError, UnicodeDecodeError):
+            pass  # an unknown or wrong declaration (pages copied between sites keep their old <meta>): detect instead
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    # Chinese government sites still publish GBK/GB18030; GB18030 is a superset of both, so prefer it when the
-    # detector names either (it decodes everything GBK does and more).
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise DecodeError("no encoding fits")
-    name = best.encoding.lower()
-    if name in {"gbk", "gb2312", "gb18030", "hz", "cp936"}:
-        name = "gb18030"
+    name = _as_gb18030(best.encoding.lower())
     try:
         return data.decode(name), name
     except (UnicodeDecodeError, LookupError) as exc:
         raise DecodeError(str(exc)) from exc
+
+
+# Chinese government sites still publish GBK/GB2312; GB18030 is a superset of both (it decodes everything they do and
+# more), so any of their names, as a detector or a <meta> gives them, is read as GB18030.
+_GB18030_SUBSETS = frozenset({"gbk", "gb2312", "gb_2312-80", "cp936", "x-gbk", "gb18030", "euc-cn", "hz-gb-2312"})
+
+
+def _as_gb18030(name: str) -> str:
+    return "gb18030" if name in _GB18030_SUBSETS else name

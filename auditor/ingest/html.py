@@ -1,6 +1,7 @@
 """HTML reports as published by CMS pages: paragraphs in reading order and tables as their visual grid.
 
-Parsing is BeautifulSoup over lxml; this module only decides what the parsed tree means for a report:
+Parsing is lxml's HTML parser (libxml2), its events built into a slim tree (_TreeTarget); this module only decides
+what the parsed tree means for a report:
 
 * every `<table>` without a table inside it becomes a Table whose rows are the visual grid: rowspan and colspan are
   expanded, the merged cell's text sits in its top-left position and the positions it covers are empty cells marked
@@ -21,16 +22,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
 
-from bs4 import BeautifulSoup, Tag
 from bs4.dammit import EncodingDetector
-from bs4.element import NavigableString, PageElement, PreformattedString
+from lxml import etree
 
 from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.ingest.document import Document, Paragraph, Table, table_from_grid
 from auditor.ingest.errors import IngestError
+
+if TYPE_CHECKING:
+    from lxml.etree import ParserTarget
 
 __all__ = ["CHROME_LINES", "read_html"]
 
@@ -67,7 +70,6 @@ _SOFT = "\ue000"  # a private-use character standing for white space that only s
 _HARD_SPACE = re.compile(r"\s+")  # Python's \s covers &nbsp; (U+00A0) and the ideographic space (U+3000)
 _SPACE_RUN = re.compile(f"[ {_SOFT}]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_WIDE_ENCODINGS = {"gbk", "gb2312", "gb_2312-80", "cp936", "x-gbk", "gb18030", "euc-cn", "hz-gb-2312"}
 
 
 def read_html(data: bytes, path: str) -> Document:
@@ -79,144 +81,208 @@ def read_html(data: bytes, path: str) -> Document:
     if looks_binary(data):
         raise IngestError("corrupt_file", format="HTML", reason="binary data, not markup")
     try:
-        text, encoding = _decode(data)
+        text, encoding = decode(data, declared=_declared_encoding(data))
     except DecodeError:
         raise IngestError("undecodable_text") from None
     return _read(text, path, encoding)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """The page's own <meta charset>/http-equiv declaration when it names an encoding that decodes the bytes, else
-    detection (auditor.ingest.decode). GBK and GB2312 are read as GB18030, their superset."""
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return decode(data)  # a byte-order mark outranks any declaration (WHATWG encoding sniffing)
-    declared = EncodingDetector.find_declared_encoding(data, is_html=True)
-    if declared:
-        name = declared.lower()
-        name = "gb18030" if name in _WIDE_ENCODINGS else name
-        try:
-            return data.decode(name), name
-        except (LookupError, UnicodeDecodeError):
-            pass  # an unknown or wrong declaration (pages copied between sites keep their old <meta>): detect instead
-    return decode(data)
+def _declared_encoding(data: bytes) -> str | None:
+    """The encoding the page names for itself, if any (decode weighs it against a byte-order mark and the bytes): an
+    XML declaration at the very start, else a <meta charset> or http-equiv Content-Type near the top. BeautifulSoup's
+    sniffer, as before the reader moved to lxml (which offers none for bytes); the rest of bs4 is not used."""
+    found = EncodingDetector.find_declared_encoding(data, is_html=True)
+    return str(found) if found else None
 
 
 def _read(text: str, path: str, encoding: str) -> Document:
+    target = _TreeTarget()
+    # The cast: types-lxml's ParserTarget protocol also lists XML's namespace events; lxml calls only what a target
+    # has. The page is fed as text, so libxml2 takes it as decoded and a <meta charset> cannot re-decode it; a leading
+    # BOM character (a file with two) is not page text.
+    parser = etree.HTMLParser(recover=True, target=cast("ParserTarget[None]", target))
     try:
-        soup = BeautifulSoup(text, "lxml")
+        parser.feed(text.removeprefix("\ufeff"))
+        parser.close()
     except Exception as exc:  # noqa: BLE001 - the parser's failure modes are not a documented set
         raise IngestError("corrupt_file", format="HTML",
                           reason=f"the HTML parser rejected it ({type(exc).__name__})") from None
     builder = _Builder()
-    try:
-        builder.walk(soup)
-    except RecursionError:
-        raise IngestError("corrupt_file", format="HTML", reason="markup nested too deeply") from None
+    builder.read(target.root)
     if not builder.paragraphs and not builder.tables:
         raise IngestError("corrupt_file", format="HTML", reason="no visible text in the markup")
     return Document(path=path, format="html", encoding=encoding, paragraphs=tuple(builder.paragraphs),
                     tables=tuple(builder.tables), line_count=builder.line)
 
 
-@dataclass
-class _Builder:
-    """Walks the tree once in document order, numbering paragraphs and table rows in one sequence."""
+class _Node:
+    """An element as this reader needs it: name, attributes, and content in document order (elements and text runs;
+    comments, processing instructions and the doctype only end a text run, they are not visible)."""
 
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    line: int = 0
-    _tokens: list[str] = field(default_factory=list)
-    _heading: int | None = None  # level of the <h1>–<h6> the walk is inside, if any
+    __slots__ = ("attributes", "content", "name")
 
-    def walk(self, root: Tag) -> None:
-        # An explicit stack, not recursion: broken pages nest thousands of unclosed tags. A leaving entry carries the
-        # heading level to restore, so a <div> inside an <h2> still yields a heading line.
-        stack: list[tuple[PageElement, bool, int | None]] = [(root, False, None)]
+    def __init__(self, name: str, attributes: Mapping[str, str]) -> None:
+        self.name = name
+        self.attributes = attributes
+        self.content: list[_Node | str] = []
+
+
+class _TreeTarget:
+    """Builds the tree from lxml's parser-target events (start, end, data...). Not libxml2's own tree: its builder
+    stops reading a page nested more than 256 levels deep (2048 with huge_tree), and broken pages nest thousands of
+    unclosed tags. Not lxml elements either: lxml refuses to build tags named like Word's `o:p`.
+
+    `root` is a nameless node holding the page's top-level nodes (a page can go on after </html>, in a second
+    <html>)."""
+
+    def __init__(self) -> None:
+        self.root = _Node("", {})
+        self._open = [self.root]
+        self._text: list[str] = []
+
+    def start(self, tag: str, attrib: Mapping[str, str]) -> None:
+        self._end_text()
+        node = _Node(tag, attrib)
+        self._open[-1].content.append(node)
+        self._open.append(node)
+
+    def end(self, tag: str) -> None:
+        self._end_text()
+        self._open.pop()  # libxml2 reports every element it closes, implied ones too: ends always match starts
+
+    def data(self, data: str) -> None:
+        self._text.append(data)
+
+    def comment(self, text: str) -> None:
+        self._end_text()
+
+    def pi(self, target: str, data: str) -> None:
+        self._end_text()
+
+    def doctype(self, name: str, pubid: str, system: str) -> None:
+        self._end_text()
+
+    def close(self) -> None:
+        self._end_text()
+
+    def _end_text(self) -> None:
+        if self._text:
+            self._open[-1].content.append("".join(self._text))
+            self._text = []
+
+
+class _Walk:
+    """The one walk of a tree in document order: visible text goes to `tokens` (_text_token); `line_end` is called
+    wherever a block or <br> ends a visual line, `heading` being the level of the <h1>–<h6> that line is in; `table`
+    is offered every <table> and says whether it took it (else its cells are read as blocks).
+
+    An explicit stack, not recursion: broken pages nest thousands of unclosed tags. A leaving entry (a 1-tuple)
+    carries the heading level to restore, so a <div> inside an <h2> still yields a heading line.
+    """
+
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
+        self.heading: int | None = None
+
+    def line_end(self) -> None:
+        self.tokens.append(_BREAK)
+
+    def table(self, table: _Node) -> bool:
+        return False
+
+    def walk(self, content: list[_Node | str]) -> None:
+        stack: list[_Node | str | tuple[int | None]] = list(reversed(content))
+        tokens = self.tokens
         while stack:
-            node, leaving, outer = stack.pop()
-            if not isinstance(node, Tag):
-                self._tokens.extend(_text_tokens(node))
+            node = stack.pop()
+            if isinstance(node, str):
+                tokens.append(_text_token(node))
+                continue
+            if isinstance(node, tuple):  # leaving a block
+                self.line_end()
+                self.heading = node[0]
                 continue
             name = node.name.lower()
-            if leaving:
-                self._flush()
-                self._heading = outer
-                continue
-            if _skipped(node):
+            if name in _DROPPED or (node.attributes and _hidden(node)):
                 continue
             if name == "br":
-                self._flush()
+                self.line_end()
                 continue
-            if name == "table" and not node.find("table"):
-                self._flush()
-                self._table(node)
+            if name == "table" and self.table(node):
                 continue
             if name in _BLOCKS or name in _HEADINGS:
-                self._flush()
-                stack.append((node, True, self._heading))
-                self._heading = _HEADINGS.get(name, self._heading)
-            stack.extend((child, False, None) for child in reversed(node.contents))
-        self._flush()
+                self.line_end()
+                stack.append((self.heading,))
+                self.heading = _HEADINGS.get(name, self.heading)
+            stack.extend(reversed(node.content))
 
-    def _flush(self) -> None:
-        text = _line_text(self._tokens)
-        self._tokens = []
+
+class _Builder(_Walk):
+    """Walks the page once, numbering paragraphs and table rows in one sequence."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paragraphs: list[Paragraph] = []
+        self.tables: list[Table] = []
+        self.line = 0
+
+    def read(self, root: _Node) -> None:
+        self.walk(root.content)
+        self.line_end()
+
+    def line_end(self) -> None:
+        text = _line_text(self.tokens)
+        self.tokens.clear()
         if text and not _is_chrome(text):
             self.line += 1
-            self.paragraphs.append(Paragraph(self.line, text, heading_level=self._heading))
+            self.paragraphs.append(Paragraph(self.line, text, heading_level=self.heading))
 
-    def _table(self, table: Tag) -> None:
-        caption = table.find("caption")
-        if isinstance(caption, Tag):
-            self._tokens = [_cell_text(caption)]
-            self._flush()
-        found, self.line = table_from_grid(_grid(table), self.line)
+    def table(self, table: _Node) -> bool:
+        parts = _table_parts(table)
+        if parts is None:
+            return False  # a table that wraps tables is layout
+        caption, rows = parts
+        self.line_end()
+        if caption is not None:
+            self.tokens.append(_cell_text(caption))
+            self.line_end()
+        found, self.line = table_from_grid(_grid(rows), self.line)
         if found:
             self.tables.append(found)
-
-
-def _skipped(tag: Tag) -> bool:
-    """Invisible or not the report's: dropped elements, `hidden`, inline display:none."""
-    if tag.name.lower() in _DROPPED or tag.has_attr("hidden"):
         return True
-    style = tag.get("style")
-    return isinstance(style, str) and bool(_HIDDEN_STYLE.search(style))
 
 
-def _text_tokens(node: PageElement) -> list[str]:
-    """A text node's tokens: comments, doctypes and CDATA are not visible; white space between tags is soft."""
-    if not isinstance(node, NavigableString) or isinstance(node, PreformattedString):
-        return []
-    text = str(node)
-    if not text.strip():
-        return [_SOFT] if text else []
-    return [_HARD_SPACE.sub(" ", text)]
-
-
-def _tokens(root: Tag) -> list[str]:
-    """The text tokens under `root` in document order, with a _BREAK wherever a block or <br> ends a visual line."""
-    out: list[str] = []
-    stack: list[tuple[PageElement, bool]] = [(root, False)]
+def _table_parts(table: _Node) -> tuple[_Node | None, list[_Node]] | None:
+    """A table's first <caption> and its rows in document order (thead, tbody and tfoot alike; hidden ones too), or
+    None when a table is nested in it. One pass over the table, as for a data table every element has to be seen."""
+    caption: _Node | None = None
+    rows: list[_Node] = []
+    stack = list(reversed(table.content))
     while stack:
-        node, leaving = stack.pop()
-        if not isinstance(node, Tag):
-            out.extend(_text_tokens(node))
+        node = stack.pop()
+        if isinstance(node, str):
             continue
-        name = node.name.lower()
-        if leaving:
-            out.append(_BREAK)
-            continue
-        if node is not root and _skipped(node):
-            continue
-        if name == "br":
-            out.append(_BREAK)
-            continue
-        block = name in _BLOCKS or name in _HEADINGS
-        if block:
-            out.append(_BREAK)
-            stack.append((node, True))
-        stack.extend((child, False) for child in reversed(node.contents))
-    return out
+        if node.name == "table":
+            return None
+        if node.name == "tr":
+            rows.append(node)
+        elif node.name == "caption" and caption is None:
+            caption = node
+        stack.extend(reversed(node.content))
+    return caption, rows
+
+
+def _hidden(node: _Node) -> bool:
+    """Invisible: the `hidden` attribute or an inline display:none / visibility:hidden."""
+    if "hidden" in node.attributes:
+        return True
+    style = node.attributes.get("style")
+    return style is not None and bool(_HIDDEN_STYLE.search(style))
+
+
+def _text_token(text: str) -> str:
+    """A text run's token: white space between tags is soft."""
+    return _HARD_SPACE.sub(" ", text) if text.strip() else _SOFT
 
 
 def _glues(before: str, after: str) -> bool:
@@ -252,26 +318,21 @@ def _line_text(tokens: list[str]) -> str:
     return _resolve("".join(tokens))
 
 
-def _cell_text(cell: Tag) -> str:
-    """A cell's visible text: its lines (split by <p>, <br>, <div>…) resolved one by one, then joined by soft space."""
-    lines = [_resolve(part) for part in "".join(_tokens(cell)).split(_BREAK)]
+def _cell_text(cell: _Node) -> str:
+    """A cell's visible text: its lines (split by <p>, <br>, <div>…) resolved one by one, then joined by soft space.
+    The cell's own content is read even when the cell is marked hidden: its grid position is there either way."""
+    walk = _Walk()
+    walk.walk(cell.content)
+    lines = [_resolve(part) for part in "".join(walk.tokens).split(_BREAK)]
     return _resolve(_SOFT.join(line for line in lines if line))
 
 
-def _own_rows(table: Tag) -> Iterator[Tag]:
-    """The table's rows in document order (thead, tbody and tfoot alike): all its rows, as only a table without a
-    nested table reaches here (_Builder.walk)."""
-    for row in table.find_all("tr"):
-        if isinstance(row, Tag):
-            yield row
-
-
-def _span(cell: Tag, attribute: str, limit: int) -> int:
+def _span(cell: _Node, attribute: str, limit: int) -> int:
     """rowspan/colspan as browsers read them: missing or invalid is 1, 0 (rowspan: to the end) is handled by the
     caller's clamp, anything above the standard's limit is the limit."""
-    raw = cell.get(attribute)
+    raw = cell.attributes.get(attribute)
     try:
-        value = int(str(raw).strip()) if raw is not None else 1
+        value = int(raw.strip()) if raw is not None else 1
     except ValueError:
         return 1
     if value == 0 and attribute == "rowspan":
@@ -279,16 +340,15 @@ def _span(cell: Tag, attribute: str, limit: int) -> int:
     return min(max(value, 1), limit)
 
 
-def _grid(table: Tag) -> list[list[str | None]]:
-    """The visual grid of a table: one list of cell texts per <tr>, positions covered by a merged cell None beside
-    their origin, every row padded with "" to the table's width (the widest row) as the rendered table is
+def _grid(rows: list[_Node]) -> list[list[str | None]]:
+    """The visual grid of a table's rows: one list of cell texts per <tr>, positions covered by a merged cell None
+    beside their origin, every row padded with "" to the table's width (the widest row) as the rendered table is
     rectangular."""
-    rows = list(_own_rows(table))
     taken: dict[tuple[int, int], str | None] = {}
     for r, row in enumerate(rows):
         c = 0
-        for cell in row.find_all(["td", "th"], recursive=False):
-            if not isinstance(cell, Tag):
+        for cell in row.content:
+            if isinstance(cell, str) or cell.name not in ("td", "th"):
                 continue
             while (r, c) in taken:
                 c += 1
