@@ -1,6 +1,6 @@
 """HTML reports as published by CMS pages: paragraphs in reading order and tables as their visual grid.
 
-Parsing is lxml's HTML parser (libxml2), its events built into a slim tree (_TreeTarget); this module only decides
+Parsing is lxml's HTML parser (libxml2), its events built into a slim tree (html_tree.py); this module only decides
 what the parsed tree means for a report:
 
 * every `<table>` without a table inside it becomes a Table whose rows are the visual grid: rowspan and colspan are
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
 from bs4.dammit import EncodingDetector
@@ -31,6 +30,7 @@ from lxml import etree
 from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.ingest.document import Document, Paragraph, Table, table_from_grid
 from auditor.ingest.errors import IngestError
+from auditor.ingest.html_tree import Node, TreeTarget
 
 if TYPE_CHECKING:
     from lxml.etree import ParserTarget
@@ -96,7 +96,7 @@ def _declared_encoding(data: bytes) -> str | None:
 
 
 def _read(text: str, path: str, encoding: str) -> Document:
-    target = _TreeTarget()
+    target = TreeTarget()
     # The cast: types-lxml's ParserTarget protocol also lists XML's namespace events; lxml calls only what a target
     # has. The page is fed as text, so libxml2 takes it as decoded and a <meta charset> cannot re-decode it; a leading
     # BOM character (a file with two) is not page text.
@@ -115,62 +115,6 @@ def _read(text: str, path: str, encoding: str) -> Document:
                     tables=tuple(builder.tables), line_count=builder.line)
 
 
-class _Node:
-    """An element as this reader needs it: name, attributes, and content in document order (elements and text runs;
-    comments, processing instructions and the doctype only end a text run, they are not visible)."""
-
-    __slots__ = ("attributes", "content", "name")
-
-    def __init__(self, name: str, attributes: Mapping[str, str]) -> None:
-        self.name = name
-        self.attributes = attributes
-        self.content: list[_Node | str] = []
-
-
-class _TreeTarget:
-    """Builds the tree from lxml's parser-target events (start, end, data...). Not libxml2's own tree: its builder
-    stops reading a page nested more than 256 levels deep (2048 with huge_tree), and broken pages nest thousands of
-    unclosed tags. Not lxml elements either: lxml refuses to build tags named like Word's `o:p`.
-
-    `root` is a nameless node holding the page's top-level nodes (a page can go on after </html>, in a second
-    <html>)."""
-
-    def __init__(self) -> None:
-        self.root = _Node("", {})
-        self._open = [self.root]
-        self._text: list[str] = []
-
-    def start(self, tag: str, attrib: Mapping[str, str]) -> None:
-        self._end_text()
-        node = _Node(tag, attrib)
-        self._open[-1].content.append(node)
-        self._open.append(node)
-
-    def end(self, tag: str) -> None:
-        self._end_text()
-        self._open.pop()  # libxml2 reports every element it closes, implied ones too: ends always match starts
-
-    def data(self, data: str) -> None:
-        self._text.append(data)
-
-    def comment(self, text: str) -> None:
-        self._end_text()
-
-    def pi(self, target: str, data: str) -> None:
-        self._end_text()
-
-    def doctype(self, name: str, pubid: str, system: str) -> None:
-        self._end_text()
-
-    def close(self) -> None:
-        self._end_text()
-
-    def _end_text(self) -> None:
-        if self._text:
-            self._open[-1].content.append("".join(self._text))
-            self._text = []
-
-
 class _Walk:
     """The one walk of a tree in document order: visible text goes to `tokens` (_text_token); `line_end` is called
     wherever a block or <br> ends a visual line, `heading` being the level of the <h1>–<h6> that line is in; `table`
@@ -187,11 +131,11 @@ class _Walk:
     def line_end(self) -> None:
         self.tokens.append(_BREAK)
 
-    def table(self, table: _Node) -> bool:
+    def table(self, table: Node) -> bool:
         return False
 
-    def walk(self, content: list[_Node | str]) -> None:
-        stack: list[_Node | str | tuple[int | None]] = list(reversed(content))
+    def walk(self, content: list[Node | str]) -> None:
+        stack: list[Node | str | tuple[int | None]] = list(reversed(content))
         tokens = self.tokens
         while stack:
             node = stack.pop()
@@ -226,7 +170,7 @@ class _Builder(_Walk):
         self.tables: list[Table] = []
         self.line = 0
 
-    def read(self, root: _Node) -> None:
+    def read(self, root: Node) -> None:
         self.walk(root.content)
         self.line_end()
 
@@ -237,7 +181,7 @@ class _Builder(_Walk):
             self.line += 1
             self.paragraphs.append(Paragraph(self.line, text, heading_level=self.heading))
 
-    def table(self, table: _Node) -> bool:
+    def table(self, table: Node) -> bool:
         parts = _table_parts(table)
         if parts is None:
             return False  # a table that wraps tables is layout
@@ -252,11 +196,11 @@ class _Builder(_Walk):
         return True
 
 
-def _table_parts(table: _Node) -> tuple[_Node | None, list[_Node]] | None:
+def _table_parts(table: Node) -> tuple[Node | None, list[Node]] | None:
     """A table's first <caption> and its rows in document order (thead, tbody and tfoot alike; hidden ones too), or
     None when a table is nested in it. One pass over the table, as for a data table every element has to be seen."""
-    caption: _Node | None = None
-    rows: list[_Node] = []
+    caption: Node | None = None
+    rows: list[Node] = []
     stack = list(reversed(table.content))
     while stack:
         node = stack.pop()
@@ -272,7 +216,7 @@ def _table_parts(table: _Node) -> tuple[_Node | None, list[_Node]] | None:
     return caption, rows
 
 
-def _hidden(node: _Node) -> bool:
+def _hidden(node: Node) -> bool:
     """Invisible: the `hidden` attribute or an inline display:none / visibility:hidden."""
     if "hidden" in node.attributes:
         return True
@@ -318,7 +262,7 @@ def _line_text(tokens: list[str]) -> str:
     return _resolve("".join(tokens))
 
 
-def _cell_text(cell: _Node) -> str:
+def _cell_text(cell: Node) -> str:
     """A cell's visible text: its lines (split by <p>, <br>, <div>…) resolved one by one, then joined by soft space.
     The cell's own content is read even when the cell is marked hidden: its grid position is there either way."""
     walk = _Walk()
@@ -327,7 +271,7 @@ def _cell_text(cell: _Node) -> str:
     return _resolve(_SOFT.join(line for line in lines if line))
 
 
-def _span(cell: _Node, attribute: str, limit: int) -> int:
+def _span(cell: Node, attribute: str, limit: int) -> int:
     """rowspan/colspan as browsers read them: missing or invalid is 1, 0 (rowspan: to the end) is handled by the
     caller's clamp, anything above the standard's limit is the limit."""
     raw = cell.attributes.get(attribute)
@@ -340,7 +284,7 @@ def _span(cell: _Node, attribute: str, limit: int) -> int:
     return min(max(value, 1), limit)
 
 
-def _grid(rows: list[_Node]) -> list[list[str | None]]:
+def _grid(rows: list[Node]) -> list[list[str | None]]:
     """The visual grid of a table's rows: one list of cell texts per <tr>, positions covered by a merged cell None
     beside their origin, every row padded with "" to the table's width (the widest row) as the rendered table is
     rectangular."""
