@@ -1,4 +1,4 @@
-"""The pipeline for one file and for many: ingest → facts → pack selection → engine → findings.
+"""The pipeline for one file: ingest → facts → pack selection → engine → findings (a run over many: run.py).
 
 Nothing here raises for bad input: every failure becomes a Problem on that file's result, and the other files'
 results are kept.
@@ -7,33 +7,23 @@ results are kept.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
-from functools import partial
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from auditor.batch import jobs_wanted, run_parallel
 from auditor.engine import Engine, EngineError, process_engine
 from auditor.evaluate import evaluate
 from auditor.facts import ReportFacts, agency_classes, extract_facts
 from auditor.facts.claims import extract_claims
-from auditor.facts.model import History, Prepared, from_json
+from auditor.facts.model import History, Prepared
 from auditor.findings import build_finding, build_not_assessable
 from auditor.ingest import IngestError, read_document
-from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, RunStream, Severity, Status
+from auditor.model import DocumentResult, ReportInfo, Status
 from auditor.packs.model import Pack
-from auditor.problems import is_input_error, problem
-from auditor.store import Store, last_year, with_history
-from auditor.store.peers import PeerIndex
+from auditor.problems import problem
+from auditor.store import with_history
 
 # Files a folder walk picks up; anything named explicitly on the command line is read whatever its name.
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
-
-# Documents recorded per store transaction: one commit per batch, not per file (Store.batch).
-RECORD_BATCH = 64
-
-EXIT_CLEAN = 0
-EXIT_FINDINGS = 1
-EXIT_ERROR = 2
 
 
 def select_pack(packs: Iterable[Pack], facts: ReportFacts) -> Pack | None:
@@ -117,156 +107,16 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
 def audit_guarded(path: Path, packs: list[Pack], lang: str, prepared: Prepared | None = None) -> DocumentResult:
     """A bug met on one file must not cost the others: it becomes that file's `internal_error` problem (exit 2).
     `prepared`: the file as a batch's first pass read it, so it is not read again."""
+    if prepared is not None and prepared.failure is not None:
+        return _internal_error(path, lang, prepared.failure)
     try:
         if prepared is None:
             return audit_file(path, packs, lang)
         return audit_file(path, packs, lang, history=prepared.history, facts=prepared.facts)
     except Exception as exc:  # reported, never swallowed: the run exits 2 and names the file
-        reason = f"{type(exc).__name__}: {exc}"
-        return DocumentResult(str(path), None, ReportInfo(None, None, None, None), None,
-                              problems=(problem("internal_error", lang, str(path), reason=reason),))
+        return _internal_error(path, lang, f"{type(exc).__name__}: {exc}")
 
 
-def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
-                progress: Callable[[int], Callable[[], None]] | None = None, store: Store | None = None) -> RunResult:
-    """audit_stream, with every document kept: for a library caller or a test that wants the whole run at once."""
-    run = audit_stream(paths, packs, lang, jobs, progress, store)
-    return RunResult(documents=tuple(run.documents), problems=run.problems, lang=lang)
-
-
-def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
-                 progress: Callable[[int], Callable[[], None]] | None = None,
-                 store: Store | None = None) -> RunStream:
-    """Audit files and folders, each document's result yielded as soon as it and those before it are done, so a
-    batch of any size holds only the few in flight. `jobs` > 1 runs that many worker processes (0: one per core);
-    the documents come in the same order either way. `progress(total)` gives a function called once per file.
-
-    With a history `store`, every file's facts are recorded first, so a report finds last year's report of the same
-    body, and the other bodies' reports of its year, even when they are in this run; each is then audited with what
-    the store gives it (History), its facts read back from the store, and recorded with its findings. Recording is
-    idempotent per file content, so a run killed midway is completed by running it again. The store must stay open
-    until the documents have been consumed."""
-    files: list[Path] = []
-    empty: list[Path] = []  # folders given that hold no report file
-    for given in paths:
-        found = list(expand([given]))
-        if given.is_dir() and not found:
-            empty.append(given)
-        files.extend(found)
-    problems = tuple(problem("no_input_files", lang, str(p)) for p in empty)
-    return RunStream(_documents(files, packs, lang, jobs, progress, store), problems, lang)
-
-
-def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int,
-               progress: Callable[[int], Callable[[], None]] | None, store: Store | None) -> Iterator[DocumentResult]:
-    tick = progress(len(files)) if progress else (lambda: None)
-    prepare: Callable[[Path], Prepared | None] = lambda _: None  # noqa: E731 - without a store, nothing read ahead
-    recorded: dict[Path, int] = {}
-    if store is not None:
-        recorded = _record_all(files, packs, store)
-        years = store.years_of(recorded.values())
-        peers = {year: PeerIndex.of_year(store, year) for year in years}
-        prepare = partial(_prepared, store=store, packs=packs, recorded=recorded, peers=peers)
-    workers = min(jobs_wanted(jobs), len(files))
-    if workers > 1:
-        results = run_parallel(audit_guarded, files, packs, lang, workers, tick, prepare)
-    else:
-        results = _serially(files, packs, lang, tick, prepare)
-    if store is None:
-        yield from results
-        return
-    done: list[tuple[Path, DocumentResult]] = []
-    for path, result in zip(files, results, strict=True):
-        done.append((path, result))
-        if len(done) == RECORD_BATCH:
-            _record_results(store, done, recorded)
-            done = []
-        yield result
-    _record_results(store, done, recorded)
-
-
-def _serially(files: list[Path], packs: list[Pack], lang: str, tick: Callable[[], None],
-              prepare: Callable[[Path], Prepared | None]) -> Iterator[DocumentResult]:
-    for path in files:
-        result = audit_guarded(path, packs, lang, prepare(path))
-        tick()
-        yield result
-
-
-def _record_all(files: list[Path], packs: list[Pack], store: Store) -> dict[Path, int]:
-    """Every readable file's facts recorded in the store (without findings yet), and its document id: this run's own
-    reports are last year's, and the year's peers, for each other. The facts are not kept: the audit reads them
-    back from the store, one file at a time."""
-    recorded: dict[Path, int] = {}
-    for start in range(0, len(files), RECORD_BATCH):
-        with store.batch():
-            for path in files[start:start + RECORD_BATCH]:
-                try:
-                    facts, pack = read_facts(path, packs)
-                except Exception:  # noqa: BLE001 - the audit pass reports this file's problem; here it has no facts
-                    continue
-                recorded[path] = store.record(path, facts, DocumentResult(str(path), facts.format, ReportInfo(
-                    facts.title, facts.agency, facts.year, facts.template), pack.label if pack else None))
-    return recorded
-
-
-def _prepared(path: Path, *, store: Store, packs: list[Pack], recorded: dict[Path, int],
-              peers: dict[int, PeerIndex]) -> Prepared | None:
-    """A recorded file's facts, read back from the store, and what the store gives its cross-report rules."""
-    document_id = recorded.get(path)
-    if document_id is None:
-        return None  # not readable: the audit reports why
-    facts = from_json(store.facts_of(document_id))
-    return Prepared(facts, _history(store, facts, select_pack(packs, facts), document_id, peers))
-
-
-def _record_results(store: Store, done: list[tuple[Path, DocumentResult]], recorded: dict[Path, int]) -> None:
-    with store.batch():
-        for path, result in done:
-            if path in recorded:  # its facts were recorded by the first pass; now its findings
-                store.record_result(recorded[path], result)
-            else:  # no facts to keep, but the year's summary must still count it as unreadable
-                store.record_unreadable(path, result)
-
-
-def _history(store: Store, facts: ReportFacts, pack: Pack | None, document_id: int,
-             peers: dict[int, PeerIndex]) -> History:
-    """Last year's report of the same body, and the comparison with other bodies' reports of the year."""
-    last = last_year(store, facts, pack.agency_aliases.get(facts.agency or "", ()) if pack else ())
-    index = peers.get(facts.year) if facts.year is not None else None
-    key = store.content_hash(document_id)
-    copied = index.claims(facts, key) if index is not None and key is not None else ()
-    return History(last.values, last.claims + copied)
-
-
-class Tally:
-    """What a run's exit code depends on, counted as its documents stream past (they are not kept)."""
-
-    def __init__(self, problems: Iterable[Problem] = ()) -> None:
-        self.input_error = any(is_input_error(p) for p in problems)
-        self.worst: Severity | None = None
-
-    def watch(self, documents: Iterable[DocumentResult]) -> Iterator[DocumentResult]:
-        for document in documents:
-            self.input_error = self.input_error or any(is_input_error(p) for p in document.problems)
-            for finding in document.findings:
-                if self.worst is None or finding.severity > self.worst:
-                    self.worst = finding.severity
-            yield document
-
-    def exit_code(self, fail_on: Severity | None) -> int:
-        """2 when any input, pack or engine problem means the run cannot vouch for a file; else 1 for findings at or
-        above `fail_on` (None: never); else 0."""
-        if self.input_error:
-            return EXIT_ERROR
-        if fail_on is not None and self.worst is not None and self.worst >= fail_on:
-            return EXIT_FINDINGS
-        return EXIT_CLEAN
-
-
-def exit_code(result: RunResult, fail_on: Severity | None) -> int:
-    """Tally.exit_code of a whole run."""
-    tally = Tally(result.problems)
-    for _ in tally.watch(result.documents):
-        pass
-    return tally.exit_code(fail_on)
+def _internal_error(path: Path, lang: str, reason: str) -> DocumentResult:
+    return DocumentResult(str(path), None, ReportInfo(None, None, None, None), None,
+                          problems=(problem("internal_error", lang, str(path), reason=reason),))

@@ -65,11 +65,16 @@ def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: s
     try:
         while True:
             while len(pending) < in_flight and (path := next(queue, None)) is not None:
-                if pool is None:
-                    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                                               initargs=(packs,))
                 before = prepare(path)
-                pending.append((path, before, pool, pool.submit(_work, audit, path, lang, before)))
+                if pool is None:
+                    pool = _pool(jobs, context, packs)
+                try:
+                    future = pool.submit(_work, audit, path, lang, before)
+                except BrokenProcessPool:  # a worker died since the last submit: this file goes to a fresh pool
+                    pool.shutdown(wait=False)
+                    pool = _pool(jobs, context, packs)
+                    future = pool.submit(_work, audit, path, lang, before)
+                pending.append((path, before, pool, future))
             if not pending:
                 return
             path, before, owner, future = pending.popleft()
@@ -87,6 +92,10 @@ def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: s
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[Pack]) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(packs,))
 
 
 def _alone(audit: Audit, path: Path, packs: list[Pack], lang: str, context: multiprocessing.context.BaseContext,

@@ -6,7 +6,6 @@ read, an invalid pack, an engine failure).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -17,7 +16,7 @@ import click
 from tqdm import tqdm
 
 from auditor import __version__
-from auditor.audit import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Tally, audit_stream, expand, read_facts
+from auditor.audit import expand, read_facts
 from auditor.config import ConfigError, load_config, load_configured_packs
 from auditor.engine import process_engine
 from auditor.facts.model import cell_counts, to_json
@@ -29,6 +28,7 @@ from auditor.packs.docs import readme_is_current, readme_path, render_rule, rule
 from auditor.problems import problem
 from auditor.resources import default_pack_dirs
 from auditor.ruletests import run_pack_fixtures
+from auditor.run import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Tally, audit_stream
 from auditor.store import Store, StoreError
 from auditor.summary import SummaryError, read_roster
 from auditor.summary import collect as collect_summary
@@ -87,18 +87,28 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
         click.echo(f"auditor: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    run = audit_stream(paths, loaded, lang, jobs, _progress_bar if show else None, store)
+    tally = Tally(run.problems)
+    # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
+    watched = RunStream(tally.watch(run.documents), run.problems, lang)
     try:
-        run = audit_stream(paths, loaded, lang, jobs, _progress_bar if show else None, store)
-        tally = Tally(run.problems)
-        # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
-        watched = RunStream(tally.watch(run.documents), run.problems, lang)
-        with output.open("w", encoding="utf-8") if output else contextlib.nullcontext(None) as handle:
+        if output is None:
             for piece in FORMATTERS[fmt](watched, color):
-                if handle is None:
+                with tqdm.external_write_mode():  # the bar (on stderr) steps aside while the report is written
                     click.echo(piece, nl=False)
-                else:
-                    handle.write(piece)
+        else:  # written beside the file and moved over it when complete: a failed run leaves the last good one
+            partial = output.with_name(output.name + ".partial")
+            try:
+                with partial.open("w", encoding="utf-8") as handle:
+                    for piece in FORMATTERS[fmt](watched, color):
+                        handle.write(piece)
+                partial.replace(output)
+            except OSError as exc:
+                partial.unlink(missing_ok=True)
+                click.echo(f"auditor: cannot write {output}: {exc}", err=True)
+                sys.exit(EXIT_ERROR)
     finally:
+        run.documents.close()  # a run stopped early still records what it audited, before the store closes
         if store:
             store.close()
     sys.exit(tally.exit_code(None if fail_on == "none" else Severity.parse(fail_on)))

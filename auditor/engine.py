@@ -135,11 +135,13 @@ class Engine:
         routes = self._routes(shards)
         batches: dict[str, list[dict[str, Any]]] = {}
         for f in facts:
-            if (home := routes.get(f.key)) is not None:
-                # Floats, always: `$div` of two integers truncates in the C engine (packs/limits.py). Each fact is
-                # marked by a property named after its check (`c12: 1`), which its rule tests (compile.py).
-                batches.setdefault(home, []).append(
-                    {"id": f.id, f.key: 1, "zero": 0.0, **{k: float(v) for k, v in f.values}})
+            home = routes.get(f.key)
+            if home is None:  # no rule would ever see it: the check would read as passed without being tested
+                raise EngineError(f"fact {f.key} belongs to no check of these rulesets")
+            # Floats, always: `$div` of two integers truncates in the C engine (packs/limits.py). Each fact is marked
+            # by a property named after its check (`c12: 1`), which its rule tests (compile.py).
+            batches.setdefault(home, []).append(
+                {"id": f.id, f.key: 1, "zero": 0.0, **{k: float(v) for k, v in f.values}})
         for shard in shards:
             batch = batches.get(shard.name)
             if not batch:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 
@@ -123,7 +123,7 @@ class RunStream:
     """A run whose documents come one at a time, in input order (auditor.audit.audit_stream): formatters write each
     as it comes, so a run of any size holds only the documents in flight. Iterate `documents` once."""
 
-    documents: Iterator[DocumentResult]
+    documents: Generator[DocumentResult, None, None]
     problems: tuple[Problem, ...] = ()
     lang: str = "zh"
 

@@ -87,6 +87,10 @@ CATALOG: dict[str, ProblemType] = {
                     {"zh": "处理 {path} 的进程异常退出（重试一次仍然如此），该文件未能核查；请将此文件报告给维护者",
                      "en": "The process auditing {path} died (again when retried alone); the file was not audited. "
                            "Please report this file to the maintainers"}, True),
+        ProblemType("audit_pending", {"zh": "尚未核查完毕", "en": "Audit not finished"},
+                    {"zh": "{path} 的内容已记入历史库，但核查结果尚未记入（该次运行中途停止）；重新运行即可补全",
+                     "en": "{path} was recorded in the history store, but its audit was not (the run stopped midway); "
+                           "run it again to complete it"}, True),
         ProblemType("no_input_files", {"zh": "没有可核查的文件", "en": "No files to audit"},
                     {"zh": "{path} 中没有报告文件（.txt .md .html .htm .docx .pdf）",
                      "en": "{path} holds no report files (.txt .md .html .htm .docx .pdf)"}, True),

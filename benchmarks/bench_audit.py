@@ -24,9 +24,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from auditor.audit import audit_file, audit_paths, read_facts
+from auditor.audit import audit_file, read_facts
 from auditor.packs import Pack, load_pack
 from auditor.resources import default_pack_dirs
+from auditor.run import audit_paths
 from auditor.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from auditor.audit import audit_paths
 from auditor.batch import CRASH_ON
 from auditor.cli import main
 from auditor.packs import Pack
+from auditor.run import audit_paths
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -55,23 +55,23 @@ def test_progress_bar_on_request_only(tmp_path: Path) -> None:
 def test_a_run_streams_its_documents(tmp_path: Path, packs: list[Pack], monkeypatch: pytest.MonkeyPatch) -> None:
     """The first document comes before the second file is audited, so a run of any size holds only the documents
     in flight; with a store, each document's facts are read back from it, not kept from the first pass."""
-    import auditor.audit as audit_module
-    from auditor.audit import audit_stream
+    import auditor.run as run_module
+    from auditor.run import audit_stream
     from auditor.store import Store
 
     folder = tmp_path / "reports"
     folder.mkdir()
     _folder(folder)
     audited: list[str] = []
-    real = audit_module.audit_guarded
-    monkeypatch.setattr(audit_module, "audit_guarded",
+    real = run_module.audit_guarded
+    monkeypatch.setattr(run_module, "audit_guarded",
                         lambda path, *rest: audited.append(path.name) or real(path, *rest))
     run = audit_stream([folder], packs)
     first = next(run.documents)
     assert audited == [Path(first.path).name]
     with Store(tmp_path / "history.db") as store:
         streamed = audit_stream([folder], packs, store=store)
-        kept = audit_module.audit_paths([folder], packs)
+        kept = run_module.audit_paths([folder], packs)
         assert [d.findings for d in streamed.documents] == [d.findings for d in kept.documents]
 
 
@@ -90,3 +90,25 @@ def test_a_streamed_json_run_is_one_valid_document(tmp_path: Path) -> None:
     (tmp_path / "nothing-here").mkdir()
     empty = json.loads(CliRunner().invoke(main, ["audit", "--format", "json", str(tmp_path / "nothing-here")]).stdout)
     assert empty["documents"] == [] and [p["slug"] for p in empty["problems"]] == ["no_input_files"]
+
+
+def test_a_worker_that_dies_while_files_are_being_prepared_costs_only_its_file(
+        tmp_path: Path, packs: list[Pack], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a store, each file is prepared (read back, compared) just before it is handed to a worker; a worker that
+    died meanwhile breaks the pool under the next hand-over, which must go to a fresh pool, not end the run."""
+    import time
+
+    from auditor.audit import audit_guarded
+    from auditor.batch import run_parallel
+
+    folder = _folder(tmp_path)
+    files = sorted(folder.iterdir())[:6]
+    monkeypatch.setenv(CRASH_ON, files[1].name)
+
+    def slow(_: Path) -> None:
+        time.sleep(0.3)  # long enough for the victim's worker to die before the next file is handed over
+
+    results = list(run_parallel(audit_guarded, files, packs, "zh", 1, prepare=slow))
+    assert [Path(d.path).name for d in results] == [f.name for f in files]
+    assert [p.slug for p in results[1].problems] == ["worker_died"]
+    assert all(d.passed > 0 for i, d in enumerate(results) if i != 1)

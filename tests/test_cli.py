@@ -104,10 +104,22 @@ def test_parse_prints_facts_that_match_the_schema() -> None:
     assert [c["value"] for c in data["claims"] if c["key"] == "claim.applications_received"] == [9]
 
 
-def test_output_file(tmp_path: Path) -> None:
+def test_output_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "r.json"
     result = run("audit", "--format", "json", "-o", str(out), str(S004))
     assert result.exit_code == 1 and json.loads(out.read_text(encoding="utf-8"))["summary"]["documents"] == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+    # A run that fails while writing leaves the last complete output where it was.
+    import auditor.formatters.json_format as json_format
+
+    def failing(*_: object) -> dict[str, object]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(json_format, "document", failing)
+    failed = run("audit", "--format", "json", "-o", str(out), str(S004))
+    assert failed.exit_code == 2 and "disk full" in failed.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["documents"] == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
 
 # --- bad input: a clear message, a documented exit code, the other files kept -------------------------------------

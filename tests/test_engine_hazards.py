@@ -197,8 +197,16 @@ def test_hazard_delete_state_after_sink_only_document_crashes() -> None:
 def test_guard_completion_rule_fires_for_every_document() -> None:
     engine = Engine()
     shards = plan_shards("g7", [_check("t3.new_received.total == 1")])
-    for _ in range(5):  # documents whose facts only the sink wants must not crash the next one
-        assert engine.evaluate(shards, [EngineFact(1, "unrelated", (("p0", 1),))]) == []
+    for value in (1, 2, 1, 2, 1):  # one document after another, each evaluated to its completion fact
+        fired = engine.evaluate(shards, [EngineFact(1, "c0", (("p0", value),))])
+        assert [f.fact_id for f in fired] == ([] if value == 1 else [1])
+
+
+def test_guard_a_fact_of_no_check_is_refused_not_dropped() -> None:
+    """A fact no shard holds a rule for would never be tested, and its check would read as passed."""
+    shards = plan_shards("g9", [_check("t3.new_received.total == 1")])
+    with pytest.raises(EngineError, match="belongs to no check"):
+        Engine().evaluate(shards, [EngineFact(1, "unrelated", (("p0", 1),))])
 
 
 # --- joins: beyond 16 patterns, and arithmetic over aliases -----------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import auditor.audit as audit_module
-from auditor.audit import audit_file, audit_paths, read_facts
+from auditor.audit import audit_file, read_facts
 from auditor.engine import process_engine
 from auditor.evaluate import evaluate
 from auditor.facts.model import History, ReportFacts, to_json
@@ -22,6 +22,7 @@ from auditor.model import DocumentResult, Status
 from auditor.packs import load_pack
 from auditor.packs.model import Pack
 from auditor.resources import default_pack_dirs
+from auditor.run import audit_paths
 from auditor.store import (
     MIGRATIONS,
     Store,
@@ -514,3 +515,43 @@ def test_the_year_index_reads_recorded_signatures_and_hashes_only_older_records(
         assert len(hashed) == 2  # section 一 of each (五 is too short to judge)
         (claim,) = older.claims(copied_facts, store.content_hash(copied_id) or "")
     assert claim.value > 99 and claim.source == f"焦作市人民政府办公室（{original}）"
+
+
+def test_a_run_stopped_early_records_what_it_audited_and_marks_the_rest_pending(tmp_path: Path) -> None:
+    """Closing the stream records the audits done; the documents only the first pass reached carry
+    `audit_pending`, so the summary shows them as problems, never as clean; running again completes them."""
+    from auditor.run import audit_stream
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for sample in sorted(SAMPLES.glob("00[2-4]*.txt")):
+        (folder / sample.name).write_bytes(sample.read_bytes())
+    with Store(tmp_path / "history.db") as store:
+        run = audit_stream([folder], PACKS, store=store)
+        first = next(run.documents)
+        run.documents.close()
+    statuses = {Path(d.path).name: (d.status, d.problems) for d in collect(tmp_path / "history.db").documents}
+    assert statuses[Path(first.path).name][0] != "problem"
+    assert sorted(v for k, v in statuses.items() if k != Path(first.path).name) == [("problem", ("audit_pending",))] * 2
+    with Store(tmp_path / "history.db") as store:
+        audit_paths([folder], PACKS, store=store)
+    assert all(d.status != "problem" for d in collect(tmp_path / "history.db").documents)
+
+
+def test_a_bug_met_while_preparing_one_file_costs_only_that_file(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import auditor.run as run_module
+
+    real = run_module._history
+
+    def broken(store: Store, facts: ReportFacts, *rest: object) -> History:
+        if facts.agency == "焦作市人民政府办公室":
+            raise ValueError("a bug")
+        return real(store, facts, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run_module, "_history", broken)
+    with Store(tmp_path / "history.db") as store:
+        result = audit_paths(sorted(SAMPLES.glob("00[2-4]*.txt")), PACKS, store=store)
+    problems = {Path(d.path).name: [p.slug for p in d.problems] for d in result.documents}
+    assert problems["004_bdd5b039361f2e6c.txt"] == ["internal_error"]
+    assert all(d.passed > 0 for d in result.documents if not d.path.endswith("004_bdd5b039361f2e6c.txt"))

@@ -10,11 +10,12 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from auditor.audit import EXIT_ERROR, audit_paths, read_facts
+from auditor.audit import read_facts
 from auditor.cli import main
 from auditor.facts.model import number_values
 from auditor.facts.vocabulary import T3_LAYOUT
 from auditor.packs import Pack
+from auditor.run import EXIT_ERROR, audit_paths
 from auditor.store import Store
 from auditor.summary import WRITERS, collect, correction_rates
 from auditor.summary.collect import Report, _t3_totals

@@ -98,8 +98,9 @@ class Prepared:
     """A file a batch has already read (auditor.audit.audit_paths with a history store): its facts, claims included,
     and what the store gives its cross-report rules, so the audit need not read the file again."""
 
-    facts: ReportFacts
+    facts: ReportFacts | None  # None when preparing the file failed: `failure` says why
     history: History = field(default_factory=History)
+    failure: str | None = None  # a bug met while preparing it; the audit reports it as this file's internal_error
 
 
 def section_texts(facts: ReportFacts) -> dict[int, tuple[int, str]]:

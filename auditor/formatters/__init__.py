@@ -22,10 +22,5 @@ def register(name: str) -> Callable[[Formatter], Formatter]:
     return decorate
 
 
-def render(name: str, result: RunResult | RunStream, color: bool = False) -> str:
-    """The whole output as one text (for a run small enough to hold)."""
-    return "".join(FORMATTERS[name](result, color))
-
-
 # Importing the modules registers them.
 from auditor.formatters import json_format, text  # noqa: E402,F401

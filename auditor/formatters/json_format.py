@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 
 from auditor import __version__
 from auditor.formatters import register
-from auditor.formatters.serialize import document, problem_data, totals
+from auditor.formatters.serialize import Totals, document
 from auditor.model import RunResult, RunStream
 
 
@@ -25,11 +26,11 @@ def _member(value: Any) -> str:
 def as_json(result: RunResult | RunStream, color: bool = False) -> Iterator[str]:
     yield f'{{\n  "tool": {_member({"name": "auditor", "version": __version__})},\n  "lang": {_member(result.lang)},\n'
     yield '  "documents": ['
-    seen = []
-    for n, d in enumerate(result.documents):
-        data = document(d)
-        seen.append(data["summary"] | {"problems": len(d.problems)})
-        yield ("," if n else "") + "\n    " + json.dumps(data, ensure_ascii=False, indent=2).replace("\n", "\n    ")
-    yield ("\n  ]" if seen else "]") + ",\n"
-    yield f'  "summary": {_member(totals(seen, result.problems))},\n'
-    yield f'  "problems": {_member([problem_data(p) for p in result.problems])}\n}}\n'
+    totals = Totals()
+    for d in result.documents:
+        yield ("," if totals.documents else "") + "\n    " + json.dumps(
+            document(d), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        totals.add(d)
+    yield ("\n  ]" if totals.documents else "]") + ",\n"
+    yield f'  "summary": {_member(totals.data(result.problems))},\n'
+    yield f'  "problems": {_member([asdict(p) for p in result.problems])}\n}}\n'

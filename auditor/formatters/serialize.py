@@ -29,15 +29,20 @@ def document(d: DocumentResult) -> dict[str, Any]:
     }
 
 
-def problem_data(p: Problem) -> dict[str, Any]:
-    return asdict(p)
+class Totals:
+    """The run's totals, counted as its documents go by (a streamed run does not keep them)."""
 
+    def __init__(self) -> None:
+        self.documents = self.findings = self.problems = 0
+        self.by_severity = dict.fromkeys((s.label for s in Severity), 0)
 
-def totals(documents: list[dict[str, Any]], problems: tuple[Problem, ...]) -> dict[str, Any]:
-    """The run's totals from each document's summary (plus its problem count) and the run's own problems."""
-    return {
-        "documents": len(documents),
-        "findings": sum(d["failed"] for d in documents),
-        **{s.label: sum(d[s.label] for d in documents) for s in Severity},
-        "problems": len(problems) + sum(d["problems"] for d in documents),
-    }
+    def add(self, d: DocumentResult) -> None:
+        self.documents += 1
+        self.findings += len(d.findings)
+        self.problems += len(d.problems)
+        for f in d.findings:
+            self.by_severity[f.severity.label] += 1
+
+    def data(self, problems: tuple[Problem, ...]) -> dict[str, Any]:
+        return {"documents": self.documents, "findings": self.findings, **self.by_severity,
+                "problems": self.problems + len(problems)}

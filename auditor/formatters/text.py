@@ -8,6 +8,7 @@ import click
 
 from auditor.describe import describe_key
 from auditor.formatters import register
+from auditor.formatters.serialize import Totals
 from auditor.model import DocumentResult, Finding, Location, Operand, RunResult, RunStream, Severity
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -86,14 +87,11 @@ def _document(d: DocumentResult, lang: str, color: bool) -> list[str]:
 @register("text")
 def as_text(result: RunResult | RunStream, color: bool = False) -> Iterator[str]:
     lang = result.lang
-    counts = dict.fromkeys((s.label for s in Severity), 0)
-    documents = problems = 0
+    totals = Totals()
     for d in result.documents:
-        documents += 1
-        problems += len(d.problems)
-        for f in d.findings:
-            counts[f.severity.label] += 1
+        totals.add(d)
         yield "\n".join(_document(d, lang, color)) + "\n\n"
     out = [f"{_WORDS[lang]['problems']}: [{p.slug}] {p.message}" for p in result.problems]
-    out.append(_WORDS[lang]["run"].format(docs=documents, problems=problems + len(result.problems), **counts))
+    out.append(_WORDS[lang]["run"].format(docs=totals.documents, problems=totals.problems + len(result.problems),
+                                          **totals.by_severity))
     yield "\n".join(out) + "\n"

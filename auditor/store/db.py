@@ -129,8 +129,15 @@ class Store:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         db = self._connection
-        if db.in_transaction:  # inside batch(): the batch commits or rolls back, as one
-            yield db
+        if db.in_transaction:  # inside batch(): a savepoint keeps each record whole if a caller carries on
+            db.execute("SAVEPOINT record")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK TO record")
+                db.execute("RELEASE record")
+                raise
+            db.execute("RELEASE record")
             return
         db.execute("BEGIN IMMEDIATE")
         try:

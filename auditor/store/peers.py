@@ -12,9 +12,10 @@ section no other body's report of the year has, gets no claim: the check is not 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from auditor.facts.model import Claim, ReportFacts, section_texts
 from auditor.facts.similarity import (
@@ -80,7 +81,14 @@ def decode(blob: bytes) -> MinHash:
     import numpy
     from datasketch import MinHash
 
-    return MinHash(scheme=SCHEME, hashvalues=numpy.frombuffer(blob, dtype="<u4").astype(numpy.uint32))
+    # The permutations are the seed's, the same for every signature: made once, not for each of a year's thousands.
+    return MinHash(scheme=SCHEME, hashvalues=numpy.frombuffer(blob, dtype="<u4").astype(numpy.uint32),
+                   permutations=_permutations())
+
+
+@functools.cache
+def _permutations() -> Any:
+    return signature_of("").permutations
 
 
 class PeerIndex:
@@ -123,10 +131,12 @@ class PeerIndex:
         older: dict[tuple[str, int], str] = {}
         sections = [PeerSection(key, agency, path, number, decode(blob))
                     for key, agency, path, number, blob in store.narrative_signatures(year)]
+        signed = {s.key for s in sections}
         for key, path, facts_json in store.unsigned_documents_of_year(year):
             agency = (facts_json.get("report") or {}).get("agency")
-            if not agency:
-                continue  # whose text it is, is the point
+            if not agency or key in signed:
+                continue  # whose text it is, is the point; a file recorded again since is read as recorded then
+            signed.add(key)  # its latest record only
             for number, text in narratives(stored_section_texts(facts_json)).items():
                 older[(key, number)] = text
                 sections.append(PeerSection(key, str(agency), path, number, signature_of(text)))
@@ -145,11 +155,12 @@ class PeerIndex:
         if not facts.agency:
             return ()
         own = normal_agency(facts.agency)
-        heading = {n: line for n, (line, _) in section_texts(facts).items()}
+        sections = section_texts(facts)
         claims = []
-        for number, text in report_narratives(facts).items():
+        for number, text in narratives({n: text for n, (_, text) in sections.items()}).items():
             forest = self._forests.get(number)
-            if forest is None or not self._names.get(number, set()) - {own}:
+            # Bodies told apart as the candidates are below (same_body: 「洪泽区政府」 is 「淮安市洪泽区政府」).
+            if forest is None or all(same_body(name, own) for name in self._names.get(number, ())):
                 continue  # no other body wrote this section this year: nothing to compare with
             # A report of this run is in the index already, its text hashed when it was recorded: not hashed again.
             mine = self._sections.get((key, number))
@@ -165,7 +176,7 @@ class PeerIndex:
                 percent, passage = overlap(text, peer_text)
                 if percent > best[0]:
                     best = (percent, passage, f"{peer.agency}（{peer.path}）")
-            claims.append(copied_claim(COPIED_FROM_PEER, number, heading[number], *best))
+            claims.append(copied_claim(COPIED_FROM_PEER, number, sections[number][0], *best))
         return tuple(claims)
 
     def _other_body(self, where: tuple[str, int], key: str, own: str) -> bool:

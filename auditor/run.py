@@ -1,0 +1,173 @@
+"""A run over many files: streamed one document at a time, in input order, with or without the history store.
+
+Without a store each file is audited as it comes. With one, a first pass records every file's facts, so a report
+finds last year's report of the same body and the other bodies' reports of its year even when they are in this run;
+then each file's facts are read back from the store, given what the store holds for its cross-report rules
+(History), audited, and recorded with its findings. Nothing holds more than the files in flight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterable, Iterator
+from functools import partial
+from pathlib import Path
+
+from auditor.audit import audit_guarded, expand, read_facts, select_pack
+from auditor.batch import jobs_wanted, run_parallel
+from auditor.facts.model import History, Prepared, ReportFacts, from_json
+from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, RunStream, Severity
+from auditor.packs.model import Pack
+from auditor.problems import is_input_error, problem
+from auditor.store import Store, last_year
+from auditor.store.peers import PeerIndex
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+# Documents recorded per store transaction: one commit per batch, not per file (Store.batch).
+RECORD_BATCH = 64
+
+Progress = Callable[[int], Callable[[], None]]
+
+
+def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
+                progress: Progress | None = None, store: Store | None = None) -> RunResult:
+    """audit_stream, with every document kept: for a library caller or a test that wants the whole run at once."""
+    run = audit_stream(paths, packs, lang, jobs, progress, store)
+    return RunResult(documents=tuple(run.documents), problems=run.problems, lang=lang)
+
+
+def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
+                 progress: Progress | None = None, store: Store | None = None) -> RunStream:
+    """Audit files and folders, each document's result yielded as soon as it and those before it are done. `jobs`
+    > 1 runs that many worker processes (0: one per core); the documents come in the same order either way.
+    `progress(total)` gives a function called once per file. With a `store`, recording is idempotent per file
+    content, so a run killed midway is completed by running it again; keep the store open until the documents are
+    consumed, or close the documents first (what was audited is recorded then)."""
+    files: list[Path] = []
+    empty: list[Path] = []  # folders given that hold no report file
+    for given in paths:
+        found = list(expand([given]))
+        if given.is_dir() and not found:
+            empty.append(given)
+        files.extend(found)
+    problems = tuple(problem("no_input_files", lang, str(p)) for p in empty)
+    return RunStream(_documents(files, packs, lang, jobs, progress, store), problems, lang)
+
+
+def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int, progress: Progress | None,
+               store: Store | None) -> Generator[DocumentResult, None, None]:
+    tick = progress(len(files)) if progress else (lambda: None)
+    prepare: Callable[[Path], Prepared | None] = lambda _: None  # noqa: E731 - without a store, nothing read ahead
+    recorded: dict[Path, int] = {}
+    if store is not None:
+        recorded = _record_all(files, packs, lang, store)
+        peers = {year: PeerIndex.of_year(store, year) for year in store.years_of(recorded.values())}
+        prepare = partial(_prepared, store=store, packs=packs, recorded=recorded, peers=peers)
+    workers = min(jobs_wanted(jobs), len(files))
+    if workers > 1:
+        results = run_parallel(audit_guarded, files, packs, lang, workers, tick, prepare)
+    else:
+        results = _serially(files, packs, lang, tick, prepare)
+    if store is None:
+        yield from results
+        return
+    done: list[tuple[Path, DocumentResult]] = []
+    try:
+        for path, result in zip(files, results, strict=False):
+            done.append((path, result))
+            if len(done) == RECORD_BATCH:
+                _record_results(store, done, recorded)
+                done = []
+            yield result
+    finally:  # also when the run is stopped early: what was audited is recorded
+        _record_results(store, done, recorded)
+
+
+def _serially(files: list[Path], packs: list[Pack], lang: str, tick: Callable[[], None],
+              prepare: Callable[[Path], Prepared | None]) -> Iterator[DocumentResult]:
+    for path in files:
+        result = audit_guarded(path, packs, lang, prepare(path))
+        tick()
+        yield result
+
+
+def _record_all(files: list[Path], packs: list[Pack], lang: str, store: Store) -> dict[Path, int]:
+    """Every readable file's facts recorded in the store, and its document id: this run's own reports are last
+    year's, and the year's peers, for each other. Until its audit is recorded, a document carries an
+    `audit_pending` problem, so a run stopped in between never leaves it looking clean. The facts are not kept: the
+    audit reads them back from the store, one file at a time."""
+    recorded: dict[Path, int] = {}
+    for start in range(0, len(files), RECORD_BATCH):
+        with store.batch():
+            for path in files[start:start + RECORD_BATCH]:
+                try:
+                    facts, pack = read_facts(path, packs)
+                except Exception:  # noqa: BLE001 - the audit pass reports this file's problem; here it has no facts
+                    continue
+                pending = DocumentResult(str(path), facts.format, ReportInfo(
+                    facts.title, facts.agency, facts.year, facts.template), pack.label if pack else None,
+                    problems=(problem("audit_pending", lang, str(path)),))
+                recorded[path] = store.record(path, facts, pending)
+    return recorded
+
+
+def _prepared(path: Path, *, store: Store, packs: list[Pack], recorded: dict[Path, int],
+              peers: dict[int, PeerIndex]) -> Prepared | None:
+    """A recorded file's facts, read back from the store, and what the store gives its cross-report rules. A bug met
+    here is this file's alone: it travels to the audit, which reports it as the file's internal_error."""
+    document_id = recorded.get(path)
+    if document_id is None:
+        return None  # not readable: the audit reports why
+    try:
+        facts = from_json(store.facts_of(document_id))
+        if facts.path != str(path):  # the same bytes under another name, recorded last: this file's own facts
+            facts = read_facts(path, packs)[0]
+        return Prepared(facts, _history(store, facts, select_pack(packs, facts), document_id, peers))
+    except Exception as exc:  # noqa: BLE001 - reported with the file, never swallowed
+        return Prepared(None, failure=f"{type(exc).__name__}: {exc}")
+
+
+def _history(store: Store, facts: ReportFacts, pack: Pack | None, document_id: int,
+             peers: dict[int, PeerIndex]) -> History:
+    """Last year's report of the same body, and the comparison with other bodies' reports of the year."""
+    last = last_year(store, facts, pack.agency_aliases.get(facts.agency or "", ()) if pack else ())
+    index = peers.get(facts.year) if facts.year is not None else None
+    key = store.content_hash(document_id)
+    copied = index.claims(facts, key) if index is not None and key is not None else ()
+    return History(last.values, last.claims + copied)
+
+
+def _record_results(store: Store, done: list[tuple[Path, DocumentResult]], recorded: dict[Path, int]) -> None:
+    with store.batch():
+        for path, result in done:
+            if path in recorded:  # its facts were recorded by the first pass; now its findings
+                store.record_result(recorded[path], result)
+            else:  # no facts to keep, but the year's summary must still count it as unreadable
+                store.record_unreadable(path, result)
+
+
+class Tally:
+    """What a run's exit code depends on, counted as its documents stream past (they are not kept)."""
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        self.input_error = any(is_input_error(p) for p in problems)
+        self.worst: Severity | None = None
+
+    def watch(self, documents: Iterable[DocumentResult]) -> Generator[DocumentResult, None, None]:
+        for document in documents:
+            self.input_error = self.input_error or any(is_input_error(p) for p in document.problems)
+            for finding in document.findings:
+                if self.worst is None or finding.severity > self.worst:
+                    self.worst = finding.severity
+            yield document
+
+    def exit_code(self, fail_on: Severity | None) -> int:
+        """2 when any input, pack or engine problem means the run cannot vouch for a file; else 1 for findings at or
+        above `fail_on` (None: never); else 0."""
+        if self.input_error:
+            return EXIT_ERROR
+        if fail_on is not None and self.worst is not None and self.worst >= fail_on:
+            return EXIT_FINDINGS
+        return EXIT_CLEAN
