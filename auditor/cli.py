@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import click
@@ -87,7 +88,7 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
         click.echo(f"auditor: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    run = audit_stream(paths, loaded, lang, jobs, _progress_bar if show else None, store)
+    run = audit_stream(paths, loaded, lang, jobs, partial(_progress_bar, lang=lang) if show else None, store)
     tally = Tally(run.problems)
     # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
     watched = RunStream(tally.watch(run.documents), run.problems, lang)
@@ -97,14 +98,14 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
                 with tqdm.external_write_mode():  # the bar (on stderr) steps aside while the report is written
                     click.echo(piece, nl=False)
         else:  # written beside the file and moved over it when complete: a failed run leaves the last good one
-            partial = output.with_name(output.name + ".partial")
+            unfinished = output.with_name(output.name + ".partial")
             try:
-                with partial.open("w", encoding="utf-8") as handle:
+                with unfinished.open("w", encoding="utf-8") as handle:
                     for piece in FORMATTERS[fmt](watched, color):
                         handle.write(piece)
-                partial.replace(output)
+                unfinished.replace(output)
             except OSError as exc:
-                partial.unlink(missing_ok=True)
+                unfinished.unlink(missing_ok=True)
                 click.echo(f"auditor: cannot write {output}: {exc}", err=True)
                 sys.exit(EXIT_ERROR)
     finally:
@@ -114,9 +115,15 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
     sys.exit(tally.exit_code(None if fail_on == "none" else Severity.parse(fail_on)))
 
 
-def _progress_bar(total: int) -> Callable[[], None]:
-    """A bar on stderr (the report goes to stdout), gone when the run ends."""
-    bar = tqdm(total=total, unit="份", file=sys.stderr, leave=False, dynamic_ncols=True)
+_STAGES = {"zh": {"record": "读取入库", "audit": "核查"}, "en": {"record": "recording", "audit": "auditing"}}
+
+
+def _progress_bar(total: int, stage: str, lang: str = "zh") -> Callable[[], None]:
+    """A bar on stderr (the report goes to stdout) for one stage of the run, gone when the stage ends."""
+    bar = tqdm(total=total, desc=_STAGES[lang][stage], unit="份" if lang == "zh" else "file", file=sys.stderr,
+               leave=False, dynamic_ncols=True)
+    if total == 0:
+        bar.close()
 
     def tick() -> None:
         bar.update(1)

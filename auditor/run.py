@@ -28,7 +28,9 @@ EXIT_ERROR = 2
 # Documents recorded per store transaction: one commit per batch, not per file (Store.batch).
 RECORD_BATCH = 64
 
-Progress = Callable[[int], Callable[[], None]]
+# progress(total, stage) gives a function called once per file done in that stage: "record" (the store's first
+# pass, reading and recording every file) and "audit".
+Progress = Callable[[int, str], Callable[[], None]]
 
 
 def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
@@ -42,7 +44,7 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
                  progress: Progress | None = None, store: Store | None = None) -> RunStream:
     """Audit files and folders, each document's result yielded as soon as it and those before it are done. `jobs`
     > 1 runs that many worker processes (0: one per core); the documents come in the same order either way.
-    `progress(total)` gives a function called once per file. With a `store`, recording is idempotent per file
+    `progress` is told of each file done, per stage (Progress). With a `store`, recording is idempotent per file
     content, so a run killed midway is completed by running it again; keep the store open until the documents are
     consumed, or close the documents first (what was audited is recorded then)."""
     files: list[Path] = []
@@ -58,13 +60,13 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
 
 def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int, progress: Progress | None,
                store: Store | None) -> Generator[DocumentResult, None, None]:
-    tick = progress(len(files)) if progress else (lambda: None)
     prepare: Callable[[Path], Prepared | None] = lambda _: None  # noqa: E731 - without a store, nothing read ahead
     recorded: dict[Path, int] = {}
     if store is not None:
-        recorded = _record_all(files, packs, lang, store)
+        recorded = _record_all(files, packs, lang, store, progress(len(files), "record") if progress else _quiet)
         peers = {year: PeerIndex.of_year(store, year) for year in store.years_of(recorded.values())}
         prepare = partial(_prepared, store=store, packs=packs, recorded=recorded, peers=peers)
+    tick = progress(len(files), "audit") if progress else _quiet
     workers = min(jobs_wanted(jobs), len(files))
     if workers > 1:
         results = run_parallel(audit_guarded, files, packs, lang, workers, tick, prepare)
@@ -93,7 +95,12 @@ def _serially(files: list[Path], packs: list[Pack], lang: str, tick: Callable[[]
         yield result
 
 
-def _record_all(files: list[Path], packs: list[Pack], lang: str, store: Store) -> dict[Path, int]:
+def _quiet() -> None:
+    pass
+
+
+def _record_all(files: list[Path], packs: list[Pack], lang: str, store: Store,
+                tick: Callable[[], None]) -> dict[Path, int]:
     """Every readable file's facts recorded in the store, and its document id: this run's own reports are last
     year's, and the year's peers, for each other. Until its audit is recorded, a document carries an
     `audit_pending` problem, so a run stopped in between never leaves it looking clean. The facts are not kept: the
@@ -102,6 +109,7 @@ def _record_all(files: list[Path], packs: list[Pack], lang: str, store: Store) -
     for start in range(0, len(files), RECORD_BATCH):
         with store.batch():
             for path in files[start:start + RECORD_BATCH]:
+                tick()
                 try:
                     facts, pack = read_facts(path, packs)
                 except Exception:  # noqa: BLE001 - the audit pass reports this file's problem; here it has no facts

@@ -50,6 +50,10 @@ def test_progress_bar_on_request_only(tmp_path: Path) -> None:
     hidden = CliRunner().invoke(main, ["audit", "--no-progress", "--format", "json", str(folder)])
     assert "份" in shown.stderr and hidden.stderr == ""
     assert json.loads(shown.stdout) == json.loads(hidden.stdout)
+    # With a store, the first pass (reading and recording every file) has a bar of its own: no silent wait.
+    stored = CliRunner().invoke(main, ["audit", "--progress", "--db", str(tmp_path / "h.db"), "--format", "json",
+                                       str(folder)])
+    assert "读取入库" in stored.stderr and "核查" in stored.stderr
 
 
 def test_a_run_streams_its_documents(tmp_path: Path, packs: list[Pack], monkeypatch: pytest.MonkeyPatch) -> None:
