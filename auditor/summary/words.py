@@ -44,10 +44,10 @@ WORDS: dict[str, dict[str, str]] = {
         "t4_section": "Table 4: administrative reviews and lawsuits (jurisdiction totals)",
         "rate": "Correction rate", "rate_review": "Correction rate, administrative review",
         "rate_litigation": "Correction rate, lawsuits (both kinds together)",
-        "incomplete": "{n} reports left out of this table's totals (table missing, or cells blank or unreadable): "
+        "incomplete": "Left out of this table's totals (table missing, or cells blank or unreadable), {n} in all: "
                       "{names}.",
         "all_complete": "Every report is in the totals.",
-        "copies": "An agency's year counts once; {n} further files of the same report were not counted: {names}.",
+        "copies": "An agency's year counts once; further files of the same report, not counted ({n}): {names}.",
         "not_submitted": "Agencies that did not submit", "none_missing": "Every agency on the roster submitted.",
         "no_roster": "No roster given.",
         "unreadable_section": "Files not read or not audited",
