@@ -11,14 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from jsonschema import Draft202012Validator
-
 from auditor.model import Severity
 from auditor.packs.compile import plan_shards
 from auditor.packs.loader import load_pack
 from auditor.packs.model import Pack, PackError
-from auditor.resources import schema
+from auditor.resources import InvalidFile, check_schema, compile_regex, read_yaml
 
 
 class ConfigError(PackError):
@@ -39,20 +36,12 @@ def load_config(path: Path | None) -> RunConfig:
     if path is None:
         return RunConfig()
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), "", f"cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(str(path), "", f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    errors = sorted(Draft202012Validator(schema("config.schema.json")).iter_errors(data),
-                    key=lambda e: list(e.absolute_path))
-    if errors:
-        raise ConfigError(str(path), "/" + "/".join(map(str, errors[0].absolute_path)), errors[0].message)
-    for name, pattern in (data.get("agency_classes") or {}).items():
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(str(path), f"/agency_classes/{name}", f"not a valid regular expression: {exc}") from None
+        data: Any = read_yaml(path) or {}  # an empty file is the default configuration
+        check_schema(data, "config.schema.json")
+        for name, pattern in (data.get("agency_classes") or {}).items():
+            compile_regex(pattern, f"/agency_classes/{name}")
+    except InvalidFile as exc:  # bad YAML too, with its line and column, as the pack loader reports it
+        raise ConfigError(str(path), exc.pointer, exc.reason) from None
     rules = data.get("rules") or {}
     return RunConfig(path=str(path), disable=tuple(rules.get("disable", ())),
                      severity={k: Severity.parse(v) for k, v in (rules.get("severity") or {}).items()},

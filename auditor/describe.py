@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from auditor.facts.vocabulary import label
+from auditor.facts.vocabulary import CHINESE_NUMERALS, label
 
-_ORDINALS = "一二三四五六"
 _TABLES = {"t2": ("表二", "table 2"), "t3": ("表三", "table 3"), "t4": ("表四", "table 4")}
 _STATUS = {
     "blank": ("为空白", "is blank"),
@@ -30,7 +29,7 @@ def describe_key(key: str, lang: str) -> str:
         return f"{name}, row '{label(row, lang)}', column '{label(column, lang)}'"
     if table == "section":
         if zh:
-            return f"第{_ORDINALS[int(parts[1]) - 1]}部分「{label(parts[1], lang)}」"
+            return f"第{CHINESE_NUMERALS[int(parts[1]) - 1]}部分「{label(parts[1], lang)}」"
         return f"section {parts[1]} ({label(parts[1], lang)})"
     if table == "claim":
         return f"正文所述「{parts[1]}」" if zh else f"narrative claim '{parts[1]}'"

@@ -145,7 +145,9 @@ ASPECTS: dict[str, tuple[str, str]] = {
     "aspect_oversight": ("监督保障", "oversight and safeguards"),
 }
 
-CHINESE_ORDINALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# Section headings are numbered 一、二、…; the same numerals name a section in messages (第二部分).
+CHINESE_NUMERALS = "一二三四五六七八九十"
+CHINESE_ORDINALS = {numeral: n for n, numeral in enumerate(CHINESE_NUMERALS, start=1)}
 
 T3_ROW_PATTERNS = [(key, re.compile(spec[2])) for key, spec in T3_ROWS.items()]
 

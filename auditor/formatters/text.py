@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import click
 
 from auditor.describe import describe_key
+from auditor.facts.vocabulary import CHINESE_NUMERALS
 from auditor.formatters import register
 from auditor.formatters.serialize import Totals
 from auditor.model import DocumentResult, Finding, Location, Operand, RunResult, RunStream, Severity
@@ -28,13 +29,10 @@ _WORDS = {
 }
 
 
-_ORDINALS = "一二三四五六"
-
-
 def _where(location: Location, words: dict[str, str], lang: str) -> str:
     parts = []
     if location.section:
-        n = _ORDINALS[location.section - 1] if lang == "zh" else str(location.section)
+        n = CHINESE_NUMERALS[location.section - 1] if lang == "zh" else str(location.section)
         parts.append(words["section"].format(n=n))
     if location.line:
         parts.append(words["line"].format(n=location.line))

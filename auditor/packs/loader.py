@@ -12,9 +12,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import yaml
-from jsonschema import Draft202012Validator
-
 from auditor.facts.claims import ClaimPattern, Extractor
 from auditor.facts.vocabulary import known_keys
 from auditor.model import Severity
@@ -22,7 +19,7 @@ from auditor.packs.compile import CLAIM_PREFIX, CompiledCheck, check_limits, com
 from auditor.packs.expr import Call, ExprError, Node, keys_of, parse, resolve, walk
 from auditor.packs.functions import FUNCTIONS
 from auditor.packs.model import Pack, PackError, Rule
-from auditor.resources import schema
+from auditor.resources import InvalidFile, check_schema, compile_regex, read_yaml
 
 MANIFEST = "pack.yaml"
 EXTRACTORS = "extractors.yaml"
@@ -34,24 +31,14 @@ MESSAGE_FIELDS = {"lhs", "rhs", "diff", "found", "expected", "lhs_terms", "rhs_t
 _INDEXED_FIELD = re.compile(r"^(?:lhs|rhs)(?:_terms)?_\d+$")
 
 
-def _read_yaml(path: Path) -> Any:
+def _read(path: Path, schema_name: str) -> Any:
+    """The YAML in `path`, valid against schemas/`schema_name`; a PackError naming the file otherwise."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise PackError(str(path), "", f"not valid YAML {where}: {getattr(exc, 'problem', exc)}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PackError(str(path), "", f"cannot read: {exc}") from None
-
-
-def _validate(data: Any, schema_name: str, path: Path) -> None:
-    validator = Draft202012Validator(schema(schema_name))
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        error = errors[0]
-        pointer = "/" + "/".join(str(p) for p in error.absolute_path)
-        raise PackError(str(path), pointer, error.message)
+        data = read_yaml(path)
+        check_schema(data, schema_name)
+    except InvalidFile as exc:
+        raise PackError(str(path), exc.pointer, exc.reason) from None
+    return data
 
 
 def load_pack(directory: Path, parameters: dict[str, float] | None = None) -> Pack:
@@ -61,8 +48,7 @@ def load_pack(directory: Path, parameters: dict[str, float] | None = None) -> Pa
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
         raise PackError(str(directory), "", f"no {MANIFEST}: not a rule pack directory")
-    manifest = _read_yaml(manifest_path)
-    _validate(manifest, "pack.schema.json", manifest_path)
+    manifest = _read(manifest_path, "pack.schema.json")
     parent, inherited = _parent(directory, manifest, manifest_path)
     groups = {k: [str(v) for v in vs] for k, vs in (parent.get("groups") or {}).items()}
     groups.update({k: [str(v) for v in vs] for k, vs in (manifest.get("groups") or {}).items()})
@@ -107,8 +93,7 @@ def _parent(directory: Path, manifest: dict[str, Any], manifest_path: Path) -> t
     parent_manifest = parent_dir / MANIFEST
     if not parent_manifest.is_file():
         raise PackError(str(manifest_path), "/extends/pack", f"no pack {spec['pack']!r} beside this one")
-    parent = _read_yaml(parent_manifest)
-    _validate(parent, "pack.schema.json", parent_manifest)
+    parent = _read(parent_manifest, "pack.schema.json")
     files = []
     for i, rule_id in enumerate(spec["rules"]):
         path = parent_dir / f"{rule_id}.yaml"
@@ -121,8 +106,7 @@ def _parent(directory: Path, manifest: dict[str, Any], manifest_path: Path) -> t
 
 
 def _load_rule(path: Path, groups: dict[str, list[str]]) -> Rule:
-    data = _read_yaml(path)
-    _validate(data, "rule.schema.json", path)
+    data = _read(path, "rule.schema.json")
     meta = data["metadata"]
     if path.stem != meta["id"]:
         raise PackError(str(path), "/metadata/id", f"id {meta['id']!r} does not match the file name {path.stem!r}")
@@ -196,8 +180,7 @@ def _load_extractors(path: Path) -> tuple[tuple[Extractor, ...], dict[str, re.Pa
     """The claim extractors, agency classes and agency aliases of `extractors.yaml` (none without such a file)."""
     if not path.is_file():
         return (), {}, {}
-    data = _read_yaml(path)
-    _validate(data, "extractors.schema.json", path)
+    data = _read(path, "extractors.schema.json")
     macros: dict[str, str] = data.get("macros") or {}
     extractors = []
     for name, spec in data["claims"].items():
@@ -226,9 +209,9 @@ def _load_extractors(path: Path) -> tuple[tuple[Extractor, ...], dict[str, re.Pa
 
 def _compile(source: str, path: Path, pointer: str) -> re.Pattern[str]:
     try:
-        return re.compile(source)
-    except re.error as exc:
-        raise PackError(str(path), pointer, f"not a valid regular expression: {exc}") from None
+        return compile_regex(source, pointer)
+    except InvalidFile as exc:
+        raise PackError(str(path), exc.pointer, exc.reason) from None
 
 
 def _macro(match: re.Match[str], macros: dict[str, str], path: Path, pointer: str) -> str:
