@@ -14,7 +14,9 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from auditor.facts.model import Prepared
 from auditor.model import DocumentResult, ReportInfo
@@ -37,12 +39,14 @@ CRASH_ON = "AUDITOR_TEST_WORKER_CRASH_ON"
 
 
 Audit = Callable[[Path, list[Pack], str, Prepared | None], DocumentResult]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
-def _work(audit: Audit, path: Path, lang: str, prepared: Prepared | None) -> DocumentResult:
+def _run(task: Callable[[Path, T, list[Pack]], R], path: Path, before: T) -> R:
     if os.environ.get(CRASH_ON) == path.name:
         os._exit(70)
-    return audit(path, _PACKS, lang, prepared)
+    return task(path, before, _PACKS)
 
 
 def jobs_wanted(jobs: int) -> int:
@@ -54,12 +58,31 @@ def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: s
                  tick: Callable[[], None] = lambda: None,
                  prepare: Callable[[Path], Prepared | None] = lambda _: None) -> Iterator[DocumentResult]:
     """`audit` (a module-level function: workers find it by name) each of `files` in `jobs` spawned processes;
-    results yielded in the order of `files`, as soon as each and those before it are done. `tick` is called once per
-    file. `prepare(file)`: what a first pass already read of it (sent to the worker with the file), or None; it is
-    called only for the few files in flight, so a batch of any size holds only their facts and results."""
+    results in the order of `files` (in_order). `prepare(file)`: what a first pass already read of it, sent to the
+    worker with the file, or None. A file whose worker dies twice becomes its `worker_died` problem."""
+
+    def died(path: Path) -> DocumentResult:
+        return DocumentResult(str(path), None, ReportInfo(None, None, None, None), None,
+                              problems=(problem("worker_died", lang, str(path)),))
+
+    return in_order(partial(_audit_task, audit, lang), files, packs, jobs, tick, prepare, died)
+
+
+def _audit_task(audit: Audit, lang: str, path: Path, prepared: Prepared | None, packs: list[Pack]) -> DocumentResult:
+    return audit(path, packs, lang, prepared)
+
+
+def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], packs: list[Pack], jobs: int,
+             tick: Callable[[], None], prepare: Callable[[Path], T], died: Callable[[Path], R]) -> Iterator[R]:
+    """`task(file, prepare(file), packs)` for each of `files` in `jobs` spawned processes (`task` picklable: a
+    module-level function or a partial of one); results yielded in the order of `files`, each as soon as it and those
+    before it are done. `tick` is called once per file. `prepare` runs in this process only for the few files in
+    flight, so a batch of any size holds only their inputs and results. A worker that dies takes its pool's
+    unfinished files down with it: each is retried alone in a fresh process, and `died(file)` stands for the result
+    of a file that kills that one too."""
     context = multiprocessing.get_context("spawn")
     in_flight = jobs * _AHEAD
-    pending: deque[tuple[Path, Prepared | None, ProcessPoolExecutor, Future[DocumentResult]]] = deque()
+    pending: deque[tuple[Path, T, ProcessPoolExecutor, Future[R]]] = deque()
     queue = iter(files)
     pool: ProcessPoolExecutor | None = None
     try:
@@ -69,24 +92,22 @@ def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: s
                 if pool is None:
                     pool = _pool(jobs, context, packs)
                 try:
-                    future = pool.submit(_work, audit, path, lang, before)
+                    future = pool.submit(_run, task, path, before)
                 except BrokenProcessPool:  # a worker died since the last submit: this file goes to a fresh pool
                     pool.shutdown(wait=False)
                     pool = _pool(jobs, context, packs)
-                    future = pool.submit(_work, audit, path, lang, before)
+                    future = pool.submit(_run, task, path, before)
                 pending.append((path, before, pool, future))
             if not pending:
                 return
             path, before, owner, future = pending.popleft()
             try:
                 result = future.result()
-            except BrokenProcessPool:
-                # A crashed worker takes its pool's unfinished files down with it: each is retried alone, and the
-                # files not yet submitted go to a fresh pool.
+            except BrokenProcessPool:  # the files not yet submitted go to a fresh pool
                 if owner is pool:
                     owner.shutdown(wait=False)
                     pool = None
-                result = _alone(audit, path, packs, lang, context, before)
+                result = _alone(task, path, before, packs, context, died)
             tick()
             yield result
     finally:
@@ -98,12 +119,10 @@ def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[P
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(packs,))
 
 
-def _alone(audit: Audit, path: Path, packs: list[Pack], lang: str, context: multiprocessing.context.BaseContext,
-           prepared: Prepared | None) -> DocumentResult:
+def _alone(task: Callable[[Path, T, list[Pack]], R], path: Path, before: T, packs: list[Pack],
+           context: multiprocessing.context.BaseContext, died: Callable[[Path], R]) -> R:
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker,
-                                 initargs=(packs,)) as pool:
-            return pool.submit(_work, audit, path, lang, prepared).result()
+        with _pool(1, context, packs) as pool:
+            return pool.submit(_run, task, path, before).result()
     except BrokenProcessPool:
-        return DocumentResult(str(path), None, ReportInfo(None, None, None, None), None,
-                              problems=(problem("worker_died", lang, str(path)),))
+        return died(path)

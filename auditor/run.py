@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import partial
+from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 from auditor.audit import audit_guarded, expand, read_facts, select_pack
-from auditor.batch import jobs_wanted, run_parallel
+from auditor.batch import in_order, jobs_wanted, run_parallel
 from auditor.facts.model import History, Prepared, ReportFacts, from_json
 from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, RunStream, Severity
 from auditor.packs.model import Pack
@@ -31,6 +33,7 @@ RECORD_BATCH = 64
 # progress(total, stage) gives a function called once per file done in that stage: "record" (the store's first
 # pass, reading and recording every file) and "audit".
 Progress = Callable[[int, str], Callable[[], None]]
+T = TypeVar("T")
 
 
 def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
@@ -63,7 +66,8 @@ def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int, progr
     prepare: Callable[[Path], Prepared | None] = lambda _: None  # noqa: E731 - without a store, nothing read ahead
     recorded: dict[Path, int] = {}
     if store is not None:
-        recorded = _record_all(files, packs, lang, store, progress(len(files), "record") if progress else _quiet)
+        recorded = _record_all(files, packs, lang, jobs, store,
+                               progress(len(files), "record") if progress else _quiet)
         peers = {year: PeerIndex.of_year(store, year) for year in store.years_of(recorded.values())}
         prepare = partial(_prepared, store=store, packs=packs, recorded=recorded, peers=peers)
     tick = progress(len(files), "audit") if progress else _quiet
@@ -99,26 +103,48 @@ def _quiet() -> None:
     pass
 
 
-def _record_all(files: list[Path], packs: list[Pack], lang: str, store: Store,
+def _record_all(files: list[Path], packs: list[Pack], lang: str, jobs: int, store: Store,
                 tick: Callable[[], None]) -> dict[Path, int]:
     """Every readable file's facts recorded in the store, and its document id: this run's own reports are last
-    year's, and the year's peers, for each other. Until its audit is recorded, a document carries an
+    year's, and the year's peers, for each other. Files are read in `jobs` worker processes like the audit (reading
+    a PDF is the slow part); recording stays here, in order. Until its audit is recorded, a document carries an
     `audit_pending` problem, so a run stopped in between never leaves it looking clean. The facts are not kept: the
     audit reads them back from the store, one file at a time."""
+    workers = min(jobs_wanted(jobs), len(files))
+    if workers > 1:
+        read = in_order(_read_task, files, packs, workers, tick, _nothing, _nothing)
+    else:
+        read = (_ticked(_read_task(path, None, packs), tick) for path in files)
     recorded: dict[Path, int] = {}
     for start in range(0, len(files), RECORD_BATCH):
         with store.batch():
-            for path in files[start:start + RECORD_BATCH]:
-                tick()
-                try:
-                    facts, pack = read_facts(path, packs)
-                except Exception:  # noqa: BLE001 - the audit pass reports this file's problem; here it has no facts
-                    continue
+            for path, got in zip(files[start:start + RECORD_BATCH], islice(read, RECORD_BATCH), strict=True):
+                if got is None:
+                    continue  # unreadable: the audit pass reports why
+                facts, pack = got
                 pending = DocumentResult(str(path), facts.format, ReportInfo(
-                    facts.title, facts.agency, facts.year, facts.template), pack.label if pack else None,
+                    facts.title, facts.agency, facts.year, facts.template), pack,
                     problems=(problem("audit_pending", lang, str(path)),))
                 recorded[path] = store.record(path, facts, pending)
     return recorded
+
+
+def _read_task(path: Path, _: None, packs: list[Pack]) -> tuple[ReportFacts, str | None] | None:
+    """A file's facts and the label of its pack (run in a worker), or None when it cannot be read."""
+    try:
+        facts, pack = read_facts(path, packs)
+    except Exception:  # noqa: BLE001 - the audit pass reports this file's problem; here it has no facts
+        return None
+    return facts, pack.label if pack else None
+
+
+def _nothing(_: Path) -> None:
+    return None
+
+
+def _ticked(value: T, tick: Callable[[], None]) -> T:
+    tick()
+    return value
 
 
 def _prepared(path: Path, *, store: Store, packs: list[Pack], recorded: dict[Path, int],

@@ -116,3 +116,27 @@ def test_a_worker_that_dies_while_files_are_being_prepared_costs_only_its_file(
     assert [Path(d.path).name for d in results] == [f.name for f in files]
     assert [p.slug for p in results[1].problems] == ["worker_died"]
     assert all(d.passed > 0 for i, d in enumerate(results) if i != 1)
+
+
+def test_with_a_store_files_are_read_in_workers_and_a_dying_one_costs_only_its_file(
+        tmp_path: Path, packs: list[Pack], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's first pass reads files in worker processes too; a file that kills its worker there (and again
+    in the audit) is that file's worker_died, and every other file is recorded and audited as with one process."""
+    from auditor.store import Store
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    _folder(folder)
+    with Store(tmp_path / "one.db") as store:
+        one = audit_paths([folder], packs, jobs=1, store=store)
+        recorded = store.document_count()  # one per content: each sample is there twice
+    victim = sorted(p.name for p in folder.iterdir())[2]
+    monkeypatch.setenv(CRASH_ON, victim)
+    with Store(tmp_path / "two.db") as store:
+        two = audit_paths([folder], packs, jobs=2, store=store)
+        assert store.document_count() == recorded  # the victim's twin (same bytes) was recorded
+    for a, b in zip(one.documents, two.documents, strict=True):
+        if Path(a.path).name == victim:
+            assert [p.slug for p in b.problems] == ["worker_died"]
+        else:
+            assert a == b
