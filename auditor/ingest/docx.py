@@ -28,15 +28,13 @@ from lxml import etree
 
 from auditor.ingest.document import Document, Paragraph, Table, table_from_grid
 from auditor.ingest.errors import IngestError
+from auditor.ingest.text_join import join
 
 # Built-in heading styles are stored under their English names ("heading 1", shown as "Heading 1"); WPS and some
 # Chinese templates name their own copies 「标题 1」. A bare Title / 「标题」 is the document title: level 1.
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 _TITLE_STYLE = re.compile(r"^(?:title|标题)$", re.IGNORECASE)
 _MAX_BASE_STYLES = 8  # a custom style based on Heading 2 is a heading too; the chain is short, a loop is malformed
-# Characters that join without a space when a cell (or a broken line) is reassembled: CJK ideographs and punctuation,
-# full-width forms and digits. Only two Latin words meeting across a break get a space between them.
-_TIGHT = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef0-9]")
 
 
 def read_docx(data: bytes, path: str) -> Document:
@@ -55,7 +53,7 @@ def read_docx(data: bytes, path: str) -> Document:
             if found:
                 tables.append(found)
             continue
-        text = _join(block.text.split("\n"))
+        text = join(block.text.split("\n"))
         if not text:
             continue
         line += 1
@@ -120,21 +118,9 @@ def _grid(table: DocxTable) -> Iterator[list[str | None]]:
 
 
 def cell_text(cell: _Cell) -> str:
-    """A cell's paragraphs (and the lines within them) joined as one string, stripped; see `_join`."""
-    return _join([line for p in cell.paragraphs for line in p.text.split("\n")])
-
-
-def _join(pieces: list[str]) -> str:
-    """Lines joined the way a reader reads them: nothing between CJK or digits (「商业」「企业」 → 「商业企业」,
-    「1」「2」 → 「12」, a number wrapped in a narrow cell), one space only between two Latin words."""
-    out = ""
-    for piece in (p.strip() for p in pieces):
-        if not piece:
-            continue
-        if out and not (_TIGHT.match(out[-1]) or _TIGHT.match(piece[0])):
-            out += " "
-        out += piece
-    return out
+    """A cell's paragraphs (and the lines within them) joined as one string, stripped (text_join.join: nothing
+    between CJK or digits, 「商业」「企业」 → 「商业企业」, a space between Latin words)."""
+    return join(line for p in cell.paragraphs for line in p.text.split("\n"))
 
 
 def heading_level(paragraph: DocxParagraph) -> int | None:

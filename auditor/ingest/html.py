@@ -15,13 +15,13 @@ what the parsed tree means for a report:
 
 Text is kept as written: "—", "/" and "" stay what they are (never 0). White space that only separates tags (a newline
 between two `<span>`s, a `<p>` break inside a cell) is dropped between CJK characters and between digits, so a number
-split across spans comes out whole ("1" "2" → "12") and a label split across `<p>`s reads as one word.
+split across spans comes out whole ("1" "2" → "12") and a label split across `<p>`s reads as one word: the rule DOCX
+line breaks follow too (text_join.glues).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import TYPE_CHECKING, cast
 
 from bs4.dammit import EncodingDetector
@@ -31,6 +31,7 @@ from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.ingest.document import Document, Paragraph, Table, table_from_grid
 from auditor.ingest.errors import IngestError
 from auditor.ingest.html_tree import Node, TreeTarget
+from auditor.ingest.text_join import glues, join
 
 if TYPE_CHECKING:
     from lxml.etree import ParserTarget
@@ -229,30 +230,16 @@ def _text_token(text: str) -> str:
     return _HARD_SPACE.sub(" ", text) if text.strip() else _SOFT
 
 
-def _glues(before: str, after: str) -> bool:
-    """Whether soft white space between these two characters disappears: next to CJK (which has no spaces between
-    words) and between digits (a number the editor split into several spans)."""
-    if not before or not after:
-        return True
-    if before.isdigit() and after.isdigit():
-        return True
-    return _wide(before) or _wide(after)
-
-
-def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in {"W", "F"}
-
-
 def _resolve(text: str) -> str:
     """Collapse white space runs: a run with real white space in it is one space (as a browser shows it); a run of
-    soft space only is kept as one space unless _glues says it disappears."""
+    soft space only is kept as one space unless text_join.glues says it disappears."""
 
     def replace(match: re.Match[str]) -> str:
         if " " in match.group():
             return " "
         before = text[match.start() - 1] if match.start() > 0 else ""
         after = text[match.end()] if match.end() < len(text) else ""
-        return "" if _glues(before, after) else " "
+        return "" if glues(before, after) else " "
 
     return _SPACE_RUN.sub(replace, text).strip(f" {_SOFT}")
 
@@ -263,12 +250,12 @@ def _line_text(tokens: list[str]) -> str:
 
 
 def _cell_text(cell: Node) -> str:
-    """A cell's visible text: its lines (split by <p>, <br>, <div>…) resolved one by one, then joined by soft space.
-    The cell's own content is read even when the cell is marked hidden: its grid position is there either way."""
+    """A cell's visible text: its lines (split by <p>, <br>, <div>…) resolved one by one, then joined as DOCX joins a
+    cell's paragraphs (text_join.join). The cell's own content is read even when the cell is marked hidden: its grid
+    position is there either way."""
     walk = _Walk()
     walk.walk(cell.content)
-    lines = [_resolve(part) for part in "".join(walk.tokens).split(_BREAK)]
-    return _resolve(_SOFT.join(line for line in lines if line))
+    return join(_resolve(part) for part in "".join(walk.tokens).split(_BREAK))
 
 
 def _span(cell: Node, attribute: str, limit: int) -> int:

@@ -331,7 +331,9 @@ def _continues(before: _Line, line: _Line, left: float, right: float) -> bool:
 
 
 def _join_text(before: str, after: str) -> str:
-    # Chinese and numbers run on across a line break (「0517-8」「3605210」); two English words keep a space.
+    # Not text_join.glues (DOCX, HTML): those breaks are in the source, this one is a layout wrap, and Chinese line
+    # breaking wraps anywhere (inside a number 「0517-8」「3605210」, after 「0517-」 or 「“」, inside a URL), so only
+    # two English words keep a space. A cell's lines (_cell_text) wrap at the column's width, even mid-word: nothing.
     if before[-1:].isascii() and before[-1:].isalpha() and after[:1].isascii() and after[:1].isalpha():
         return f"{before} {after}"
     return before + after

@@ -1,0 +1,32 @@
+"""Text the source split where the report has no break of its own: a DOCX line break or cell paragraph, white space
+between HTML tags. Whether such a break is a space or nothing is one rule for both readers. (PDF breaks are layout
+wraps, a different question: see pdf._join_text.)"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+
+def glues(before: str, after: str) -> bool:
+    """Whether a break between the characters `before` and `after` ("" at an end of the text) is nothing rather than
+    one space: next to a wide character (CJK, full-width forms: those scripts put no space between words) and between
+    two digits (a number split across spans, runs or a narrow cell's lines). Elsewhere, Latin words, punctuation and
+    a digit beside a Latin letter included, it is a space."""
+    if not before or not after or (before.isdigit() and after.isdigit()):
+        return True
+    return _wide(before) or _wide(after)
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in {"W", "F"}
+
+
+def join(pieces: Iterable[str]) -> str:
+    """The pieces stripped and joined, empty ones dropped, with a space between two only where they do not glue:
+    「商业」「企业」 → 「商业企业」, 「1」「2」 → 「12」, 「Total」「count」 → 「Total count」."""
+    out = ""
+    for piece in (p.strip() for p in pieces):
+        if piece:
+            out += ("" if glues(out[-1:], piece[0]) else " ") + piece
+    return out
