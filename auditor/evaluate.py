@@ -9,6 +9,7 @@ disagreement is reported as the tool's own problem.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from auditor.engine import Engine, EngineFact
 from auditor.facts.model import Claim, ReportFacts
@@ -16,7 +17,7 @@ from auditor.model import Status
 from auditor.packs.compile import CompiledCheck, OperandSpec
 from auditor.packs.functions import FUNCTIONS, Item
 from auditor.packs.model import Pack
-from auditor.packs.reference import Number, holds, value
+from auditor.packs.reference import Number, fmt, holds, value
 
 APPROXIMATE = "approximate"
 ZERO_DIVISOR = "zero_divisor"
@@ -41,6 +42,7 @@ class Evaluation:
     disagreements: tuple[tuple[str, str, str], ...]
 
 
+Kind = Literal["claim", "section", "report", "prev", "cell"]
 Resolved = tuple[tuple[tuple[str, Number], ...], tuple[str, ...]]  # (key, value) pairs for env; keys missing
 
 
@@ -59,7 +61,7 @@ class _Lookup:
     def items(self, key: str) -> list[Item]:
         found = self._items.get(key)
         if found is None:
-            found = self._items[key] = items(key, self.facts)
+            found = self._items[key] = referent(key, self.facts)[1]
         return found
 
     def operand(self, spec: OperandSpec) -> Resolved:
@@ -69,19 +71,21 @@ class _Lookup:
         return found
 
 
-def items(key: str, facts: ReportFacts) -> list[Item]:
-    """What a key names in this report: a cell, a report value, every claim of a kind, or a section if present."""
+def referent(key: str, facts: ReportFacts) -> tuple[Kind, list[Item]]:
+    """What a key names in this report (the one place that decides it): its kind, and every claim of the kind, the
+    section if present, a report value (`prev.`: last year's cells, put in values by auditor.store) or a cell."""
     if key.startswith("claim."):
-        return [Item(c.value, c.text) for c in facts.claims if c.key == key]
+        return "claim", [Item(c.value, c.text) for c in facts.claims if c.key == key]
     if key.startswith("section."):
-        return [Item(1, "")] if int(key.removeprefix("section.")) in facts.section_numbers() else []
-    if key.startswith(("report.", "prev.")):  # `prev.`: last year's cells, put in values by auditor.store
+        return "section", [Item(1, "")] if int(key.removeprefix("section.")) in facts.section_numbers() else []
+    if key.startswith(("report.", "prev.")):
         number = facts.values.get(key)
-        return [Item(number, "" if number is None else str(number))]
+        found = [Item(None, "", "absent") if number is None else Item(number, fmt(number))]
+        return ("prev" if key.startswith("prev.") else "report"), found
     cell = facts.cells.get(key)
     if cell is None:
-        return [Item(None, "")]
-    return [Item(cell.value if cell.status == "number" else None, cell.raw)]
+        return "cell", [Item(None, "", "absent")]
+    return "cell", [Item(cell.value if cell.status == "number" else None, cell.raw, cell.status, cell)]
 
 
 def _resolve(spec: OperandSpec, lookup: _Lookup) -> Resolved:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor.describe import describe_key, describe_status
-from auditor.evaluate import APPROXIMATE, ZERO_DIVISOR, Outcome
+from auditor.evaluate import APPROXIMATE, ZERO_DIVISOR, Outcome, referent
 from auditor.facts.model import ReportFacts
 from auditor.facts.vocabulary import label
 from auditor.model import Evidence, Finding, Location, NotAssessable, Operand
@@ -20,16 +20,13 @@ def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
                            Location(section=c.section, line=c.line, snippet=c.text)))
     for spec in outcome.check.operands:
         for key in spec.members or (spec.key,):
-            if key.startswith("prev."):  # last year's report: its value, no place in this file
-                value = facts.values.get(key)
-                out.append(Operand(key, value, None if value is None else fmt(value),
-                                   "absent" if value is None else "number", Location()))
-                continue
-            if key.startswith(("claim.", "section.", "report.")):
+            kind, found = referent(key, facts)
+            if kind not in ("prev", "cell"):
                 continue  # claims are cited above; sections and report values have no cell to point at
-            cell = facts.cells.get(key)
-            if cell is None:
-                out.append(Operand(key, None, None, "absent", Location()))
+            item, cell = found[0], found[0].cell
+            if cell is None:  # absent, or last year's report (its value, no place in this file)
+                out.append(Operand(key, item.value, None if item.status == "absent" else item.raw, item.status,
+                                   Location()))
                 continue
             out.append(Operand(key, cell.value, cell.raw, cell.status,
                                Location(section=cell.section, line=cell.line, table=cell.table, row=cell.row,
@@ -66,9 +63,8 @@ def message_values(outcome: Outcome, lang: str) -> dict[str, str]:
         values[f"{var}_label"] = label(bound, lang)
     node = outcome.check.node
     if isinstance(node, Exists):
-        assert isinstance(node.target, Key)
-        values["target"] = node.target.key
-        values["target_label"] = describe_key(node.target.key, lang)
+        values["target"] = node.count.keys[0]
+        values["target_label"] = describe_key(node.count.keys[0], lang)
         return values
     env = outcome.env
     closest: tuple[float, Number] | None = None
@@ -130,11 +126,11 @@ def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> Not
     elif outcome.cause == ZERO_DIVISOR:
         reasons.append("分母为 0" if lang == "zh" else "a divisor is 0")
     for key in outcome.missing:
-        if key.startswith("claim."):
+        kind, found = referent(key, facts)
+        if kind == "claim":
             reasons.append("正文未陈述该数字" if lang == "zh" else "the narrative states no such number")
             continue
-        cell = facts.cells.get(key)
-        status, raw = (cell.status, cell.raw) if cell else ("absent", "")
+        status, raw = (found[0].status, found[0].raw) if found else ("absent", "")
         reasons.append(f"{describe_key(key, lang)}{describe_status(status, raw, lang)}" if lang == "zh"
                        else f"{describe_key(key, lang)} {describe_status(status, raw, lang)}")
     return NotAssessable(rule_id=outcome.check.rule_id, check_id=outcome.check.check_id,

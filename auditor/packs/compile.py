@@ -31,7 +31,6 @@ from auditor.packs.expr import (
     Not,
     Num,
     call_key,
-    exists_key,
     walk,
 )
 
@@ -97,11 +96,8 @@ def compile_check(index: int, check_id: str, rule_id: str, bindings: tuple[tuple
     for n in walk(node):  # one field per distinct key or function call, in reading order
         if isinstance(n, Key) and n.key not in operands:
             operands[n.key] = OperandSpec(f"p{len(operands)}", n.key)
-        elif isinstance(n, Call) and call_key(n) not in operands:
+        elif isinstance(n, Call) and call_key(n) not in operands:  # exists(x) too: walk reaches its count(x)
             operands[call_key(n)] = OperandSpec(f"p{len(operands)}", call_key(n), n.keys, n.fn)
-        elif isinstance(n, Exists) and exists_key(n) not in operands:
-            assert isinstance(n.target, Key)
-            operands[exists_key(n)] = OperandSpec(f"p{len(operands)}", exists_key(n), (n.target.key,), "count")
     if not operands:
         raise ExprError("the check references no fact")
     if len({o.key for o in operands.values() if o.is_claim}) > 1:
@@ -123,7 +119,7 @@ def compile_check(index: int, check_id: str, rule_id: str, bindings: tuple[tuple
 
     def test(n: Node, violated: bool) -> dict[str, Any]:
         if isinstance(n, Exists):
-            field = operands[exists_key(n)].field
+            field = operands[call_key(n.count)].field
             return {"$lt": {field: 1}} if violated else {"$gte": {field: 1}}
         if isinstance(n, Compare):
             diff = {"$sub": {"$l": value(n.right), "$r": value(n.left)}}  # l OP r  ⇔  0 OP (r - l)

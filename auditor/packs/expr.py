@@ -7,7 +7,7 @@
     claim.applications_received == t3.new_received.total or claim.applications_received == ...
     exists(section[n]), exists(claim.fee_statement), decimals(t2.admin_fees.amount_10k_yuan) <= param.max_decimals
 
-A reference is a dotted path; `[x]` puts a loop variable, a group (inside sum() only) or a literal segment there.
+A reference is a dotted path; `[x]` puts a loop variable, a group (inside a function only) or a literal segment there.
 A name that is neither variable nor group is literal, so `t3[new_received][col]` and `t3.new_received[col]` agree.
 """
 
@@ -94,7 +94,10 @@ class Not:
 
 @dataclass(frozen=True)
 class Exists:
-    target: Path | Key
+    """exists(x), which holds when count(x) >= 1: its operand is that count. It stays a node of its own, not a function
+    of the registry, because it is a condition (alone or in and/or/not) where count(x) is a value to compare."""
+
+    count: Call
 
 
 Node: TypeAlias = Num | Path | Key | Call | BinOp | Compare | Approx | BoolOp | Not | Exists
@@ -161,7 +164,7 @@ def _call(name: str, args: list[ast.expr]) -> Node:
         path = _convert(args[0])
         if not isinstance(path, Path):
             raise ExprError("exists() takes one reference, e.g. exists(section[n])")
-        return Exists(path)
+        return Exists(Call("count", path))
     known = ", ".join([f"{n}/1" for n in FUNCTIONS] + ["approx/3", "exists/1"])
     raise ExprError(f"unknown function or wrong arguments: {name}() (known: {known})")
 
@@ -215,11 +218,10 @@ def resolve(node: Node, bindings: dict[str, str], groups: dict[str, list[str]],
             if name not in params:
                 raise ExprError(f"unknown parameter param.{name} (pack.yaml parameters: {sorted(params)})")
             return Num(params[name])
-        return Key(_join(node, bindings, groups, allow_group=False)[0])
+        return Key(_join(node, bindings, groups)[0])
     if isinstance(node, Call):
         assert node.path is not None
-        keys = _join(node.path, bindings, groups, allow_group=True, require_group=node.fn == "sum")
-        return Call(node.fn, None, tuple(keys))
+        return Call(node.fn, None, tuple(_join(node.path, bindings, groups, node.fn)))
     if isinstance(node, BinOp):
         return BinOp(node.op, again(node.left), again(node.right))
     if isinstance(node, Compare):
@@ -233,23 +235,22 @@ def resolve(node: Node, bindings: dict[str, str], groups: dict[str, list[str]],
         return BoolOp(node.op, tuple(again(i) for i in node.items))
     if isinstance(node, Not):
         return Not(again(node.item))
-    if isinstance(node, Exists):
-        target = node.target
-        if isinstance(target, Path):
-            target = Key(_join(target, bindings, groups, allow_group=False)[0])
-        return Exists(target)
+    if isinstance(node, Exists):  # of one fact: a group is for functions
+        assert node.count.path is not None
+        return Exists(Call(node.count.fn, None, (_join(node.count.path, bindings, groups)[0],)))
     raise TypeError(node)
 
 
-def _join(path: Path, bindings: dict[str, str], groups: dict[str, list[str]], allow_group: bool,
-          require_group: bool = False) -> list[str]:
+def _join(path: Path, bindings: dict[str, str], groups: dict[str, list[str]], fn: str | None = None) -> list[str]:
+    """The keys a reference names. A group may expand only in the argument of a function `fn`, and must where the
+    function says so (Function.group)."""
     prefixes = [""]
     group_used = False
     for kind, text in path.segments:
         if kind == "name" and text in bindings:
             choices = [bindings[text]]
         elif kind == "name" and text in groups:
-            if not allow_group:
+            if fn is None:
                 raise ExprError(f"group {text!r} can only be used inside a function such as sum()")
             if group_used:
                 raise ExprError("a function expands one group at a time")
@@ -258,8 +259,8 @@ def _join(path: Path, bindings: dict[str, str], groups: dict[str, list[str]], al
         else:  # a literal segment (a misspelt variable surfaces as an unknown fact key at load time)
             choices = [text]
         prefixes = [f"{p}.{c}" if p else c for p in prefixes for c in choices]
-    if require_group and not group_used:
-        raise ExprError("sum() needs a group inside its reference, e.g. sum(t3[results][col])")
+    if fn is not None and FUNCTIONS[fn].group and not group_used:
+        raise ExprError(f"{fn}() needs a group inside its reference, e.g. {fn}(t3[results][col])")
     return prefixes
 
 
@@ -268,13 +269,8 @@ def call_key(call: Call) -> str:
     return f"{call.fn}:{','.join(call.keys)}"
 
 
-def exists_key(node: Exists) -> str:
-    assert isinstance(node.target, Key)
-    return f"count:{node.target.key}"
-
-
 def walk(node: Node) -> Iterator[Node]:
-    """The nodes of a tree in reading order, parents first. Function calls and exists() are leaves."""
+    """The nodes of a tree in reading order, parents first. Function calls are leaves; exists(x) holds count(x)."""
     yield node
     if isinstance(node, (BinOp, Compare, Approx)):
         yield from walk(node.left)
@@ -284,6 +280,8 @@ def walk(node: Node) -> Iterator[Node]:
             yield from walk(item)
     elif isinstance(node, Not):
         yield from walk(node.item)
+    elif isinstance(node, Exists):
+        yield from walk(node.count)
 
 
 def keys_of(node: Node) -> list[str]:
@@ -294,7 +292,4 @@ def keys_of(node: Node) -> list[str]:
             out.append(n.key)
         elif isinstance(n, Call):
             out.extend(n.keys)
-        elif isinstance(n, Exists):
-            assert isinstance(n.target, Key)
-            out.append(n.target.key)
     return list(dict.fromkeys(out))

@@ -20,9 +20,9 @@ from auditor.packs.expr import (
     Not,
     Num,
     call_key,
-    exists_key,
     walk,
 )
+from auditor.packs.functions import FUNCTIONS
 
 Number = int | float
 
@@ -54,9 +54,9 @@ def value(node: Node, env: Mapping[str, Number]) -> Number:
 
 
 def holds(node: Node, env: Mapping[str, Number]) -> bool:
-    """Whether a condition holds; for `exists`, `env` holds the count of the target key."""
+    """Whether a condition holds; exists(x) when count(x), a value in `env`, is at least 1."""
     if isinstance(node, Exists):
-        return env[exists_key(node)] >= 1
+        return value(node.count, env) >= 1
     if isinstance(node, Compare):
         return bool(_COMPARE[node.op](value(node.left, env), value(node.right, env)))
     if isinstance(node, Approx):
@@ -83,15 +83,15 @@ def fmt(number: Number) -> str:
 
 
 def terms(node: Node, env: Mapping[str, Number]) -> str:
-    """The arithmetic with values in place of references: `10 + 0`; a sum shows its members (`5 + 1 + 0`), another
-    function its name and members (`min(3, 0)`) where the members' values are known."""
+    """The arithmetic with values in place of references: `10 + 0`; a function shows its members where their values
+    are known, joined by its infix (a sum: `5 + 1 + 0`) or else as its name and members (`min(3, 0)`)."""
     if isinstance(node, (Num, Key)):
         return fmt(value(node, env))
     if isinstance(node, Call):
         if not all(k in env for k in node.keys):
             return fmt(value(node, env))
-        members = [fmt(env[k]) for k in node.keys]
-        return " + ".join(members) if node.fn == "sum" else f"{node.fn}({', '.join(members)})"
+        members, infix = [fmt(env[k]) for k in node.keys], FUNCTIONS[node.fn].infix
+        return f" {infix} ".join(members) if infix else f"{node.fn}({', '.join(members)})"
     if isinstance(node, BinOp):
         right = terms(node.right, env)
         if isinstance(node.right, BinOp) and node.op in "-*/":
