@@ -102,10 +102,7 @@ class Store:
                     "UPDATE documents SET path = ?, format = ?, agency = ?, agency_norm = ?, agency_stem = ?, "
                     "year = ?, template = ?, facts = ?, passed = ?, not_assessable = ?, audited_at = ? WHERE id = ?",
                     (*row, document_id))
-            db.execute("DELETE FROM narratives WHERE document_id = ?", (document_id,))
-            db.executemany("INSERT INTO narratives (document_id, number, text, minhash) VALUES (?, ?, ?, ?)",
-                           [(document_id, *n) for n in narratives])
-            db.execute("UPDATE documents SET narratives_indexed = 1 WHERE id = ?", (document_id,))
+            self.record_narratives(document_id, narratives)
             db.execute("DELETE FROM unreadable WHERE sha256 = ?", (digest,))
             _write_results(db, document_id, result)
         return document_id
@@ -199,13 +196,22 @@ class Store:
         for digest, agency, path, number, minhash in rows:
             yield str(digest), str(agency), str(path), int(number), bytes(minhash)
 
-    def unsigned_documents_of_year(self, year: int) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """(content hash, path, facts) of `year`'s documents recorded before the store kept narratives (version 4)."""
+    def unsigned_documents_of_year(self, year: int) -> list[tuple[int, str, str, dict[str, Any]]]:
+        """(id, content hash, path, facts) of `year`'s documents recorded before the store kept narratives (version
+        4), a file's latest record first."""
         rows = self._connection.execute(
-            "SELECT sha256, path, facts FROM documents WHERE year = ? AND narratives_indexed = 0 "
-            "ORDER BY sha256, audited_at DESC, id DESC", (year,))
-        for digest, path, facts in rows:
-            yield str(digest), str(path), json.loads(facts)
+            "SELECT id, sha256, path, facts FROM documents WHERE year = ? AND narratives_indexed = 0 "
+            "ORDER BY sha256, audited_at DESC, id DESC", (year,)).fetchall()
+        return [(int(i), str(digest), str(path), json.loads(facts)) for i, digest, path, facts in rows]
+
+    def record_narratives(self, document_id: int, narratives: list[tuple[int, str, bytes]]) -> None:
+        """A document's judged narrative sections as (number, text, MinHash), replacing any it had: written when it
+        is recorded, or later for a document recorded before version 4 (auditor.store.peers)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM narratives WHERE document_id = ?", (document_id,))
+            db.executemany("INSERT INTO narratives (document_id, number, text, minhash) VALUES (?, ?, ?, ?)",
+                           [(document_id, *n) for n in narratives])
+            db.execute("UPDATE documents SET narratives_indexed = 1 WHERE id = ?", (document_id,))
 
     def narrative_text(self, digest: str, number: int) -> str | None:
         row = self._connection.execute(

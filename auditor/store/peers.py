@@ -127,19 +127,24 @@ class PeerIndex:
     @classmethod
     def of_year(cls, store: Store, year: int) -> PeerIndex:
         """The year's reports in the store: the signatures recorded with them, and for reports recorded before the
-        store kept signatures (schema version 4), signatures computed from their facts now."""
+        store kept signatures (schema version 4), signatures computed from their facts now and recorded."""
         older: dict[tuple[str, int], str] = {}
         sections = [PeerSection(key, agency, path, number, decode(blob))
                     for key, agency, path, number, blob in store.narrative_signatures(year)]
         signed = {s.key for s in sections}
-        for key, path, facts_json in store.unsigned_documents_of_year(year):
-            agency = (facts_json.get("report") or {}).get("agency")
-            if not agency or key in signed:
-                continue  # whose text it is, is the point; a file recorded again since is read as recorded then
-            signed.add(key)  # its latest record only
-            for number, text in narratives(stored_section_texts(facts_json)).items():
-                older[(key, number)] = text
-                sections.append(PeerSection(key, str(agency), path, number, signature_of(text)))
+        unsigned = store.unsigned_documents_of_year(year)
+        with store.batch():  # hashed once, and kept: the next run reads them back like the others
+            for document_id, key, path, facts_json in unsigned:
+                texts = narratives(stored_section_texts(facts_json))
+                hashed = {number: signature_of(text) for number, text in texts.items()}
+                store.record_narratives(document_id, [(n, texts[n], encode(h)) for n, h in hashed.items()])
+                agency = (facts_json.get("report") or {}).get("agency")
+                if not agency or key in signed:
+                    continue  # whose text it is, is the point; a file recorded again since is read as recorded then
+                signed.add(key)  # its latest record only
+                for number, signature in hashed.items():
+                    older[(key, number)] = texts[number]
+                    sections.append(PeerSection(key, str(agency), path, number, signature))
 
         def text_of(key: str, number: int) -> str | None:
             return older.get((key, number)) or store.narrative_text(key, number)

@@ -35,8 +35,8 @@ Version 4:
   `number`, its `text`, and the `minhash` of its text (datasketch's affine32 scheme: 128 little-endian uint32 hash
   values), computed once when the document is recorded, so comparing a report with its year's others does not
   re-read and re-hash every one.
-- `documents.narratives_indexed`: 1 once its narratives are recorded; documents recorded before version 4 have 0,
-  and the comparison hashes their texts from their facts when it needs them.
+- `documents.narratives_indexed`: 1 once its narratives are recorded; documents recorded before version 4 have 0
+  until the comparison first needs them, which hashes their texts from their facts and records them.
 """
 
 from __future__ import annotations
