@@ -1,9 +1,11 @@
-"""Many files at once: `-j N` worker processes, results in input order whatever N is, a progress bar on a terminal.
+"""Many files at once: a task (reading a file, auditing it) run in `-j N` worker processes, results in input order
+whatever N is.
 
 Workers are *spawned*, not forked: a forked child would inherit the parent's durable-rules Host, and a Host must never
-be shared (engine-notes §1.8). Each worker builds its own engine on first use. A worker that dies (the C engine can
-crash a process) costs only the file it held: that file is retried alone in a fresh worker and, if it dies again,
-becomes a `worker_died` problem for that file; the other files' results are kept.
+be shared (engine-notes §1.8); an auditing worker builds its own engine on first use. A worker that dies (the C engine
+can crash a process) costs only the file it held: that file is retried alone in a fresh worker and, if it dies again,
+the caller says what stands for its result (the audit: a `worker_died` problem for that file); the other files'
+results are kept.
 """
 
 from __future__ import annotations
@@ -79,7 +81,14 @@ def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], pa
     before it are done. `tick` is called once per file. `prepare` runs in this process only for the few files in
     flight, so a batch of any size holds only their inputs and results. A worker that dies takes its pool's
     unfinished files down with it: each is retried alone in a fresh process, and `died(file)` stands for the result
-    of a file that kills that one too."""
+    of a file that kills that one too. With `jobs` 1 (or one file) the task runs here, in this process."""
+    jobs = min(jobs, len(files))  # no worker started for nothing
+    if jobs <= 1:
+        for file in files:
+            done = task(file, prepare(file), packs)
+            tick()
+            yield done
+        return
     context = multiprocessing.get_context("spawn")
     in_flight = jobs * _AHEAD
     pending: deque[tuple[Path, T, ProcessPoolExecutor, Future[R]]] = deque()
@@ -116,7 +125,18 @@ def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], pa
 
 
 def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[Pack]) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(packs,))
+    """A pool whose `jobs` workers are all running before any file is handed over. A spawn pool starts its workers
+    one by one inside submit(); a worker that died while another was being started left that one outside the pool's
+    shutdown, and the run hung at exit (seen in about half of the runs with a crashing file). Each no-op submitted
+    while no worker is idle starts one, so they are all started here, where nothing can crash."""
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(packs,))
+    for started in [pool.submit(_ready) for _ in range(jobs)]:
+        started.result()
+    return pool
+
+
+def _ready() -> None:
+    return None
 
 
 def _alone(task: Callable[[Path, T, list[Pack]], R], path: Path, before: T, packs: list[Pack],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -104,10 +105,15 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
                     for piece in FORMATTERS[fmt](watched, color):
                         handle.write(piece)
                 unfinished.replace(output)
-            except OSError as exc:
+            except BaseException as exc:
                 unfinished.unlink(missing_ok=True)
+                if not isinstance(exc, OSError):
+                    raise
                 click.echo(f"auditor: cannot write {output}: {exc}", err=True)
                 sys.exit(EXIT_ERROR)
+    except (sqlite3.Error, StoreError) as exc:  # the disk full or the file locked beyond the timeout, mid-run
+        click.echo(f"auditor: the history store failed: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
     finally:
         run.documents.close()  # a run stopped early still records what it audited, before the store closes
         if store:
@@ -119,11 +125,12 @@ _STAGES = {"zh": {"record": "读取入库", "audit": "核查"}, "en": {"record":
 
 
 def _progress_bar(total: int, stage: str, lang: str = "zh") -> Callable[[], None]:
-    """A bar on stderr (the report goes to stdout) for one stage of the run, gone when the stage ends."""
+    """A bar on stderr (the report goes to stdout) for one stage of the run, gone when the stage ends; none for a
+    stage with nothing to do."""
+    if total == 0:
+        return lambda: None
     bar = tqdm(total=total, desc=_STAGES[lang][stage], unit="份" if lang == "zh" else "file", file=sys.stderr,
                leave=False, dynamic_ncols=True)
-    if total == 0:
-        bar.close()
 
     def tick() -> None:
         bar.update(1)

@@ -120,7 +120,7 @@ class DocumentResult:
 
 @dataclass(frozen=True)
 class RunStream:
-    """A run whose documents come one at a time, in input order (auditor.audit.audit_stream): formatters write each
+    """A run whose documents come one at a time, in input order (auditor.run.audit_stream): formatters write each
     as it comes, so a run of any size holds only the documents in flight. Iterate `documents` once."""
 
     documents: Generator[DocumentResult, None, None]

@@ -8,11 +8,10 @@ then each file's facts are read back from the store, given what the store holds 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import TypeVar
 
 from auditor.audit import audit_guarded, expand, read_facts, select_pack
 from auditor.batch import in_order, jobs_wanted, run_parallel
@@ -33,7 +32,6 @@ RECORD_BATCH = 64
 # progress(total, stage) gives a function called once per file done in that stage: "record" (the store's first
 # pass, reading and recording every file) and "audit".
 Progress = Callable[[int, str], Callable[[], None]]
-T = TypeVar("T")
 
 
 def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
@@ -71,11 +69,7 @@ def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int, progr
         peers = {year: PeerIndex.of_year(store, year) for year in store.years_of(recorded.values())}
         prepare = partial(_prepared, store=store, packs=packs, recorded=recorded, peers=peers)
     tick = progress(len(files), "audit") if progress else _quiet
-    workers = min(jobs_wanted(jobs), len(files))
-    if workers > 1:
-        results = run_parallel(audit_guarded, files, packs, lang, workers, tick, prepare)
-    else:
-        results = _serially(files, packs, lang, tick, prepare)
+    results = run_parallel(audit_guarded, files, packs, lang, jobs_wanted(jobs), tick, prepare)
     if store is None:
         yield from results
         return
@@ -91,14 +85,6 @@ def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int, progr
         _record_results(store, done, recorded)
 
 
-def _serially(files: list[Path], packs: list[Pack], lang: str, tick: Callable[[], None],
-              prepare: Callable[[Path], Prepared | None]) -> Iterator[DocumentResult]:
-    for path in files:
-        result = audit_guarded(path, packs, lang, prepare(path))
-        tick()
-        yield result
-
-
 def _quiet() -> None:
     pass
 
@@ -110,22 +96,18 @@ def _record_all(files: list[Path], packs: list[Pack], lang: str, jobs: int, stor
     a PDF is the slow part); recording stays here, in order. Until its audit is recorded, a document carries an
     `audit_pending` problem, so a run stopped in between never leaves it looking clean. The facts are not kept: the
     audit reads them back from the store, one file at a time."""
-    workers = min(jobs_wanted(jobs), len(files))
-    if workers > 1:
-        read = in_order(_read_task, files, packs, workers, tick, _nothing, _nothing)
-    else:
-        read = (_ticked(_read_task(path, None, packs), tick) for path in files)
+    read = in_order(_read_task, files, packs, jobs_wanted(jobs), _quiet, _nothing, _nothing)
     recorded: dict[Path, int] = {}
     for start in range(0, len(files), RECORD_BATCH):
         with store.batch():
             for path, got in zip(files[start:start + RECORD_BATCH], islice(read, RECORD_BATCH), strict=True):
-                if got is None:
-                    continue  # unreadable: the audit pass reports why
-                facts, pack = got
-                pending = DocumentResult(str(path), facts.format, ReportInfo(
-                    facts.title, facts.agency, facts.year, facts.template), pack,
-                    problems=(problem("audit_pending", lang, str(path)),))
-                recorded[path] = store.record(path, facts, pending)
+                if got is not None:  # else unreadable: the audit pass reports why
+                    facts, pack = got
+                    pending = DocumentResult(str(path), facts.format, ReportInfo(
+                        facts.title, facts.agency, facts.year, facts.template), pack,
+                        problems=(problem("audit_pending", lang, str(path)),))
+                    recorded[path] = store.record(path, facts, pending)
+                tick()  # once recorded, so the stage's bar ends when the last record is written
     return recorded
 
 
@@ -140,11 +122,6 @@ def _read_task(path: Path, _: None, packs: list[Pack]) -> tuple[ReportFacts, str
 
 def _nothing(_: Path) -> None:
     return None
-
-
-def _ticked(value: T, tick: Callable[[], None]) -> T:
-    tick()
-    return value
 
 
 def _prepared(path: Path, *, store: Store, packs: list[Pack], recorded: dict[Path, int],

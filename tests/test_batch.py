@@ -112,7 +112,7 @@ def test_a_worker_that_dies_while_files_are_being_prepared_costs_only_its_file(
     def slow(_: Path) -> None:
         time.sleep(0.3)  # long enough for the victim's worker to die before the next file is handed over
 
-    results = list(run_parallel(audit_guarded, files, packs, "zh", 1, prepare=slow))
+    results = list(run_parallel(audit_guarded, files, packs, "zh", 2, prepare=slow))
     assert [Path(d.path).name for d in results] == [f.name for f in files]
     assert [p.slug for p in results[1].problems] == ["worker_died"]
     assert all(d.passed > 0 for i, d in enumerate(results) if i != 1)
@@ -140,3 +140,20 @@ def test_with_a_store_files_are_read_in_workers_and_a_dying_one_costs_only_its_f
             assert [p.slug for p in b.problems] == ["worker_died"]
         else:
             assert a == b
+
+
+def test_a_run_with_a_dying_worker_ends(tmp_path: Path) -> None:
+    """A worker that died while its pool was still starting the others left one outside the pool's shutdown: the
+    report was written, then the process never exited (5 of 6 runs before the workers were started up front)."""
+    import os
+    import subprocess
+    import sys
+
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        shutil.copy(sample, tmp_path / sample.name)
+    env = {**os.environ, CRASH_ON: "001_c4cd1e6bdb0ce4f5.txt"}
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", "from auditor.cli import main; main()", "audit", "-j", "2",
+                               "--format", "json", str(tmp_path)], env=env, capture_output=True, timeout=120)
+        assert done.returncode == 2
+        assert "worker_died" in done.stdout.decode("utf-8")

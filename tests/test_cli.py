@@ -240,3 +240,18 @@ def test_parse_stats_counts_what_was_read(tmp_path: Path) -> None:
     assert "t2:10/0/0 t3:175/0/0 t4:15/0/0" in line
     assert "空文件" in result.stderr
     assert run("parse", str(S004), str(S003)).exit_code == 2  # facts are for one file at a time
+
+
+def test_a_store_failing_mid_run_is_a_message_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from auditor.store import Store
+
+    def full(*_: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "record_result", full)
+    out = tmp_path / "r.json"
+    result = run("audit", "--db", str(tmp_path / "h.db"), "--format", "json", "-o", str(out), str(S004))
+    assert result.exit_code == 2 and "disk is full" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h.db"]  # no output, no .partial left behind

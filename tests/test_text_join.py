@@ -28,6 +28,11 @@ from auditor.ingest.text_join import glues, join
         ("", "a", True),  # an end of the text: nothing to separate
         ("a", "b", False),  # two Latin words
         ("O", "9", False),  # ISO 9001
+        ("5", "%", True),  # marks numbers carry: 「85.」「5%」, 「1,」「234」, 「0517-」「8360」
+        (".", "5", True),
+        (",", "2", True),
+        ("-", "8", True),
+        ("a", "-", False),
         (":", "a", False),
         ("“", "a", False),  # an ambiguous-width quote beside Latin is not wide
     ],
@@ -40,6 +45,7 @@ def test_join_strips_drops_empty_pieces_and_spaces_only_latin() -> None:
     assert join(["  商业", "", "企业 ", "\u3000"]) == "商业企业"
     assert join(["1", "2", "件"]) == "12件"
     assert join(["Total", " count "]) == "Total count"
+    assert join(["占85.", "5%，电话0517-", "83605210"]) == "占85.5%，电话0517-83605210"
     assert join([]) == ""
 
 
@@ -63,7 +69,8 @@ def test_docx_and_html_cells_join_their_lines_alike() -> None:
 
 
 def test_pdf_line_wraps_keep_their_own_rule() -> None:
-    # A layout wrap can fall anywhere in Chinese text, so only two English words keep a space (pdf._join_text).
-    assert _join_text("电话0517-", "83605210") == "电话0517-83605210"
-    assert join(["电话0517-", "83605210"]) == "电话0517- 83605210"
+    # A layout wrap can fall anywhere in Chinese text, so only two English words keep a space (pdf._join_text);
+    # the shared rule keeps a space where a break in DOCX or HTML separates words, not inside a number.
+    assert _join_text("电话0517-", "83605210") == join(["电话0517-", "83605210"]) == "电话0517-83605210"
+    assert _join_text("see", "(a)") == "see(a)" and join(["see", "(a)"]) == "see (a)"
     assert _join_text("annual", "report") == join(["annual", "report"]) == "annual report"

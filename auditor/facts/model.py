@@ -95,7 +95,7 @@ class History:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A file a batch has already read (auditor.audit.audit_paths with a history store): its facts, claims included,
+    """A file a batch has already read (auditor.run with a history store): its facts, claims included,
     and what the store gives its cross-report rules, so the audit need not read the file again."""
 
     facts: ReportFacts | None  # None when preparing the file failed: `failure` says why

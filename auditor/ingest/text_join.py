@@ -11,11 +11,18 @@ from collections.abc import Iterable
 def glues(before: str, after: str) -> bool:
     """Whether a break between the characters `before` and `after` ("" at an end of the text) is nothing rather than
     one space: next to a wide character (CJK, full-width forms: those scripts put no space between words) and between
-    two digits (a number split across spans, runs or a narrow cell's lines). Elsewhere, Latin words, punctuation and
-    a digit beside a Latin letter included, it is a space."""
+    two digits or a digit and a mark numbers carry (a number split across spans, runs or a narrow cell's lines).
+    Elsewhere, Latin words, other punctuation and a digit beside a Latin letter included, it is a space."""
     if not before or not after or (before.isdigit() and after.isdigit()):
         return True
+    if (before.isdigit() and after in _IN_NUMBERS) or (after.isdigit() and before in _IN_NUMBERS):
+        return True  # 「85.」「5%」, 「1,」「234」, 「0517-」「8360」: a number or a phone number split, not two words
     return _wide(before) or _wide(after)
+
+
+# Marks that sit inside or right after a number as written: decimals, thousands, percent, ranges, phone numbers,
+# dates and times.
+_IN_NUMBERS = frozenset(".,%-/:")
 
 
 def _wide(ch: str) -> bool:

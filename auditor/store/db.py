@@ -109,7 +109,7 @@ class Store:
 
     def record_result(self, document_id: int, result: DocumentResult, audited_at: datetime | None = None) -> None:
         """Replace a recorded document's audit outcome (counts, findings, problems), keeping its facts and pack: the
-        second half of a batch that recorded every file's facts first (auditor.audit.audit_paths). One transaction."""
+        second half of a batch that recorded every file's facts first (auditor.run). One transaction."""
         with self._transaction() as db:
             db.execute("UPDATE documents SET passed = ?, not_assessable = ?, audited_at = ? WHERE id = ?",
                        (result.passed, len(result.not_assessable), _stamp(audited_at), document_id))
@@ -196,13 +196,13 @@ class Store:
         for digest, agency, path, number, minhash in rows:
             yield str(digest), str(agency), str(path), int(number), bytes(minhash)
 
-    def unsigned_documents_of_year(self, year: int) -> list[tuple[int, str, str, dict[str, Any]]]:
-        """(id, content hash, path, facts) of `year`'s documents recorded before the store kept narratives (version
-        4), a file's latest record first."""
+    def unsigned_documents_of_year(self, year: int) -> list[tuple[int, str, str]]:
+        """(id, content hash, path) of `year`'s documents recorded before the store kept narratives (version 4), a
+        file's latest record first; their facts are read one at a time (facts_of)."""
         rows = self._connection.execute(
-            "SELECT id, sha256, path, facts FROM documents WHERE year = ? AND narratives_indexed = 0 "
+            "SELECT id, sha256, path FROM documents WHERE year = ? AND narratives_indexed = 0 "
             "ORDER BY sha256, audited_at DESC, id DESC", (year,)).fetchall()
-        return [(int(i), str(digest), str(path), json.loads(facts)) for i, digest, path, facts in rows]
+        return [(int(i), str(digest), str(path)) for i, digest, path in rows]
 
     def record_narratives(self, document_id: int, narratives: list[tuple[int, str, bytes]]) -> None:
         """A document's judged narrative sections as (number, text, MinHash), replacing any it had: written when it

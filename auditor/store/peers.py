@@ -40,6 +40,7 @@ NUM_PERM = 128  # datasketch's default; the forest's precision grows with it, it
 SCHEME = "affine32"
 ASKED = 10  # sections asked of the forest per query: more than are measured, as datasketch advises
 MEASURED = 3  # of those, the most similar other bodies' sections measured exactly
+_WRITE_BATCH = 64  # older documents whose signatures are recorded per transaction
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,9 @@ def decode(blob: bytes) -> MinHash:
 
 @functools.cache
 def _permutations() -> Any:
-    return signature_of("").permutations
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 class PeerIndex:
@@ -133,18 +136,22 @@ class PeerIndex:
                     for key, agency, path, number, blob in store.narrative_signatures(year)]
         signed = {s.key for s in sections}
         unsigned = store.unsigned_documents_of_year(year)
-        with store.batch():  # hashed once, and kept: the next run reads them back like the others
-            for document_id, key, path, facts_json in unsigned:
-                texts = narratives(stored_section_texts(facts_json))
-                hashed = {number: signature_of(text) for number, text in texts.items()}
-                store.record_narratives(document_id, [(n, texts[n], encode(h)) for n, h in hashed.items()])
-                agency = (facts_json.get("report") or {}).get("agency")
-                if not agency or key in signed:
-                    continue  # whose text it is, is the point; a file recorded again since is read as recorded then
-                signed.add(key)  # its latest record only
-                for number, signature in hashed.items():
-                    older[(key, number)] = texts[number]
-                    sections.append(PeerSection(key, str(agency), path, number, signature))
+        # Hashed once and kept, so the next run reads them back like the others; committed a batch at a time, so an
+        # interrupted run keeps what it hashed. Read one document at a time: a year of old records can be large.
+        for start in range(0, len(unsigned), _WRITE_BATCH):
+            with store.batch():
+                for document_id, key, path in unsigned[start:start + _WRITE_BATCH]:
+                    facts_json = store.facts_of(document_id)
+                    texts = narratives(stored_section_texts(facts_json))
+                    hashed = {number: signature_of(text) for number, text in texts.items()}
+                    store.record_narratives(document_id, [(n, texts[n], encode(h)) for n, h in hashed.items()])
+                    agency = (facts_json.get("report") or {}).get("agency")
+                    if not agency or key in signed:
+                        continue  # whose text it is, is the point; a file recorded again since reads as then
+                    signed.add(key)  # its latest record only
+                    for number, signature in hashed.items():
+                        older[(key, number)] = texts[number]
+                        sections.append(PeerSection(key, str(agency), path, number, signature))
 
         def text_of(key: str, number: int) -> str | None:
             return older.get((key, number)) or store.narrative_text(key, number)
