@@ -66,8 +66,7 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
         if history:
             facts = with_history(facts, history)
     except IngestError as exc:
-        return DocumentResult(shown, None, ReportInfo(None, None, None, None), None,
-                              problems=(problem(exc.slug, lang, shown, **exc.values),))
+        return DocumentResult.unread(shown, problem(exc.slug, lang, shown, **exc.values))
     info = ReportInfo(facts.title, facts.agency, facts.year, facts.template)
     problems = [problem(i.slug, lang, shown, **i.values) for i in facts.issues]
     if pack is None:
@@ -118,5 +117,4 @@ def audit_guarded(path: Path, packs: list[Pack], lang: str, prepared: Prepared |
 
 
 def _internal_error(path: Path, lang: str, reason: str) -> DocumentResult:
-    return DocumentResult(str(path), None, ReportInfo(None, None, None, None), None,
-                          problems=(problem("internal_error", lang, str(path), reason=reason),))
+    return DocumentResult.unread(str(path), problem("internal_error", lang, str(path), reason=reason))

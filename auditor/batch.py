@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from auditor.facts.model import Prepared
-from auditor.model import DocumentResult, ReportInfo
+from auditor.model import DocumentResult
 from auditor.packs.model import Pack
 from auditor.problems import problem
 
@@ -64,8 +64,7 @@ def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: s
     worker with the file, or None. A file whose worker dies twice becomes its `worker_died` problem."""
 
     def died(path: Path) -> DocumentResult:
-        return DocumentResult(str(path), None, ReportInfo(None, None, None, None), None,
-                              problems=(problem("worker_died", lang, str(path)),))
+        return DocumentResult.unread(str(path), problem("worker_died", lang, str(path)))
 
     return in_order(partial(_audit_task, audit, lang), files, packs, jobs, tick, prepare, died)
 

@@ -117,6 +117,11 @@ class DocumentResult:
     not_assessable: tuple[NotAssessable, ...] = ()
     problems: tuple[Problem, ...] = ()
 
+    @classmethod
+    def unread(cls, path: str, problem: Problem) -> DocumentResult:
+        """A file that yielded no facts (it could not be read, its audit hit a bug, its worker died): only why."""
+        return cls(path, None, ReportInfo(None, None, None, None), None, problems=(problem,))
+
 
 @dataclass(frozen=True)
 class RunStream:

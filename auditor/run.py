@@ -61,7 +61,7 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
 
 def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int, progress: Progress | None,
                store: Store | None) -> Generator[DocumentResult, None, None]:
-    prepare: Callable[[Path], Prepared | None] = lambda _: None  # noqa: E731 - without a store, nothing read ahead
+    prepare: Callable[[Path], Prepared | None] = _nothing  # without a store, nothing is read ahead
     recorded: dict[Path, int] = {}
     if store is not None:
         recorded = _record_all(files, packs, lang, jobs, store,
