@@ -94,6 +94,22 @@ CATALOG: dict[str, ProblemType] = {
         ProblemType("no_input_files", {"zh": "没有可核查的文件", "en": "No files to audit"},
                     {"zh": "{path} 中没有报告文件（.txt .md .html .htm .docx .pdf）",
                      "en": "{path} holds no report files (.txt .md .html .htm .docx .pdf)"}, True),
+        ProblemType("file_too_large", {"zh": "文件过大", "en": "File too large"},
+                    {"zh": "{path} 有 {size}，超过单个文件 {limit} 的上限，未作核查",
+                     "en": "{path} is {size}, over the limit of {limit} per file; nothing was checked"}, True),
+        ProblemType("limit_exceeded", {"zh": "超出处理上限", "en": "Limit exceeded"},
+                    {"zh": "{path}：{what}超过上限（{limit}），未作核查",
+                     "en": "{path}: {what_en} is over the limit ({limit}); nothing was checked"}, True),
+        ProblemType("number_too_long", {"zh": "数字过长", "en": "Number too long"},
+                    {"zh": "{path} 中有 {count} 处数字超过 {limit} 位（如第 {line} 行「{sample}」），按无法识别处理，"
+                           "相关核查无法进行",
+                     "en": "{path} has {count} number(s) of more than {limit} digits (e.g. line {line}: "
+                           "'{sample}'); they are read as unreadable and the checks that need them cannot be made"},
+                    False),
+        ProblemType("extractor_timeout", {"zh": "正文识别超时", "en": "Narrative extractor timed out"},
+                    {"zh": "{path}：识别正文「{extractor}」用时超过 {limit} 秒，已中止；该类正文陈述未能核查",
+                     "en": "{path}: the narrative extractor '{extractor}' ran over {limit} s and was stopped; "
+                           "statements of that kind were not checked"}, True),
         ProblemType("engine_disagreement", {"zh": "规则引擎结果不一致", "en": "Rule engine disagreement"},
                     {"zh": "核查 {check} 的引擎结果（{engine}）与参考计算（{reference}）不一致",
                      "en": "Check {check}: the engine said {engine}, the reference evaluator {reference}"}, True),

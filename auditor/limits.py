@@ -1,0 +1,49 @@
+"""Every bound the tool puts on what a report, a rule pack or a configuration may make it do, in one place.
+
+A report is untrusted input: an office receives files from hundreds of bodies, and a damaged or hostile one must cost
+only itself, never memory, time or the other files' results. Each limit here is enforced where the input is read and
+gives its own clear problem (the README's "Limits" table lists them). Each is set far above what a real report needs:
+the largest file in ../shared/corpus is 0.4 MB, its largest table grid a few hundred cells.
+"""
+
+from __future__ import annotations
+
+MiB = 1 << 20
+
+# Reports
+MAX_INPUT_BYTES = 64 * MiB  # one file as it arrives (a 100-page PDF with images is ~20 MB)
+MAX_MEMBER_BYTES = 64 * MiB  # one member of a DOCX (or OFD) package, inflated
+MAX_PACKAGE_BYTES = 256 * MiB  # all members of a package together, inflated
+MAX_PDF_STREAM_BYTES = 64 * MiB  # one PDF content stream, inflated
+MAX_PDF_PAGES = 500
+MAX_TABLE_CELLS = 100_000  # rows × columns of one table after rowspan/colspan are expanded
+MAX_SPAN = 1_000  # a rowspan or colspan larger than this is read as this
+MAX_NUMBER_DIGITS = 15  # digits in one number; exact in a double, and far beyond any count a report gives
+
+# The durable-rules engine reads a number exactly only in plain decimal notation: Python writes 1e-05 and 1e+16 in
+# exponent notation, which crashes the C engine (SIGSEGV, tests/test_engine_hazards.py), and integers beyond 2**53
+# lose digits as doubles. Values outside this range are not assessable, with the value named.
+ENGINE_MAX_ABS = 10**12  # products with a rule's constants (×100, ×1000) stay exact below 2**53
+ENGINE_MIN_ABS = 1e-4  # the smallest magnitude (other than 0) Python writes without an exponent
+
+# Rule packs and configurations (the office's own files, and any pack given with --pack)
+MAX_YAML_BYTES = 1 * MiB  # one rule, pack, extractor or configuration file
+MAX_EXPR_DEPTH = 32  # nesting of a check's expression
+MAX_EXPR_TERMS = 256  # tokens of a check's expression
+MAX_PATTERN_CHARS = 2_000  # one extractor regex
+EXTRACTOR_SECONDS = 2.0  # one extractor over one document's paragraphs
+
+
+def exceeded(what_zh: str, what_en: str, limit: str) -> dict[str, str]:
+    """The template values of a `limit_exceeded` problem (both languages: the problem is worded later, in the
+    run's language)."""
+    return {"what": what_zh, "what_en": what_en, "limit": limit}
+
+
+def size_text(n: int) -> str:
+    """A byte count as a person reads it: 64 MiB, 1.5 KiB, 12 B."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", MiB), ("KiB", 1 << 10)):
+        if n >= scale:
+            shown = n / scale
+            return f"{shown:.0f} {unit}" if shown == int(shown) else f"{shown:.1f} {unit}"
+    return f"{n} B"
