@@ -1,4 +1,9 @@
-"""`--format text`: findings grouped by file, for a person at a terminal (colour only on a terminal)."""
+"""`--format text`: findings grouped by file, for a person at a terminal (colour only on a terminal).
+
+Every field printed here can come from a report, a file name or a pack, so each goes through `visible` before it is
+laid out: an escape sequence, a bare CR or a bidi override in an agency name shows as `\\x1b`, `\\r`, `\\u202e`
+instead of acting on the terminal. The colours are added after, so they are the only control sequences printed.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ import click
 from auditor.describe import describe_key
 from auditor.facts.vocabulary import CHINESE_NUMERALS
 from auditor.formatters import register
+from auditor.formatters.safe import visible
 from auditor.formatters.serialize import Totals
-from auditor.model import DocumentResult, Finding, Location, Operand, RunResult, RunStream, Severity
+from auditor.model import DocumentResult, Finding, Location, Operand, Problem, RunResult, RunStream, Severity
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _WORDS = {
@@ -43,7 +49,8 @@ def _finding(f: Finding, lang: str, color: bool) -> list[str]:
     words = _WORDS[lang]
     severity = click.style(f"{f.severity.label:<7}", fg=_COLORS[f.severity], bold=True) if color \
         else f"{f.severity.label:<7}"
-    lines = [f"  {severity} {f.check_id}  {_where(f.location, words, lang)}", f"          {f.message}"]
+    lines = [f"  {severity} {visible(f.check_id)}  {_where(f.location, words, lang)}",
+             f"          {visible(f.message)}"]
     located = [o for o in f.evidence.operands if o.location.line]
     # The located cell and every non-zero operand; zeros are only counted (the JSON output lists them all).
     cited = [o for i, o in enumerate(located) if i == 0 or o.value != 0]
@@ -57,29 +64,34 @@ def _finding(f: Finding, lang: str, color: bool) -> list[str]:
 def _cite(o: Operand, words: dict[str, str], lang: str) -> str:
     where = words["line"].format(n=o.location.line)
     if o.ref.startswith("claim."):
-        what = words["narrative"] + " " * (lang == "en") + words["quote"].format(text=o.raw)
+        what = words["narrative"] + " " * (lang == "en") + words["quote"].format(text=visible(str(o.raw)))
     else:
-        what = f"{describe_key(o.ref, lang)} = {o.raw if o.raw else '—'}"
+        what = f"{visible(describe_key(o.ref, lang))} = {visible(o.raw) if o.raw else '—'}"
     return words["cite"].format(what=what, where=where)
 
 
 def _document(d: DocumentResult, lang: str, color: bool) -> list[str]:
     words = _WORDS[lang]
-    head = [d.report.agency or "", str(d.report.year or ""),
-            words["template"].format(t=d.report.template) if d.report.template else "", d.pack or ""]
-    title = click.style(d.path, bold=True) if color else d.path
+    head = [visible(d.report.agency or ""), str(d.report.year or ""),
+            words["template"].format(t=d.report.template) if d.report.template else "", visible(d.pack or "")]
+    path = visible(d.path)
+    title = click.style(path, bold=True) if color else path
     lines = [f"{title}  {' · '.join(h for h in head if h)}"]
     for p in d.problems:
-        lines.append(f"  {words['problems']}: [{p.slug}] {p.message}")
+        lines.append(_problem(p, words))
     for f in d.findings:
         lines.extend(_finding(f, lang, color))
     for n in d.not_assessable:
-        lines.append(f"  {words['unassessed']}: {n.check_id} — {n.reason}")
+        lines.append(f"  {words['unassessed']}: {visible(n.check_id)} — {visible(n.reason)}")
     if d.pack:
         total = d.passed + len(d.findings) + len(d.not_assessable)
         lines.append("  " + words["summary"].format(total=total, passed=d.passed, failed=len(d.findings),
                                                     na=len(d.not_assessable)))
     return lines
+
+
+def _problem(p: Problem, words: dict[str, str]) -> str:
+    return f"  {words['problems']}: [{visible(p.slug)}] {visible(p.message)}"
 
 
 @register("text")
@@ -89,7 +101,7 @@ def as_text(result: RunResult | RunStream, color: bool = False) -> Iterator[str]
     for d in result.documents:
         totals.add(d)
         yield "\n".join(_document(d, lang, color)) + "\n\n"
-    out = [f"{_WORDS[lang]['problems']}: [{p.slug}] {p.message}" for p in result.problems]
+    out = [_problem(p, _WORDS[lang]).lstrip() for p in result.problems]
     out.append(_WORDS[lang]["run"].format(docs=totals.documents, problems=totals.problems + len(result.problems),
                                           **totals.by_severity))
     yield "\n".join(out) + "\n"

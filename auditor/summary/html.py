@@ -1,10 +1,14 @@
-"""`html`: summary.html, one self-contained page (inline CSS and SVG, no script, nothing fetched) for the office."""
+"""`html`: summary.html, one self-contained page (inline CSS and SVG, no script, nothing fetched) for the office.
+
+Every text put on the page goes through `html_text` (auditor.formatters.safe): entities for markup, and controls or
+bidi overrides from a report made visible; only ints and the page's own tags are written raw.
+"""
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
+from auditor.formatters.safe import html_text
 from auditor.summary import register
 from auditor.summary.collect import STATUSES, Summary
 from auditor.summary.rows import agency_header, agency_rows, incomplete_note, rate_rows, t3_rows, t4_header, t4_rows
@@ -23,8 +27,8 @@ td.n { text-align: right; }
 
 
 def _table(header: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f'<td class="{c}">{escape(v)}</td>' if c else f"<td>{escape(v)}</td>"
+    head = "".join(f"<th>{html_text(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f'<td class="{c}">{html_text(v)}</td>' if c else f"<td>{html_text(v)}</td>"
                                     for v, c in zip(row, classes or [""] * len(row), strict=True)) + "</tr>"
                    for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -42,10 +46,10 @@ def _status_table(summary: Summary, lang: str) -> str:
     words = WORDS[lang]
     rows = []
     for doc, row in zip(summary.documents, agency_rows(summary, lang), strict=True):
-        cells = "".join(f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{escape(str(v or ''))}</td>"
+        cells = "".join(f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{html_text(str(v or ''))}</td>"
                         for v in row[:-1])
-        rows.append(f'<tr>{cells}<td class="s-{doc.status}">{escape(str(row[-1]))}</td></tr>')
-    head = "".join(f"<th>{escape(h)}</th>" for h in agency_header(lang))
+        rows.append(f'<tr>{cells}<td class="s-{doc.status}">{html_text(str(row[-1]))}</td></tr>')
+    head = "".join(f"<th>{html_text(h)}</th>" for h in agency_header(lang))
     return (f"<h2>{words['status_section']}</h2>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
@@ -69,12 +73,12 @@ def _totals_section(summary: Summary, lang: str) -> str:
     rates = [list(r) for r in rate_rows(summary, lang)]
     return (f"<h2>{words['t3_section']}</h2>"
             + _table([words["measure"], words["total"], words["share"]], t3, ["", "n", "n"])
-            + f'<p class="note">{escape(incomplete_note(summary.t3, lang))}</p>'
+            + f'<p class="note">{html_text(incomplete_note(summary.t3, lang))}</p>'
             + f"<h2>{words['t4_section']}</h2>"
             + _table(t4_header(lang), t4, ["", *["n"] * (len(t4[0]) - 1)])
             + _table([words["measure"], words["rate"]], rates, ["", "n"])
-            + f'<p class="note">{escape(words["rate_note"])}</p>'
-            + f'<p class="note">{escape(incomplete_note(summary.t4, lang))}</p>')
+            + f'<p class="note">{html_text(words["rate_note"])}</p>'
+            + f'<p class="note">{html_text(incomplete_note(summary.t4, lang))}</p>')
 
 
 def _roster_section(summary: Summary, lang: str, roster_given: bool) -> str:
@@ -82,7 +86,7 @@ def _roster_section(summary: Summary, lang: str, roster_given: bool) -> str:
     if not roster_given:
         body = f"<p>{words['no_roster']}</p>"
     elif summary.not_submitted:
-        body = "<ul>" + "".join(f"<li>{escape(n)}</li>" for n in summary.not_submitted) + "</ul>"
+        body = "<ul>" + "".join(f"<li>{html_text(n)}</li>" for n in summary.not_submitted) + "</ul>"
     else:
         body = f"<p>{words['none_missing']}</p>"
     return f"<h2>{words['not_submitted']}</h2>{body}"
@@ -93,7 +97,7 @@ def render_html(summary: Summary, lang: str) -> str:
     year = str(summary.year) if summary.year is not None else words["all_years"]
     title = f"{words['title']} · {year}"
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title><style>{_CSS}</style></head><body><h1>{escape(title)}</h1>"
+            f"<title>{html_text(title)}</title><style>{_CSS}</style></head><body><h1>{html_text(title)}</h1>"
             f"<p>{words['documents']}: {len(summary.documents)}</p>"
             + _status_chart(summary, lang) + _findings_section(summary, lang) + _totals_section(summary, lang)
             + _roster_section(summary, lang, summary.roster_given) + _status_table(summary, lang)

@@ -1,10 +1,16 @@
 """`md`: summary.md, Markdown to paste into a 通报: totals, status counts, the agencies with errors and their error
-messages, and the agencies that did not submit."""
+messages, and the agencies that did not submit.
+
+Everything that came from a report (agency, file name, finding messages) or from the roster goes through
+`markdown_text` (auditor.formatters.safe): a renderer passes raw HTML through, so `<script>` must arrive as
+`&lt;script&gt;`, and a `*`, `[`, `|` or newline in a name must not open emphasis, a link, a cell or a block.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from auditor.formatters.safe import markdown_text as md
 from auditor.summary import register
 from auditor.summary.collect import STATUSES, Summary
 from auditor.summary.rows import incomplete_note, problem_title, rate_rows, t3_rows, t4_header, t4_rows
@@ -12,7 +18,7 @@ from auditor.summary.words import WORDS
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
+    """The summary's own words and numbers inside a Markdown table cell (no report text is put in a table)."""
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -30,27 +36,28 @@ def render_markdown(summary: Summary, lang: str) -> str:
              *_table([words[s] for s in STATUSES], [[str(counts[s]) for s in STATUSES]]),
              f"## {words['t3_section']}", "",
              *_table([words["measure"], words["total"], words["share"]], [list(r) for r in t3_rows(summary, lang)]),
-             incomplete_note(summary.t3, lang), "",
+             incomplete_note(summary.t3, lang, md), "",
              f"## {words['t4_section']}", "", *_table(t4_header(lang), t4_rows(summary, lang)),
              *(f"- {label}: {value}" for label, value in rate_rows(summary, lang)), "",
-             incomplete_note(summary.t4, lang), "", f"## {words['errors_section']}", ""]
+             incomplete_note(summary.t4, lang, md), "", f"## {words['errors_section']}", ""]
     with_errors = [d for d in summary.documents if d.counts["error"]]
     for doc in with_errors:
-        lines.append(f"- **{doc.agency}**（{doc.year or '?'}，{Path(doc.path).name}）" if lang == "zh"
-                     else f"- **{doc.agency}** ({doc.year or '?'}, {Path(doc.path).name})")
-        lines.extend(f"  - {f.check_id}: {f.message}" for f in summary.findings
+        agency, name = md(doc.agency), md(Path(doc.path).name)
+        lines.append(f"- **{agency}**（{doc.year or '?'}，{name}）" if lang == "zh"
+                     else f"- **{agency}** ({doc.year or '?'}, {name})")
+        lines.extend(f"  - {md(f.check_id)}: {md(f.message)}" for f in summary.findings
                      if f.path == doc.path and f.agency == doc.agency and f.severity == "error")
     if not with_errors:
         lines.append(words["no_errors"])
     unreadable = [d for d in summary.documents if d.status == "problem"]
     if unreadable:
         lines += ["", f"## {words['unreadable_section']}", ""]
-        lines.extend(f"- {Path(d.path).name}: {problem_title(d.problems, lang)}" for d in unreadable)
+        lines.extend(f"- {md(Path(d.path).name)}: {md(problem_title(d.problems, lang))}" for d in unreadable)
     lines += ["", f"## {words['not_submitted']}", ""]
     if not summary.roster_given:
         lines.append(words["no_roster"])
     elif summary.not_submitted:
-        lines.extend(f"- {name}" for name in summary.not_submitted)
+        lines.extend(f"- {md(name)}" for name in summary.not_submitted)
     else:
         lines.append(words["none_missing"])
     return "\n".join(lines) + "\n"

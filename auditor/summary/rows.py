@@ -1,7 +1,14 @@
 """The rows the writers share: one per document, one per finding (in the order of words.py's columns), and the
-table 三 and 四 totals as printed."""
+table 三 and 四 totals as printed.
+
+The rows hold the text as stored (a report's agency, path, messages): each writer escapes it for its own output
+with auditor.formatters.safe, since what is safe differs (HTML entities, Markdown backslashes, a spreadsheet's text
+marker). Numbers stay ints.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from auditor.facts.vocabulary import T4_BLOCKS
 from auditor.problems import CATALOG
@@ -65,13 +72,14 @@ def rate_rows(summary: Summary, lang: str) -> list[tuple[str, str]]:
             (WORDS[lang]["rate_litigation"], percent(rates["litigation"]))]
 
 
-def incomplete_note(totals: Totals, lang: str) -> str:
-    """Which reports the totals leave out, and which files were not counted as copies of the same report."""
+def incomplete_note(totals: Totals, lang: str, quote: Callable[[str], str] = str) -> str:
+    """Which reports the totals leave out, and which files were not counted as copies of the same report; each name
+    (an agency and year, a file name: taken from reports) passed through `quote`, the note's own words not."""
     words, join = WORDS[lang], "、".join if lang == "zh" else ", ".join
-    names = totals.incomplete
+    names = tuple(quote(n) for n in totals.incomplete)
     note = words["incomplete"].format(n=len(names), names=join(names)) if names else words["all_complete"]
     if totals.copies:
-        note += " " + words["copies"].format(n=len(totals.copies), names=join(totals.copies))
+        note += " " + words["copies"].format(n=len(totals.copies), names=join(quote(n) for n in totals.copies))
     return note
 
 
