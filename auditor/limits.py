@@ -31,7 +31,14 @@ MAX_YAML_BYTES = 1 * MiB  # one rule, pack, extractor or configuration file
 MAX_EXPR_DEPTH = 32  # nesting of a check's expression
 MAX_EXPR_TERMS = 256  # tokens of a check's expression
 MAX_PATTERN_CHARS = 2_000  # one extractor regex
+MAX_PATTERN_REPEAT = 1_000  # repeat counts of one regex, multiplied through their nesting (the bundled: 10)
 EXTRACTOR_SECONDS = 2.0  # one extractor over one document's paragraphs
+EXTRACTION_SECONDS = 10.0  # all extractors together over one document (the bundled: ~10 ms)
+MAX_YAML_DEPTH = 32  # nesting of lists and maps in one of those files (the bundled ones nest 5 deep)
+MAX_PARAMETER = 10**9  # a pack or configuration parameter, 0 to this (the bundled ones: 0.5 to 1,000,000)
+MAX_EXPR_NUMBER = 10**9  # a number written in a check (the bundled checks write 0 to 1,000)
+MAX_RULE_CHECKS = 1_000  # checks one rule's for_each expands to (the bundled rules: at most 25)
+MAX_PACK_CHECKS = 5_000  # checks of one pack (the bundled packs: 146 and 129)
 
 
 def exceeded(what_zh: str, what_en: str, limit: str) -> dict[str, str]:

@@ -8,14 +8,25 @@ finds them without the checkout.
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
+import warnings
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import regex  # type: ignore[import-untyped]  # no stubs in the venv (types-regex)
 import yaml
 from jsonschema import Draft202012Validator
+
+from auditor import limits
+
+try:  # the parser re.compile itself uses (CPython 3.11+); private, so without it only the shape checks are skipped
+    import re._parser as regex_parser  # type: ignore[import-not-found]  # no stub
+except ImportError:  # pragma: no cover - another Python: the length limit and the extractors' time budget remain
+    regex_parser = None
 
 
 @cache
@@ -43,17 +54,98 @@ class InvalidFile(Exception):
         self.reason = reason
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing what lets a small file become a huge or endless value: an anchor or alias
+    (billion laughs: nine nested lists of nine aliases are 387 million strings to whoever walks them), nesting beyond
+    limits.MAX_YAML_DEPTH (PyYAML composes recursively), and an integer too long for int() (Python's 4,300-digit
+    limit). Each is a YAMLError with its line and column, reported as bad YAML."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
+        if isinstance(event, yaml.AliasEvent):
+            raise _refused(event, f"aliases (*{event.anchor}) are not allowed; write the value out")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _refused(event, f"anchors (&{anchor}) are not allowed; write the value out where it is used")
+        self._depth += 1
+        try:
+            if self._depth > limits.MAX_YAML_DEPTH:
+                raise _refused(event, f"lists and maps nest more than {limits.MAX_YAML_DEPTH} deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            value: int = super().construct_yaml_int(node)
+        except ValueError:  # more digits than int() converts
+            raise yaml.constructor.ConstructorError(None, None, "an integer with too many digits",
+                                                    node.start_mark) from None
+        return value
+
+
+def _refused(event: yaml.Event, problem: str) -> yaml.YAMLError:
+    return yaml.composer.ComposerError(None, None, problem, event.start_mark)  # type: ignore[arg-type]  # a Mark
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+
+
+def read_bounded(path: Path, limit: int = limits.MAX_YAML_BYTES) -> bytes:
+    """At most `limit` bytes of `path`; InvalidFile when it holds more. Reads no more than limit + 1 bytes, so a
+    huge file or a device without end (/dev/zero) costs nothing, and opens without blocking, so a named pipe with
+    no writer reads as empty rather than waiting. Raises OSError when the file cannot be opened or read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        os.set_blocking(fd, True)  # O_NONBLOCK was for the open of a FIFO; reads wait for data as usual
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidFile("", f"larger than {limits.size_text(limit)}; not read")
+    return data
+
+
 def read_yaml(path: Path) -> Any:
-    """The YAML document in `path` (None for an empty file). Raises InvalidFile when the file cannot be read as
-    UTF-8 or is not YAML (with PyYAML's line and column)."""
+    """The YAML document in `path` (None for an empty file), as JSON would have it. Raises InvalidFile when the file
+    cannot be read, is over limits.MAX_YAML_BYTES, is not UTF-8, is not YAML (with PyYAML's line and column), uses
+    an anchor or alias, nests too deep, or holds a key that is not a string or a number that is not finite (with the
+    JSON pointer): every file read this way (packs, extractors, configurations, rule fixtures) is data for a JSON
+    Schema, in which keys are strings and NaN and infinity do not exist."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = read_bounded(path).decode("utf-8")
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InvalidFile("", f"not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidFile("", f"cannot read: {exc}") from None
+        problem = " ".join(str(getattr(exc, "problem", exc)).split())  # a ReaderError's text spans lines
+        raise InvalidFile("", f"not valid YAML{where}: {problem}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidFile("", f"not UTF-8 text: byte {exc.start} cannot be decoded") from None
+    except OSError as exc:
+        raise InvalidFile("", f"cannot read: {exc.strerror or exc}") from None
+    _check_json_like(data)
+    return data
+
+
+def _check_json_like(data: Any) -> None:
+    """InvalidFile at the first mapping key that is not a string (YAML reads `1:`, `yes:` and `~:` as a number, a
+    boolean and null) or the first float that is NaN or infinite (`.nan`, `.inf`, `1e999`). Iterative: the depth
+    is bounded already, but no recursion is needed."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise InvalidFile(pointer or "/", f"the key {key!r} is not text; quote it")
+                stack.append((f"{pointer}/{key}", item))
+        elif isinstance(value, list):
+            stack.extend((f"{pointer}/{i}", item) for i, item in enumerate(value))
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise InvalidFile(pointer, f"{value} is not a finite number")
 
 
 def check_schema(data: Any, schema_name: str, *, sort: bool = True) -> None:
@@ -63,12 +155,127 @@ def check_schema(data: Any, schema_name: str, *, sort: bool = True) -> None:
     errors = Draft202012Validator(schema(schema_name)).iter_errors(data)
     error = min(errors, key=lambda e: list(e.absolute_path), default=None) if sort else next(errors, None)
     if error is not None:
-        raise InvalidFile("/" + "/".join(str(p) for p in error.absolute_path), error.message)
+        raise InvalidFile("/" + "/".join(str(p) for p in error.absolute_path), _shortened(error.message))
+
+
+def _shortened(message: str, limit: int = 300) -> str:
+    """A validator message within `limit` characters: jsonschema quotes the offending value whole, and a value may
+    be a megabyte long."""
+    return message if len(message) <= limit else f"{message[:limit // 2]} … {message[-limit // 3:]}"
 
 
 def compile_regex(source: str, pointer: str) -> re.Pattern[str]:
-    """`source` compiled; InvalidFile at `pointer` when it is not a regular expression."""
+    """`source` compiled; InvalidFile at `pointer` when it is not a regular expression of Python's `re` that the
+    `regex` module reads alike (extractors run there, for its time-out: auditor.facts.claims), is longer than
+    limits.MAX_PATTERN_CHARS, or has a shape whose cost is known to explode (pattern_hazard)."""
+    if len(source) > limits.MAX_PATTERN_CHARS:
+        raise InvalidFile(pointer, f"a regular expression of {len(source):,} characters; at most "
+                                   f"{limits.MAX_PATTERN_CHARS:,} (macros included)")
     try:
-        return re.compile(source)
-    except re.error as exc:
+        with warnings.catch_warnings():
+            # re warns where a later Python (and the regex module, today) reads the pattern differently, e.g.
+            # `[[:alpha:]]` as a POSIX class: an extractor must mean the same in both engines.
+            warnings.simplefilter("error", FutureWarning)
+            compiled = re.compile(source)
+        hazard = pattern_hazard(compiled)
+        if hazard is None:
+            regex.compile(source, regex.V0)  # after the shape checks: regex expands bounded repeats as it compiles
+    except FutureWarning as exc:
+        raise InvalidFile(pointer, f"ambiguous regular expression ({exc}); escape the bracket") from None
+    except (re.error, regex.error, OverflowError) as exc:
         raise InvalidFile(pointer, f"not a valid regular expression: {exc}") from None
+    except RecursionError:
+        raise InvalidFile(pointer, "not a valid regular expression: its groups nest too deep") from None
+    if hazard is not None:
+        raise InvalidFile(pointer, hazard)
+    return compiled
+
+
+def pattern_hazard(compiled: re.Pattern[str]) -> str | None:
+    """Why matching `compiled` could take time or memory out of all proportion, or None.
+
+    - A repeat whose body can be a single repeat of variable length and nothing else (`(a+)+`, `(\\w+\\s?)*`,
+      `(?:a*|b)+`), one of the two unbounded: the engine may try every way of dividing a run of characters
+      between the iterations, 2**n steps on n characters that almost match (`(a+)+$` on a's and a b). Not when a
+      part the body cannot do without separates them (`(?:\\s+[a-z]+)*`, `(\\d+,)+`), nor when the inner repeat is
+      possessive (`a++`) or atomic (`(?>…)`).
+    - Bounded repeat counts that, multiplied through their nesting, exceed limits.MAX_PATTERN_REPEAT: the regex
+      module writes them out as it compiles (`a{1000000}` is 270 MB).
+    What these checks cannot recognise (alternatives that overlap, `(a|aa)+`; polynomial shapes, `(.*a){9}`), the
+    extractors' time budget stops (auditor.facts.claims)."""
+    if regex_parser is None:
+        return None
+    return _hazard(regex_parser.parse(compiled.pattern, compiled.flags), 1)
+
+
+_REPEATS = (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT, regex_parser.POSSESSIVE_REPEAT) if regex_parser else ()
+_ZERO_WIDTH = (regex_parser.AT, regex_parser.ASSERT, regex_parser.ASSERT_NOT) if regex_parser else ()
+
+
+def _hazard(items: Any, product: int) -> str | None:
+    """The first hazard in a parsed (sub)pattern; `product`: the repeat counts that enclose it, multiplied."""
+    for op, arg in items:
+        if op in _REPEATS:
+            low, high, body = arg
+            unbounded = high is regex_parser.MAXREPEAT
+            count = product * max(low if unbounded else high, 1)
+            if count > limits.MAX_PATTERN_REPEAT:
+                return (f"repeat counts of {count:,} (multiplied through their nesting); at most "
+                        f"{limits.MAX_PATTERN_REPEAT:,}")
+            if op is not regex_parser.POSSESSIVE_REPEAT and high > 1 and _ambiguous(body, unbounded):
+                return ("a repeat whose body is another repeat and nothing it cannot do without, e.g. (a+)+ or "
+                        "(\\w+\\s?)*, can take exponential time (catastrophic backtracking); put a required "
+                        "separator between them, bound both ({0,20}) or make the inner one possessive (a++)")
+            found = _hazard(body, count)
+        else:  # groups, alternatives, look-arounds, conditionals, atomic groups: the parsed parts they hold
+            found = next((h for part in _parts(arg) if (h := _hazard(part, product))), None)
+        if found:
+            return found
+    return None
+
+
+def _ambiguous(body: Any, outer_unbounded: bool) -> bool:
+    """Whether an iteration of a repeat over `body` can be one inner repeat of variable length alone (each
+    alternative of the body considered apart), so a run of its characters divides between iterations in many
+    ways; one of the two repeats must be unbounded for the ways to grow without end."""
+    items = list(body)
+    while len(items) == 1 and items[0][0] in (regex_parser.SUBPATTERN, regex_parser.BRANCH):
+        op, arg = items[0]
+        if op is regex_parser.BRANCH:
+            return any(_ambiguous(alternative, outer_unbounded) for alternative in arg[1])
+        items = list(arg[3])  # a group: (number, add_flags, del_flags, items)
+    required = [(op, arg) for op, arg in items if not _nullable(op, arg)]
+    if len(required) > 1:
+        return False
+    candidates = required or items  # all optional (`(a*b*)*`): any of them may take the whole run
+    for op, arg in candidates:
+        if op in _REPEATS and op is not regex_parser.POSSESSIVE_REPEAT:
+            low, high, _ = arg
+            inner_unbounded = high is regex_parser.MAXREPEAT
+            if high > low and (inner_unbounded or outer_unbounded):
+                return True
+        elif op is regex_parser.SUBPATTERN and _ambiguous(arg[3], outer_unbounded):
+            return True
+    return False
+
+
+def _nullable(op: Any, arg: Any) -> bool:
+    """Whether a parsed item can match the empty string."""
+    if op in _REPEATS:
+        return bool(arg[0] == 0) or all(_nullable(*item) for item in arg[2])
+    if op is regex_parser.SUBPATTERN:
+        return all(_nullable(*item) for item in arg[3])
+    if op is regex_parser.BRANCH:
+        return any(all(_nullable(*item) for item in alternative) for alternative in arg[1])
+    if op is regex_parser.ATOMIC_GROUP:
+        return all(_nullable(*item) for item in arg)
+    return op in _ZERO_WIDTH
+
+
+def _parts(arg: Any) -> list[Any]:
+    """The parsed sub-patterns an item's argument holds, however deep in tuples and lists."""
+    if isinstance(arg, regex_parser.SubPattern):
+        return [arg]
+    if isinstance(arg, tuple | list):
+        return [part for item in arg for part in _parts(item)]
+    return []

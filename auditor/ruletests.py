@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from auditor.audit import read_facts
 from auditor.engine import Engine, EngineError
 from auditor.evaluate import evaluate
@@ -24,7 +22,7 @@ from auditor.ingest import IngestError
 from auditor.model import Status
 from auditor.packs.loader import load_pack
 from auditor.packs.model import Pack, PackError
-from auditor.resources import InvalidFile, check_schema
+from auditor.resources import InvalidFile, check_schema, read_yaml
 from auditor.store import last_year_of, with_history
 from auditor.store.peers import PeerIndex
 
@@ -38,14 +36,15 @@ class CaseResult:
 
 
 def load_fixture(path: Path) -> dict[str, Any]:
-    """The fixture file (its rule and cases); ValueError naming the file and the JSON pointer when it breaks its
-    schema. An unreadable file or bad YAML raises the OS's or PyYAML's own error, which `rules test` reports as is."""
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """The fixture file (its rule and cases); ValueError naming the file, the JSON pointer and the reason when it
+    cannot be read, is not YAML as packs must be (auditor.resources.read_yaml: no aliases, bounded size and depth)
+    or breaks its schema."""
     try:
+        data: dict[str, Any] = read_yaml(path)
         # The validator's own first error (packs and configuration sort by path): kept as fixtures report it.
         check_schema(data, "rule-tests.schema.json", sort=False)
     except InvalidFile as exc:
-        raise ValueError(f"{path}: {exc.pointer}: {exc.reason}") from None
+        raise ValueError(f"{path}: {exc.pointer or '/'}: {exc.reason}") from None
     return data
 
 
@@ -202,7 +201,7 @@ def run_pack_fixtures(pack: Pack, fixtures_root: Path, engine: Engine, loaded: I
             continue
         try:
             data = load_fixture(fixture)
-        except (ValueError, OSError, yaml.YAMLError) as exc:
+        except ValueError as exc:
             gaps.append(f"{rule.id}: fixture file not usable: {exc}")
             continue
         if data["rule"] != rule.id:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import regex  # type: ignore[import-untyped]  # no stubs in the venv (types-regex)
+
+from auditor import limits
 from auditor.facts.model import Claim, ParagraphFact
 from auditor.facts.normalize import parse_number, same_length_nfkc
+from auditor.ingest.errors import IngestError
 
 try:  # the parser re.compile itself uses (CPython 3.11+); private, so its absence only costs speed
     import re._parser as regex_parser  # type: ignore[import-not-found]  # no stub
@@ -42,11 +47,11 @@ def _literal_runs(items: Any) -> list[str]:
     return runs
 
 
-def required_text(regex: re.Pattern[str]) -> str:
-    """The longest text every match of `regex` contains; "" when there is none (or the pattern ignores case)."""
-    if regex.flags & re.IGNORECASE or regex_parser is None:
+def required_text(compiled: re.Pattern[str]) -> str:
+    """The longest text every match of `compiled` contains; "" when there is none (or the pattern ignores case)."""
+    if compiled.flags & re.IGNORECASE or regex_parser is None:
         return ""
-    return max(_literal_runs(regex_parser.parse(regex.pattern, regex.flags)), key=len, default="")
+    return max(_literal_runs(regex_parser.parse(compiled.pattern, compiled.flags)), key=len, default="")
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,59 @@ class ClaimPattern:
     # costs far less than letting the regex engine try the pattern at every position of the paragraph.
     required: str = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "required", required_text(self.regex))  # frozen: set once, here
+    # The same pattern in the `regex` module, which matches as `re` does (tests/test_hardening_packs.py compares
+    # them on every paragraph of the samples and the corpus) and can stop a search at a deadline, which `re` cannot:
+    # its C loop neither times out nor lets a signal handler run. Packs check their patterns in both engines
+    # (auditor.resources.compile_regex).
+    matcher: Any = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:  # frozen: set once, here
+        object.__setattr__(self, "required", required_text(self.regex))
+        # From the source alone, as the loader compiles it (re and regex number their flags differently)
+        object.__setattr__(self, "matcher", regex.compile(self.regex.pattern, regex.V0))
+
+
+class ExtractorTimeout(IngestError):
+    """An extractor ran over its time on one document (limits.EXTRACTOR_SECONDS, or the document's whole
+    extraction over limits.EXTRACTION_SECONDS): the document's claims are incomplete, and a narrative check
+    would compare with what was found in time, or pass a detector that never finished looking, so the document
+    is reported with this problem (an input error, exit 2) instead of audited."""
+
+    def __init__(self, key: str, seconds: float) -> None:
+        super().__init__("extractor_timeout", extractor=key, limit=f"{seconds:g}")
+
+
+class _Budget:
+    """The time each extractor, and all of them together, has spent on one document."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+        self.total = 0.0
+
+    def matches(self, key: str, pattern: ClaimPattern, text: str) -> list[Any]:
+        """Every match of `pattern` in `text` (finditer's), charged to extractor `key`. Raises ExtractorTimeout
+        once the extractor or the document is over its time: the regex module stops one search at the time left,
+        and the time is checked again after each match (a next search may take as long again, so an extractor
+        may overrun by up to its own budget once)."""
+        spent = self.spent.get(key, 0.0)
+        own, shared = limits.EXTRACTOR_SECONDS - spent, limits.EXTRACTION_SECONDS - self.total
+        left, limit = (own, limits.EXTRACTOR_SECONDS) if own <= shared else (shared, limits.EXTRACTION_SECONDS)
+        start = time.monotonic()
+        found = []
+        try:
+            if left <= 0:
+                raise TimeoutError
+            for match in pattern.matcher.finditer(text, timeout=left):
+                found.append(match)
+                if time.monotonic() - start > left:
+                    raise TimeoutError
+        except TimeoutError:
+            raise ExtractorTimeout(key, limit) from None
+        finally:
+            used = time.monotonic() - start
+            self.spent[key] = spent + used
+            self.total += used
+        return found
 
 
 @dataclass(frozen=True)
@@ -79,16 +135,18 @@ def extract_claims(paragraphs: tuple[ParagraphFact, ...], extractors: tuple[Extr
     """Every mention, not the first: each non-overlapping match of each phrase in each paragraph.
 
     Phrases of one kind are tried in order and an earlier phrase's match wins where two overlap. `agency` (the title's)
-    and its `aliases` serve the extractors of kind "agency"."""
+    and its `aliases` serve the extractors of kind "agency". Raises ExtractorTimeout (an IngestError: the callers
+    report the document's problem) when an extractor runs over its time on these paragraphs."""
     claims: list[Claim] = []
     if not extractors:
         return ()
+    budget = _Budget()
     folded = [same_length_nfkc(p.text) for p in paragraphs]  # once per paragraph, for every extractor that reads it
     for extractor in extractors:
         if extractor.kind == "enumeration":
             claims.extend(enumeration_breaks(paragraphs, extractor.key, extractor.sections))
         elif extractor.kind == "agency":
-            claims.extend(agency_mentions(paragraphs, extractor, agency, aliases, folded))
+            claims.extend(agency_mentions(paragraphs, extractor, agency, aliases, folded, budget))
     regex_extractors = [e for e in extractors if e.kind == "regex"]
     readers: dict[int | None, list[Extractor]] = {}  # section → the regex extractors that read it, in pack order
     for paragraph, text in zip(paragraphs, folded, strict=True):
@@ -100,7 +158,7 @@ def extract_claims(paragraphs: tuple[ParagraphFact, ...], extractors: tuple[Extr
             for pattern in extractor.patterns:
                 if pattern.required not in text:
                     continue
-                for match in pattern.regex.finditer(text):
+                for match in budget.matches(extractor.key, pattern, text):
                     if any(s < match.end() and match.start() < e for s, e in taken):
                         continue
                     value = pattern.fixed if pattern.fixed is not None else parse_number(match.group("value"))
@@ -167,12 +225,15 @@ def same_agency(mention: str, agency: str, aliases: tuple[str, ...] = ()) -> boo
 
 
 def agency_mentions(paragraphs: tuple[ParagraphFact, ...], extractor: Extractor, agency: str | None,
-                    aliases: tuple[str, ...], folded: Sequence[str] | None = None) -> tuple[Claim, ...]:
+                    aliases: tuple[str, ...], folded: Sequence[str] | None = None,
+                    budget: _Budget | None = None) -> tuple[Claim, ...]:
     """The agency names the body speaks as (the `name` group of the extractor's patterns), each a claim whose value
     is 0 when it is the title's agency (or an alias) and 1 when it names another body. None without a title agency.
-    `folded`: the paragraphs' texts through same_length_nfkc, when the caller has them already."""
+    `folded`: the paragraphs' texts through same_length_nfkc, when the caller has them already. Raises
+    ExtractorTimeout past the extractor's time (`budget`: the document's, when the caller keeps one)."""
     if agency is None:
         return ()
+    budget = budget or _Budget()
     claims = []
     for i, paragraph in enumerate(paragraphs):
         if extractor.sections and paragraph.section not in extractor.sections:
@@ -181,7 +242,7 @@ def agency_mentions(paragraphs: tuple[ParagraphFact, ...], extractor: Extractor,
         for pattern in extractor.patterns:
             if pattern.required not in text:
                 continue
-            for match in pattern.regex.finditer(text):
+            for match in budget.matches(extractor.key, pattern, text):
                 name = paragraph.text[match.start("name"):match.end("name")]
                 claims.append(Claim(key=extractor.key, value=0 if same_agency(name, agency, aliases) else 1,
                                     text=name, line=paragraph.line, section=paragraph.section,

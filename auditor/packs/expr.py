@@ -14,10 +14,15 @@ A name that is neither variable nor group is literal, so `t3[new_received][col]`
 from __future__ import annotations
 
 import ast
+import io
+import itertools
+import math
+import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from auditor import limits
 from auditor.packs.functions import FUNCTIONS
 
 
@@ -107,18 +112,61 @@ _CMPOPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">
 
 
 def parse(text: str) -> Node:
+    """The check `text` as a tree; ExprError when it is not in the language, or has more than
+    limits.MAX_EXPR_TERMS tokens or nests deeper than limits.MAX_EXPR_DEPTH. Both are counted before anything
+    recurses over the text: Python builds `a + a + … + a` as a tree as deep as it is long, and 3,000 terms
+    overflow its stack (RecursionError) in ast.parse already."""
+    text = text.strip()
+    terms = _count_tokens(text, limits.MAX_EXPR_TERMS + 1)
+    if terms > limits.MAX_EXPR_TERMS:
+        raise ExprError(f"more than {limits.MAX_EXPR_TERMS} terms (names, numbers, operators, brackets); "
+                        "split the check into several rules")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise ExprError(f"syntax error at column {exc.offset}: {exc.msg}") from None
+        where = f" at column {exc.offset}" if exc.offset else ""
+        raise ExprError(f"syntax error{where}: {exc.msg}") from None
+    depth = _depth(tree.body)
+    if depth > limits.MAX_EXPR_DEPTH:
+        raise ExprError(f"nests {depth} deep (each + or - of a chain is a level); at most {limits.MAX_EXPR_DEPTH}: "
+                        "add a group's cells with sum(), or split the check")
     node = _convert(tree.body)
     if not isinstance(node, (Compare, Approx, BoolOp, Not, Exists)):
         raise ExprError("a check must be a comparison, approx(), exists() or a combination with and/or/not")
     return node
 
 
+def _count_tokens(text: str, stop: int) -> int:
+    """Python tokens in `text` (ends of line aside), counting no further than `stop`. A text that does not
+    tokenize is counted as far as it does: ast.parse then says what is wrong with it."""
+    skip = {tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT}
+    tokens = (t for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type not in skip)
+    count = 0
+    try:
+        for _ in itertools.islice(tokens, stop):
+            count += 1
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return count
+
+
+def _depth(root: ast.AST) -> int:
+    """How deep expressions nest in `root` (a name is 1, `a + b` is 2), without recursion."""
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
+    return deepest
+
+
 def _convert(node: ast.AST) -> Node:
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        # 1e999 is infinity to Python, and a constant beyond the engine's exact range would decide a check wrongly
+        if not math.isfinite(node.value) or abs(node.value) > limits.MAX_EXPR_NUMBER:
+            raise ExprError(f"the number {ast.unparse(node)[:40]} is out of range; at most "
+                            f"{limits.MAX_EXPR_NUMBER:,} either side of 0")
         return Num(node.value)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         inner = _convert(node.operand)

@@ -6,12 +6,14 @@ Anything wrong stops the load with a PackError naming the file, the JSON pointer
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import string
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from auditor import limits
 from auditor.facts.claims import ClaimPattern, Extractor
 from auditor.facts.vocabulary import known_keys
 from auditor.model import Severity
@@ -124,9 +126,19 @@ def _load_rule(path: Path, groups: dict[str, list[str]]) -> Rule:
     allowed = MESSAGE_FIELDS | {v for v, _ in for_each} | {f"{v}_label" for v, _ in for_each}
     for lang, text in data["message"].items():
         try:
-            fields = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+            parsed = [(f, spec, conversion) for _, f, spec, conversion in string.Formatter().parse(text)
+                      if f is not None]
         except ValueError as exc:
             raise PackError(str(path), f"/message/{lang}", f"bad placeholder: {exc}") from None
+        # Every value reaches the message as text already formatted (auditor.findings): a format spec can only
+        # fail (`{lhs:.2f}` on a str) or pad it to any width (`{lhs:>1999999999}` writes 2 GB), a conversion
+        # only show its quotes.
+        styled = next((f"{{{f}{'!' + c if c else ''}{':' + spec if spec else ''}}}" for f, spec, c in parsed
+                       if spec or c), None)
+        if styled:
+            raise PackError(str(path), f"/message/{lang}", f"placeholder {styled[:60]} has a format spec or "
+                                                           "conversion; write the bare {name}")
+        fields = {f for f, _, _ in parsed}
         unknown = sorted(f for f in fields - allowed if not _INDEXED_FIELD.match(f))
         if unknown:
             raise PackError(str(path), f"/message/{lang}",
@@ -145,6 +157,12 @@ def _compile_rule(rule: Rule, groups: dict[str, list[str]], params: dict[str, fl
     except ExprError as exc:
         raise PackError(rule.file, "/check", str(exc)) from None
     names = [v for v, _ in rule.for_each]
+    instances = math.prod(len(vals) for _, vals in rule.for_each)
+    if instances > limits.MAX_RULE_CHECKS:
+        raise PackError(rule.file, "/for_each", f"expands to {instances:,} checks; at most {limits.MAX_RULE_CHECKS:,}")
+    if start + instances > limits.MAX_PACK_CHECKS:
+        raise PackError(rule.file, "/for_each", f"the pack's checks come to more than {limits.MAX_PACK_CHECKS:,} "
+                                                "with this rule's")
     compiled: list[CompiledCheck] = []
     for values in itertools.product(*(vals for _, vals in rule.for_each)):
         bindings = dict(zip(names, values, strict=True))
