@@ -1,11 +1,13 @@
 """The command line: parse options, call the library, format. No audit logic lives here (STYLE §14).
 
 Exit codes: 0 clean; 1 findings at or above --fail-on; 2 usage, rule-pack or input error (a file that could not be
-read, an invalid pack, an engine failure).
+read, an invalid pack, an engine failure), a history store that cannot be opened or used (auditor.store.errors), or
+an output (-o, summary --out) that cannot be written, the previous one then kept.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -13,6 +15,7 @@ import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from tqdm import tqdm
@@ -32,6 +35,7 @@ from auditor.resources import default_pack_dirs
 from auditor.ruletests import run_pack_fixtures
 from auditor.run import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Tally, audit_stream
 from auditor.store import Store, StoreError
+from auditor.store.errors import classify
 from auditor.summary import SummaryError, read_roster
 from auditor.summary import collect as collect_summary
 from auditor.summary import write_all as write_summary
@@ -86,39 +90,79 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
     try:
         store = Store(db) if db else None
     except StoreError as exc:
-        click.echo(f"auditor: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        _store_failed(exc, lang)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     run = audit_stream(paths, loaded, lang, jobs, partial(_progress_bar, lang=lang) if show else None, store)
     tally = Tally(run.problems)
     # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
     watched = RunStream(tally.watch(run.documents), run.problems, lang)
     try:
-        if output is None:
-            for piece in FORMATTERS[fmt](watched, color):
-                with tqdm.external_write_mode():  # the bar (on stderr) steps aside while the report is written
-                    click.echo(piece, nl=False)
-        else:  # written beside the file and moved over it when complete: a failed run leaves the last good one
-            unfinished = output.with_name(output.name + ".partial")
-            try:
-                with unfinished.open("w", encoding="utf-8") as handle:
-                    for piece in FORMATTERS[fmt](watched, color):
-                        handle.write(piece)
-                unfinished.replace(output)
-            except BaseException as exc:
-                unfinished.unlink(missing_ok=True)
-                if not isinstance(exc, OSError):
-                    raise
-                click.echo(f"auditor: cannot write {output}: {exc}", err=True)
-                sys.exit(EXIT_ERROR)
-    except (sqlite3.Error, StoreError) as exc:  # the disk full or the file locked beyond the timeout, mid-run
-        click.echo(f"auditor: the history store failed: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        try:
+            _write_run(watched, fmt, color, output, lang)
+        finally:
+            # A run stopped early still records what it audited, before the store closes; that can fail too (the
+            # same full disk that stopped -o): the store's message then follows the output's.
+            run.documents.close()
+    except StoreError as exc:  # the disk full, the file locked beyond the timeout or found corrupt, mid-run
+        _store_failed(exc, lang)
+    except sqlite3.Error as exc:  # never expected (Store raises StoreError); still a message, not a traceback
+        _store_failed(classify(exc, db or "?"), lang)
     finally:
-        run.documents.close()  # a run stopped early still records what it audited, before the store closes
         if store:
             store.close()
     sys.exit(tally.exit_code(None if fail_on == "none" else Severity.parse(fail_on)))
+
+
+def _write_run(watched: RunStream, fmt: str, color: bool, output: Path | None, lang: str) -> None:
+    """The run's report on stdout, or in `output`: written beside the file and moved over it when complete, so a
+    failed run leaves the last good one (exit 2 with the reason)."""
+    if output is None:
+        for piece in FORMATTERS[fmt](watched, color):
+            with tqdm.external_write_mode():  # the bar (on stderr) steps aside while the report is written
+                click.echo(piece, nl=False)
+        return
+    unfinished = output.with_name(output.name + ".partial")
+    try:
+        with unfinished.open("w", encoding="utf-8") as handle:
+            for piece in FORMATTERS[fmt](watched, color):
+                handle.write(piece)
+        unfinished.replace(output)
+    except BaseException as exc:
+        unfinished.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
+        _cannot_write("file", output, exc, lang)
+
+
+# --- the run's own failures: one message each, in --lang, and exit 2 -----------------------------------------------
+
+_CANNOT_WRITE = {
+    "file": {"zh": "无法写入 {path}：{reason}；原有文件保持不变",
+             "en": "cannot write {path}: {reason}; the previous file was left as it was"},
+    "summary": {"zh": "无法把汇总写入 {path}：{reason}；原有的汇总文件保持不变",
+                "en": "cannot write the summary to {path}: {reason}; the summary files there were left as they were"},
+}
+# What the operating system said, in Chinese; in English its own words (strerror).
+_OS_REASONS_ZH = {errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有写入权限",
+                  errno.EPERM: "没有写入权限", errno.EROFS: "文件系统只读", errno.ENOENT: "文件夹不存在",
+                  errno.ENOTDIR: "路径中有一项不是文件夹", errno.EISDIR: "是一个文件夹"}
+
+
+def _os_reason(exc: OSError, lang: str) -> str:
+    if lang == "zh" and exc.errno in _OS_REASONS_ZH:
+        return f"{_OS_REASONS_ZH[exc.errno]}（{exc.strerror}）"
+    return exc.strerror or str(exc)
+
+
+def _cannot_write(what: str, path: Path, exc: OSError, lang: str) -> NoReturn:
+    message = _CANNOT_WRITE[what][lang].format(path=path, reason=_os_reason(exc, lang))
+    click.echo(f"auditor: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _store_failed(exc: StoreError, lang: str) -> NoReturn:
+    click.echo(f"auditor: {exc.message(lang)}", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 _STAGES = {"zh": {"record": "读取入库", "audit": "核查"}, "en": {"record": "recording", "audit": "auditing"}}
@@ -287,7 +331,16 @@ def summary(db: Path, year: int | None, roster: Path | None, out: Path, lang: st
     try:
         collected = collect_summary(db, year, read_roster(roster) if roster else None)
     except SummaryError as exc:
+        cause = exc.__cause__  # the store refused (StoreError) or failed while read (sqlite3.Error): its message
+        if isinstance(cause, StoreError):
+            _store_failed(cause.at(db), lang)
+        if isinstance(cause, sqlite3.Error):
+            _store_failed(classify(cause, db), lang)
         click.echo(f"auditor: {exc}", err=True)
         sys.exit(EXIT_ERROR)
-    for path in write_summary(collected, out, lang):
+    try:
+        written = write_summary(collected, out, lang)
+    except OSError as exc:  # nothing was moved into `out`: the previous summary is whole
+        _cannot_write("summary", out, exc, lang)
+    for path in written:
         click.echo(f"wrote {path}")

@@ -19,7 +19,7 @@ from auditor.facts.model import History, Prepared, ReportFacts, from_json
 from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, RunStream, Severity
 from auditor.packs.model import Pack
 from auditor.problems import is_input_error, problem
-from auditor.store import Store, last_year
+from auditor.store import Store, StoreError, last_year
 from auditor.store.peers import PeerIndex
 
 EXIT_CLEAN = 0
@@ -78,11 +78,15 @@ def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int, progr
         for path, result in zip(files, results, strict=False):
             done.append((path, result))
             if len(done) == RECORD_BATCH:
-                _record_results(store, done, recorded)
-                done = []
+                batch, done = done, []  # a batch the store refused (StoreError) is not tried again below
+                _record_results(store, batch, recorded)
             yield result
     finally:  # also when the run is stopped early: what was audited is recorded
-        _record_results(store, done, recorded)
+        try:
+            if done:
+                _record_results(store, done, recorded)
+        finally:  # the store failing (StoreError) stops the workers now, not when the generator is collected
+            _close(results)
 
 
 def _quiet() -> None:
@@ -98,17 +102,25 @@ def _record_all(files: list[Path], packs: list[Pack], lang: str, jobs: int, stor
     audit reads them back from the store, one file at a time."""
     read = in_order(_read_task, files, packs, jobs_wanted(jobs), _quiet, _nothing, _nothing)
     recorded: dict[Path, int] = {}
-    for start in range(0, len(files), RECORD_BATCH):
-        with store.batch():
-            for path, got in zip(files[start:start + RECORD_BATCH], islice(read, RECORD_BATCH), strict=True):
-                if got is not None:  # else unreadable: the audit pass reports why
-                    facts, pack = got
-                    pending = DocumentResult(str(path), facts.format, ReportInfo(
-                        facts.title, facts.agency, facts.year, facts.template), pack,
-                        problems=(problem("audit_pending", lang, str(path)),))
-                    recorded[path] = store.record(path, facts, pending)
-                tick()  # once recorded, so the stage's bar ends when the last record is written
+    try:
+        for start in range(0, len(files), RECORD_BATCH):
+            with store.batch():
+                for path, got in zip(files[start:start + RECORD_BATCH], islice(read, RECORD_BATCH), strict=True):
+                    if got is not None:  # else unreadable: the audit pass reports why
+                        facts, pack = got
+                        pending = DocumentResult(str(path), facts.format, ReportInfo(
+                            facts.title, facts.agency, facts.year, facts.template), pack,
+                            problems=(problem("audit_pending", lang, str(path)),))
+                        recorded[path] = store.record(path, facts, pending)
+                    tick()  # once recorded, so the stage's bar ends when the last record is written
+    finally:  # the store failing (StoreError: the disk full…) stops the readers now, not when collected
+        _close(read)
     return recorded
+
+
+def _close(iterator: Iterable[object]) -> None:
+    if isinstance(iterator, Generator):
+        iterator.close()
 
 
 def _read_task(path: Path, _: None, packs: list[Pack]) -> tuple[ReportFacts, str | None] | None:
@@ -136,6 +148,8 @@ def _prepared(path: Path, *, store: Store, packs: list[Pack], recorded: dict[Pat
         if facts.path != str(path):  # the same bytes under another name, recorded last: this file's own facts
             facts = read_facts(path, packs)[0]
         return Prepared(facts, _history(store, facts, select_pack(packs, facts), document_id, peers))
+    except StoreError:  # the store, not this file: the run stops with the store's message (exit 2)
+        raise
     except Exception as exc:  # noqa: BLE001 - reported with the file, never swallowed
         return Prepared(None, failure=f"{type(exc).__name__}: {exc}")
 

@@ -5,11 +5,15 @@
         facts = with_history(facts, last_year(store, facts, aliases))  # before evaluating this report
         ...                                                           # evaluate, build the result
         store.record(report_path, facts, result)                      # after auditing it
+
+Whatever stops the store (no such folder, read-only, not a database, a newer schema, locked, the disk full,
+corrupt) is a StoreError, whose `kind` and `message(lang)` say which (errors.py).
 """
 
 from auditor.store.db import Store, StoredFacts, file_hash
+from auditor.store.errors import StoreError
 from auditor.store.previous import last_year, last_year_of, prev_values, with_history
-from auditor.store.schema import MIGRATIONS, StoreError
+from auditor.store.schema import MIGRATIONS
 
 __all__ = ["MIGRATIONS", "Store", "StoreError", "StoredFacts", "file_hash", "last_year", "last_year_of",
            "prev_values", "with_history"]

@@ -43,6 +43,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from auditor.store.errors import StoreError
+
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE documents (
@@ -110,10 +112,6 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-class StoreError(Exception):
-    """The database cannot be used by this version of auditor (newer schema, not a database, a failed migration)."""
-
-
 def statements(script: str) -> list[str]:
     """A script cut into complete statements (sqlite3 executes one at a time; executescript would commit early)."""
     out: list[str] = []
@@ -124,7 +122,7 @@ def statements(script: str) -> list[str]:
             out.append(pending.strip())
             pending = ""
     if pending.strip():
-        raise StoreError(f"incomplete SQL statement in a migration: {pending.strip()[:60]!r}")
+        raise StoreError("failed", reason=f"incomplete SQL statement in a migration: {pending.strip()[:60]!r}")
     return out
 
 
@@ -135,7 +133,8 @@ def version(connection: sqlite3.Connection) -> int:
 
 def migrate(connection: sqlite3.Connection, migrations: tuple[str, ...] | None = None) -> int:
     """Bring the database to `len(migrations)` (default: this module's MIGRATIONS, read at call time); return that
-    version. Raises StoreError for a newer database or a failed script (which is rolled back).
+    version. Raises StoreError for a newer database or a failed script (which is rolled back; it names no file,
+    Store does), and sqlite3.Error when the disk, a lock or the file itself stopped a script.
 
     `connection` must be in autocommit mode (isolation_level=None): transactions here are explicit. Each script runs
     under BEGIN IMMEDIATE and the version is re-read inside it, so two processes opening one new database at once
@@ -144,8 +143,7 @@ def migrate(connection: sqlite3.Connection, migrations: tuple[str, ...] | None =
     known = len(migrations)
     current = version(connection)
     if current > known:
-        raise StoreError(f"the database is at schema version {current}, newer than this auditor knows ({known}); "
-                         "use a newer auditor or another database file")
+        raise StoreError("newer", found=current, known=known)
     for number, script in enumerate(migrations, start=1):
         if number <= current:
             continue
@@ -155,8 +153,7 @@ def migrate(connection: sqlite3.Connection, migrations: tuple[str, ...] | None =
             if now >= number:  # another process got here first
                 connection.execute("COMMIT")
                 if now > known:
-                    raise StoreError(f"the database was moved to schema version {now} while opening; this auditor "
-                                     f"knows {known}")
+                    raise StoreError("newer", found=now, known=known)
                 continue
             for statement in statements(script):
                 connection.execute(statement)
@@ -165,5 +162,7 @@ def migrate(connection: sqlite3.Connection, migrations: tuple[str, ...] | None =
         except sqlite3.Error as exc:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
-            raise StoreError(f"migration {number} failed: {exc}") from exc
+            if getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_ERROR) & 0xFF != sqlite3.SQLITE_ERROR:
+                raise  # the disk, a lock or the file, not the script: Store names the cause (errors.classify)
+            raise StoreError("migration_failed", number=number, reason=str(exc)) from exc
     return version(connection)

@@ -7,6 +7,10 @@ each output with a small function from a registry keyed by name, as auditor.form
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,9 +30,55 @@ def register(name: str) -> Callable[[Writer], Writer]:
 
 
 def write_all(summary: Summary, out: Path, lang: str = "zh", names: tuple[str, ...] | None = None) -> list[Path]:
-    """Run the writers named (default: all, in registration order) into `out` (created if absent)."""
-    out.mkdir(parents=True, exist_ok=True)
-    return [path for name in (names or tuple(WRITERS)) for path in WRITERS[name](summary, out, lang)]
+    """Run the writers named (default: all, in registration order) and return the paths of their files in `out`
+    (created if absent). All or nothing: the files are written into a temporary folder beside `out` and moved into
+    `out` only when every writer has finished, each move an atomic rename, so a writer that fails (the disk full, a
+    bug) leaves the summary that was there whole. Files of `out` that no writer writes are left alone. Raises the
+    OSError met; the temporary folder is removed either way."""
+    staging = _staging_folder(out)
+    try:
+        written = [path for name in (names or tuple(WRITERS)) for path in WRITERS[name](summary, staging, lang)]
+        if not out.exists():
+            staging.rename(out)  # the whole folder at once
+            return [out / path.relative_to(staging) for path in written]
+        out.mkdir(exist_ok=True)  # a file named `out`: FileExistsError, here, not halfway through the moves
+        placed = []
+        for path in written:
+            target = out / path.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.replace(target)  # same file system (see _staging_folder): a rename, which needs no space
+            placed.append(target)
+        return placed
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _staging_folder(out: Path) -> Path:
+    """A new, empty folder on the same file system as `out`, so that moving a file into `out` is a rename: beside
+    `out`; inside it when `out` is a mount point (its parent is another file system) or its parent cannot be written
+    (a writable folder in a read-only one)."""
+    out = out.absolute()
+    for folder in (out, *out.parents):  # a file where a folder must be: say so, not mkdir's "File exists"
+        if folder.exists():
+            if folder != out and not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+            break
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.is_dir() and os.path.ismount(out):
+        return _new_folder(out, out.name)
+    try:
+        return _new_folder(out.parent, out.name)
+    except PermissionError:
+        if not out.is_dir():
+            raise
+        return _new_folder(out, out.name)
+
+
+def _new_folder(parent: Path, name: str) -> Path:
+    # Not tempfile.mkdtemp: its mode 0700 would become `out`'s when the folder is renamed to it; mkdir honours umask.
+    folder = parent / f".{name}.partial-{uuid.uuid4().hex[:12]}"
+    folder.mkdir()
+    return folder
 
 
 # Importing the modules registers them.
