@@ -16,8 +16,11 @@ MAX_MEMBER_BYTES = 64 * MiB  # one member of a DOCX (or OFD) package, inflated
 MAX_PACKAGE_BYTES = 256 * MiB  # all members of a package together, inflated
 MAX_PDF_STREAM_BYTES = 64 * MiB  # one PDF content stream, inflated
 MAX_PDF_PAGES = 500
+MAX_PDF_DECODED_BYTES = 256 * MiB  # all streams of one PDF together, decoded (pdfminer keeps them while it reads)
 MAX_TABLE_CELLS = 100_000  # rows × columns of one table after rowspan/colspan are expanded
 MAX_SPAN = 1_000  # a rowspan or colspan larger than this is read as this
+MAX_PACKAGE_MEMBERS = 10_000  # members of one DOCX package (Word writes 10 to 30, one per image more)
+MAX_DOCUMENT_CELLS = 500_000  # table cells of one document, all tables together, after spans are expanded
 MAX_NUMBER_DIGITS = 15  # digits in one number; exact in a double, and far beyond any count a report gives
 
 # The durable-rules engine reads a number exactly only in plain decimal notation: Python writes 1e-05 and 1e+16 in

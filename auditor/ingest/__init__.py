@@ -5,8 +5,11 @@ Readers are imported when a file of their format arrives: a run over text report
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
+from auditor import limits
 from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
 from auditor.ingest.errors import IngestError
@@ -33,15 +36,9 @@ def sniff_format(data: bytes, path: Path) -> str:
 
 
 def read_document(path: Path) -> Document:
-    """Read one report. Raises IngestError (never a traceback-worthy exception) for anything unreadable."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise IngestError("file_not_found") from None
-    except IsADirectoryError:
-        raise IngestError("read_error", reason="is a directory") from None
-    except OSError as exc:
-        raise IngestError("read_error", reason=exc.strerror or str(exc)) from None
+    """Read one report. Raises IngestError (never a traceback-worthy exception) for anything unreadable, and
+    `file_too_large` for a file over limits.MAX_INPUT_BYTES, before it is read into memory."""
+    data = read_bounded(path, limits.MAX_INPUT_BYTES)
     if not data.strip():
         raise IngestError("empty_file")
     fmt = sniff_format(data, path)
@@ -63,3 +60,42 @@ def read_document(path: Path) -> Document:
     except DecodeError:
         raise IngestError("undecodable_text") from None
     return read_text(text, str(path), fmt, encoding)
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of `path`, or IngestError: `file_too_large` when it holds more than `limit` bytes, `file_not_found`,
+    `read_error`. The size is checked with fstat before anything is read, and the read itself stops one byte past the
+    limit: a file that grows while it is read, or a device whose size reads 0 (/dev/zero), cannot make it read without
+    bound. Opening does not wait (O_NONBLOCK): a FIFO nobody writes to reads as empty instead of hanging the run."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise IngestError("file_not_found") from None
+    except OSError as exc:
+        raise _read_error(exc) from None
+    try:
+        os.set_blocking(fd, True)  # non-blocking only to open: a pipe that has a writer is read to its end
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IngestError("read_error", reason="is a directory")
+        if info.st_size > limit:
+            raise _too_large(limits.size_text(info.st_size), limit)
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        raise _read_error(exc) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew after fstat, or is a device: how much more there is is not known
+        raise _too_large(f"{limits.size_text(limit)}+", limit)
+    return data
+
+
+def _read_error(exc: OSError) -> IngestError:
+    if isinstance(exc, IsADirectoryError):
+        return IngestError("read_error", reason="is a directory")
+    return IngestError("read_error", reason=exc.strerror or str(exc))
+
+
+def _too_large(size: str, limit: int) -> IngestError:
+    return IngestError("file_too_large", size=size, limit=limits.size_text(limit))

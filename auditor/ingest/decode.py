@@ -33,18 +33,27 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """Return (text, encoding name). A byte-order mark decides first (it outranks any declaration, as in WHATWG
-    encoding sniffing); then `declared`, the encoding the file names for itself (an HTML <meta charset>), when it
-    decodes the bytes; then UTF-8, strictly; GB18030 and others come from detection."""
+    """Return (text, encoding name), or raise DecodeError. A byte-order mark decides first (it outranks any
+    declaration, as in WHATWG encoding sniffing); then `declared`, the encoding the file names for itself (an HTML
+    <meta charset>), when it is a character encoding (_usable) and decodes the bytes; then UTF-8, strictly; GB18030
+    and others come from detection.
+
+    Bytes after a BOM that are not valid in the BOM's encoding (invalid UTF-8, an odd number of UTF-16 bytes, a lone
+    surrogate) are a DecodeError, not a guess: the file names its encoding and breaks it, so it is damaged, and
+    reading it with replacement characters or another encoding could silently change a number or a name."""
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return data.decode(name), name
+            try:
+                return data.decode(name), name
+            except UnicodeError as exc:
+                raise DecodeError(f"invalid {name} after its byte-order mark: {exc}") from None
     if declared:
         name = _as_gb18030(declared.lower())
-        try:
-            return data.decode(name), name
-        except (LookupError, UnicodeDecodeError):
-            pass  # an unknown or wrong declaration (pages copied between sites keep their old <meta>): detect instead
+        if _usable(name):
+            try:
+                return data.decode(name), name
+            except (UnicodeError, LookupError):  # LookupError: bytes.decode refuses bytes-to-bytes codecs (zlib…)
+                pass  # a wrong declaration (pages copied between sites keep their old <meta>): detect instead
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -55,8 +64,23 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     name = _as_gb18030(best.encoding.lower())
     try:
         return data.decode(name), name
-    except (UnicodeDecodeError, LookupError) as exc:
+    except (UnicodeError, LookupError) as exc:
         raise DecodeError(str(exc)) from exc
+
+
+# Python codecs that are text encodings to Python but no page's charset: IDNA and Punycode transform host names
+# (Punycode decoding is quadratic: a page declaring it could stall the run), the escape codecs read backslash
+# sequences, and "undefined" always fails (with UnicodeError, not UnicodeDecodeError).
+_NOT_CHARSETS = frozenset({"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined"})
+
+
+def _usable(name: str) -> bool:
+    """Whether a declared name is a character encoding worth trying."""
+    try:
+        codec = codecs.lookup(name)
+    except LookupError:
+        return False  # an unknown name: detect instead
+    return codec.name not in _NOT_CHARSETS
 
 
 # Chinese government sites still publish GBK/GB2312; GB18030 is a superset of both (it decodes everything they do and

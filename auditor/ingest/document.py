@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from auditor import limits
+from auditor.ingest.errors import IngestError
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -36,14 +39,44 @@ class Table:
         return self.rows[-1].line
 
 
-def table_from_grid(grid: Iterable[Sequence[str | None]], line: int) -> tuple[Table | None, int]:
+def table_from_grid(grid: Iterable[Sequence[str | None]], line: int,
+                    budget: CellBudget | None = None) -> tuple[Table | None, int]:
     """A reader's grid as a Table whose rows take the lines after `line`, and the last line used. None in the grid is
-    a position covered by a merged cell (Cell.covered); a grid without rows is no table."""
+    a position covered by a merged cell (Cell.covered); a grid without rows is no table.
+
+    Raises IngestError("limit_exceeded") for a grid of more than MAX_TABLE_CELLS cells, or more than the document's
+    `budget` has left (a reader that counts while it expands its spans checks before it builds; this is the net)."""
+    budget = budget if budget is not None else CellBudget()
     rows = []
+    count = 0
     for texts in grid:
+        count += budget.take(count, len(texts))
         line += 1
         rows.append(Row(tuple(Cell(t or "", line, covered=t is None) for t in texts), line))
+    budget.spend(count)
     return (Table(rows=tuple(rows)) if rows else None), line
+
+
+class CellBudget:
+    """The table cells one document may still make: MAX_TABLE_CELLS per table, MAX_DOCUMENT_CELLS for all its tables
+    together (an HTML page of many tables with colspan 1000 would otherwise multiply its size by a thousand)."""
+
+    def __init__(self) -> None:
+        self.left = limits.MAX_DOCUMENT_CELLS
+
+    def take(self, count: int, more: int) -> int:
+        """`more`, once a table that has `count` cells may take `more`; else IngestError("limit_exceeded")."""
+        if count + more > limits.MAX_TABLE_CELLS:
+            raise IngestError("limit_exceeded", **limits.exceeded(
+                "表格单元格数", "table cells", f"{limits.MAX_TABLE_CELLS:,}"))
+        if count + more > self.left:
+            raise IngestError("limit_exceeded", **limits.exceeded(
+                "全文表格单元格总数", "table cells in the document", f"{limits.MAX_DOCUMENT_CELLS:,}"))
+        return more
+
+    def spend(self, count: int) -> None:
+        """Record a finished table of `count` cells."""
+        self.left -= count
 
 
 @dataclass(frozen=True)

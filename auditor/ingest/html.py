@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, cast
 from bs4.dammit import EncodingDetector
 from lxml import etree
 
+from auditor import limits
 from auditor.ingest.decode import DecodeError, decode, looks_binary
-from auditor.ingest.document import Document, Paragraph, Table, table_from_grid
+from auditor.ingest.document import CellBudget, Document, Paragraph, Table, table_from_grid
 from auditor.ingest.errors import IngestError
 from auditor.ingest.html_tree import Node, TreeTarget
 from auditor.ingest.text_join import glues, join
@@ -63,8 +64,6 @@ _BLOCKS = frozenset({"address", "article", "aside", "blockquote", "body", "capti
                      "h5", "h6", "hr", "html", "legend", "li", "main", "ol", "p", "pre", "section", "summary", "table",
                      "tbody", "td", "tfoot", "th", "thead", "tr", "ul"})
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
-_MAX_COLSPAN = 1000  # the HTML standard's limit; beyond it browsers clamp too
-_MAX_ROWSPAN = 65534
 
 _BREAK = "\n"  # a token: the end of a visual line
 _SOFT = "\ue000"  # a private-use character standing for white space that only separated tags
@@ -170,6 +169,7 @@ class _Builder(_Walk):
         self.paragraphs: list[Paragraph] = []
         self.tables: list[Table] = []
         self.line = 0
+        self.budget = CellBudget()
 
     def read(self, root: Node) -> None:
         self.walk(root.content)
@@ -191,7 +191,7 @@ class _Builder(_Walk):
         if caption is not None:
             self.tokens.append(_cell_text(caption))
             self.line_end()
-        found, self.line = table_from_grid(_grid(rows), self.line)
+        found, self.line = table_from_grid(_grid(rows, self.budget), self.line, self.budget)
         if found:
             self.tables.append(found)
         return True
@@ -258,34 +258,56 @@ def _cell_text(cell: Node) -> str:
     return join(_resolve(part) for part in "".join(walk.tokens).split(_BREAK))
 
 
-def _span(cell: Node, attribute: str, limit: int) -> int:
-    """rowspan/colspan as browsers read them: missing or invalid is 1, 0 (rowspan: to the end) is handled by the
-    caller's clamp, anything above the standard's limit is the limit."""
+def _span(cell: Node, attribute: str) -> int:
+    """rowspan/colspan as browsers read them: missing or invalid is 1, rowspan 0 (to the end) is the limit, which the
+    caller's clamp turns into the rows left. The limit is limits.MAX_SPAN for both (the HTML standard clamps colspan
+    at 1000 and rowspan at 65534; no report's table comes near either)."""
     raw = cell.attributes.get(attribute)
     try:
         value = int(raw.strip()) if raw is not None else 1
     except ValueError:
         return 1
     if value == 0 and attribute == "rowspan":
-        return limit
-    return min(max(value, 1), limit)
+        return limits.MAX_SPAN
+    return min(max(value, 1), limits.MAX_SPAN)
 
 
-def _grid(rows: list[Node]) -> list[list[str | None]]:
+def _cells(rows: list[Node]) -> list[list[tuple[Node, int, int]]]:
+    """Each row's cells with their height (clamped to the rows left: a rowspan past the last row stops there, as
+    browsers draw it) and width."""
+    return [[(cell, min(_span(cell, "rowspan"), len(rows) - r), _span(cell, "colspan"))
+             for cell in row.content if not isinstance(cell, str) and cell.name in ("td", "th")]
+            for r, row in enumerate(rows)]
+
+
+def _check_size(cells: list[list[tuple[Node, int, int]]], budget: CellBudget) -> None:
+    """Refuse a table whose grid could pass the cell limits, before any of it is built. A row of the grid is at most
+    as wide as the widths of the cells that reach it, from that row or from a rowspan above, added up (every position
+    up to its last cell is filled, and only those cells fill it), so rows × the widest such row bounds the grid."""
+    reach = [0] * (len(cells) + 1)  # differences: a cell adds its width from its row to the row below its span
+    for r, row in enumerate(cells):
+        for _, height, width in row:
+            reach[r] += width
+            reach[r + height] -= width
+    widest = running = 0
+    for change in reach:
+        running += change
+        widest = max(widest, running)
+    budget.take(0, len(cells) * widest)
+
+
+def _grid(rows: list[Node], budget: CellBudget) -> list[list[str | None]]:
     """The visual grid of a table's rows: one list of cell texts per <tr>, positions covered by a merged cell None
     beside their origin, every row padded with "" to the table's width (the widest row) as the rendered table is
-    rectangular."""
+    rectangular. Raises IngestError("limit_exceeded") for a grid that could pass the cell limits (_check_size)."""
+    cells = _cells(rows)
+    _check_size(cells, budget)
     taken: dict[tuple[int, int], str | None] = {}
-    for r, row in enumerate(rows):
+    for r, row in enumerate(cells):
         c = 0
-        for cell in row.content:
-            if isinstance(cell, str) or cell.name not in ("td", "th"):
-                continue
+        for cell, height, width in row:
             while (r, c) in taken:
                 c += 1
-            # A rowspan past the last row stops at the last row, as browsers draw it.
-            height = min(_span(cell, "rowspan", _MAX_ROWSPAN), len(rows) - r)
-            width = _span(cell, "colspan", _MAX_COLSPAN)
             text = _cell_text(cell)
             for dr in range(height):
                 for dc in range(width):

@@ -38,9 +38,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pdfplumber
+from pdfminer.pdfpage import PDFPage
 
-from auditor.ingest.document import Document, Paragraph, Table, table_from_grid
+from auditor import limits
+from auditor.ingest.document import CellBudget, Document, Paragraph, Table, table_from_grid
 from auditor.ingest.errors import IngestError
+from auditor.ingest.pdfstreams import StreamLimitExceeded, bounded_streams
 
 _TOL = 3.0  # points: pdfplumber's own snap/join tolerance; rulings drawn by Word meet within a point or two
 _RULE_MAX_THICKNESS = 2.0  # a filled rectangle thinner than this is a drawn rule, not a background
@@ -90,18 +93,43 @@ def read_pdf(data: bytes, path: str) -> Document:
 
     Raises IngestError("corrupt_file", format="PDF", reason=...) when pdfplumber cannot open or parse the file, and
     IngestError("no_text_layer") when no page has a single character (a scan: it needs OCR first). A PDF with some
-    text is read even if some of its pages are images; those pages contribute nothing.
+    text is read even if some of its pages are images; those pages contribute nothing. Raises
+    IngestError("limit_exceeded") for more than MAX_PDF_PAGES pages, a stream that decodes beyond its limit
+    (pdfstreams.py) or a table grid beyond the cell limits.
     """
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_read_page(page, number) for number, page in enumerate(pdf.pages)]
-            heights = [float(page.height) for page in pdf.pages]
-    except Exception as exc:  # pdfminer fails on malformed input with many unrelated exception types, not one class
-        raise IngestError("corrupt_file", format="PDF", reason=str(exc) or type(exc).__name__) from None
+    with bounded_streams() as budget:
+        try:
+            pages, heights = _read_pages(data)
+        except IngestError:
+            raise
+        except Exception as exc:  # pdfminer fails on malformed input with many unrelated exception types, not one class
+            if budget.exceeded is not None:  # raised by a decode, perhaps wrapped by pdfplumber on the way
+                raise _stream_limit(budget.exceeded) from None
+            raise IngestError("corrupt_file", format="PDF", reason=str(exc) or type(exc).__name__) from None
+        if budget.exceeded is not None:  # pdfminer caught it (a font or an image it could do without): still refused
+            raise _stream_limit(budget.exceeded)
     if not any(has_text for _, has_text in pages):
         raise IngestError("no_text_layer")
     items = _drop_page_furniture([page_items for page_items, _ in pages], heights)
     return _build_document(_join_pages(items), path)
+
+
+def _read_pages(data: bytes) -> tuple[list[tuple[list[_Item], bool]], list[float]]:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        # Counted on pdfminer's page tree before pdfplumber makes an object for each page of it.
+        if any(n >= limits.MAX_PDF_PAGES for n, _ in enumerate(PDFPage.create_pages(pdf.doc))):
+            raise IngestError("limit_exceeded", **limits.exceeded("PDF 页数", "PDF pages", str(limits.MAX_PDF_PAGES)))
+        pages = [_read_page(page, number) for number, page in enumerate(pdf.pages)]
+        heights = [float(page.height) for page in pdf.pages]
+    return pages, heights
+
+
+def _stream_limit(exceeded: StreamLimitExceeded) -> IngestError:
+    if exceeded.what == "stream":
+        return IngestError("limit_exceeded", **limits.exceeded(
+            "PDF 数据流解码后大小", "a decoded PDF stream", limits.size_text(limits.MAX_PDF_STREAM_BYTES)))
+    return IngestError("limit_exceeded", **limits.exceeded(
+        "PDF 全部数据流解码后总大小", "all decoded PDF streams", limits.size_text(limits.MAX_PDF_DECODED_BYTES)))
 
 
 def _read_page(page: Any, number: int) -> tuple[list[_Item], bool]:
@@ -187,6 +215,7 @@ def _column_starts(table: Any) -> list[float]:
 
 def _grid(table: Any, page: int) -> _Grid:
     columns = _column_starts(table)
+    CellBudget().take(0, len(table.rows) * len(columns))  # the grid extract() builds, before it builds it
     rows = [[_cell_text(text) for text in row] for row in table.extract()]
     return _Grid(rows=rows, columns=columns, right=float(table.bbox[2]), page=page)
 
@@ -297,11 +326,12 @@ def _build_document(items: list[_Item], path: str) -> Document:
     right = Counter(round(line.x1) for line in lines).most_common(1)[0][0] if lines else 0.0
     paragraphs: list[Paragraph] = []
     tables: list[Table] = []
+    budget = CellBudget()
     number = 0
     previous: _Item | None = None
     for item in items:
         if isinstance(item, _Grid):
-            found, number = table_from_grid(item.rows, number)
+            found, number = table_from_grid(item.rows, number, budget)
             if found:
                 tables.append(found)
         elif isinstance(previous, _Line) and paragraphs and _continues(previous, item, left, right):
