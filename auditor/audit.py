@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from auditor import limits
 from auditor.engine import Engine, EngineError, process_engine
 from auditor.evaluate import evaluate
 from auditor.facts import ReportFacts, agency_classes, extract_facts
@@ -112,6 +113,10 @@ def audit_guarded(path: Path, packs: list[Pack], lang: str, prepared: Prepared |
         if prepared is None:
             return audit_file(path, packs, lang)
         return audit_file(path, packs, lang, history=prepared.history, facts=prepared.facts)
+    except MemoryError:  # the worker's address-space cap (batch.py), reached by this file alone
+        return DocumentResult.unread(str(path), problem(
+            "limit_exceeded", lang, str(path),
+            **limits.exceeded("处理所需内存", "the memory needed", limits.size_text(limits.WORKER_MEMORY_BYTES))))
     except Exception as exc:  # reported, never swallowed: the run exits 2 and names the file
         return _internal_error(path, lang, f"{type(exc).__name__}: {exc}")
 

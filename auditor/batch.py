@@ -1,25 +1,33 @@
-"""Many files at once: a task (reading a file, auditing it) run in `-j N` worker processes, results in input order
-whatever N is.
+"""Many files at once: a task (reading a file, auditing it) run in `-j N` supervised worker processes (one when N is
+1), results in input order whatever N is.
 
+Supervised, because one report must cost only itself: a crash in C code (the durable-rules engine, a parser), a file
+that runs past `limits.FILE_SECONDS` or a worker over `limits.WORKER_MEMORY_BYTES` ends that worker, not the run.
 Workers are *spawned*, not forked: a forked child would inherit the parent's durable-rules Host, and a Host must never
-be shared (engine-notes §1.8); an auditing worker builds its own engine on first use. A worker that dies (the C engine
-can crash a process) costs only the file it held: that file is retried alone in a fresh worker and, if it dies again,
-the caller says what stands for its result (the audit: a `worker_died` problem for that file); the other files'
-results are kept.
+be shared (engine-notes §1.8); an auditing worker builds its own engine on first use. A worker that dies costs only the
+file it held: that file is retried alone in a fresh worker and, if it dies again, the caller says what stands for its
+result (the audit: a `worker_died` problem for that file); a file that runs out of time is not retried (`timed_out`).
+The other files' results are kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import resource
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
+from auditor import limits
 from auditor.facts.model import Prepared
 from auditor.model import DocumentResult
 from auditor.packs.model import Pack
@@ -30,14 +38,22 @@ _PACKS: list[Pack] = []  # one copy per worker process, set by _start_worker
 _AHEAD = 4
 
 
-def _start_worker(packs: list[Pack]) -> None:
+def _start_worker(packs: list[Pack], memory: int) -> None:
     global _PACKS
     _PACKS = packs
+    # A cap on the address space makes a runaway allocation a MemoryError in this worker (the audit reports it as the
+    # file's limit_exceeded) instead of the machine's memory; a C allocation that fails may end the worker instead,
+    # which costs its file only.
+    with contextlib.suppress(ValueError, OSError):  # a platform without RLIMIT_AS runs unbounded, as before
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
 
-# Fault injection for the tests of worker death (a spawned worker cannot be monkeypatched from the test): a worker
-# handed the file of this name exits at once, as a crash in the C engine would end it.
+# Fault injection for the tests of supervision (a spawned worker cannot be monkeypatched from the test): a worker
+# handed the file of this name exits at once, as a crash in the C engine would end it; raises, as a bug outside the
+# task's own guard would; or sleeps, as a hang would.
 CRASH_ON = "AUDITOR_TEST_WORKER_CRASH_ON"
+RAISE_ON = "AUDITOR_TEST_WORKER_RAISE_ON"
+HANG_ON = "AUDITOR_TEST_WORKER_HANG_ON"
 
 
 Audit = Callable[[Path, list[Pack], str, Prepared | None], DocumentResult]
@@ -48,6 +64,10 @@ R = TypeVar("R")
 def _run(task: Callable[[Path, T, list[Pack]], R], path: Path, before: T) -> R:
     if os.environ.get(CRASH_ON) == path.name:
         os._exit(70)
+    if os.environ.get(RAISE_ON) == path.name:
+        raise IndexError("list index out of range")
+    if os.environ.get(HANG_ON) == path.name:
+        time.sleep(3600)
     return task(path, before, _PACKS)
 
 
@@ -56,17 +76,33 @@ def jobs_wanted(jobs: int) -> int:
     return jobs if jobs > 0 else (os.cpu_count() or 1)
 
 
+@dataclass(frozen=True)
+class Lost:
+    """Why a file gave no result: its worker died (and again when the file was retried alone), it ran past its time,
+    or the task raised outside its own guard (or its result could not be sent back); `reason` says what."""
+
+    kind: Literal["died", "timeout", "error"]
+    reason: str = ""
+
+
 def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: str, jobs: int,
                  tick: Callable[[], None] = lambda: None,
-                 prepare: Callable[[Path], Prepared | None] = lambda _: None) -> Iterator[DocumentResult]:
-    """`audit` (a module-level function: workers find it by name) each of `files` in `jobs` spawned processes;
+                 prepare: Callable[[Path], Prepared | None] = lambda _: None,
+                 isolate: bool = True) -> Iterator[DocumentResult]:
+    """`audit` (a module-level function: workers find it by name) each of `files` in `jobs` supervised processes;
     results in the order of `files` (in_order). `prepare(file)`: what a first pass already read of it, sent to the
-    worker with the file, or None. A file whose worker dies twice becomes its `worker_died` problem."""
+    worker with the file, or None. A file whose worker dies twice is its `worker_died` problem, one that runs out of
+    time its `file_timeout`, one whose task failed outside the audit's own guard its `internal_error`."""
 
-    def died(path: Path) -> DocumentResult:
-        return DocumentResult.unread(str(path), problem("worker_died", lang, str(path)))
+    def lost(path: Path, why: Lost) -> DocumentResult:
+        shown = str(path)
+        if why.kind == "timeout":
+            return DocumentResult.unread(shown, problem("file_timeout", lang, shown, limit=f"{limits.FILE_SECONDS:g}"))
+        if why.kind == "error":
+            return DocumentResult.unread(shown, problem("internal_error", lang, shown, reason=why.reason))
+        return DocumentResult.unread(shown, problem("worker_died", lang, shown))
 
-    return in_order(partial(_audit_task, audit, lang), files, packs, jobs, tick, prepare, died)
+    return in_order(partial(_audit_task, audit, lang), files, packs, jobs, tick, prepare, lost, isolate=isolate)
 
 
 def _audit_task(audit: Audit, lang: str, path: Path, prepared: Prepared | None, packs: list[Pack]) -> DocumentResult:
@@ -74,15 +110,21 @@ def _audit_task(audit: Audit, lang: str, path: Path, prepared: Prepared | None, 
 
 
 def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], packs: list[Pack], jobs: int,
-             tick: Callable[[], None], prepare: Callable[[Path], T], died: Callable[[Path], R]) -> Iterator[R]:
+             tick: Callable[[], None], prepare: Callable[[Path], T], lost: Callable[[Path, Lost], R], *,
+             isolate: bool = True, seconds: float = limits.FILE_SECONDS) -> Iterator[R]:
     """`task(file, prepare(file), packs)` for each of `files` in `jobs` spawned processes (`task` picklable: a
     module-level function or a partial of one); results yielded in the order of `files`, each as soon as it and those
     before it are done. `tick` is called once per file. `prepare` runs in this process only for the few files in
-    flight, so a batch of any size holds only their inputs and results. A worker that dies takes its pool's
-    unfinished files down with it: each is retried alone in a fresh process, and `died(file)` stands for the result
-    of a file that kills that one too. With `jobs` 1 (or one file) the task runs here, in this process."""
+    flight, so a batch of any size holds only their inputs and results.
+    A worker that dies takes its pool's unfinished files down with it: each is retried alone in a fresh process, and
+    `lost(file, Lost("died"))` stands for the result of a file that kills that one too. A file not done `seconds`
+    after it became the next result is stopped (its pool's workers killed, the others' files retried) and stands as
+    Lost("timeout"). Only with `isolate` False and one job does the task run here, in this process, unsupervised
+    (for a library caller that wants it, e.g. a test that patches the task)."""
     jobs = min(jobs, len(files))  # no worker started for nothing
-    if jobs <= 1:
+    if jobs == 0:
+        return
+    if jobs == 1 and not isolate:
         for file in files:
             done = task(file, prepare(file), packs)
             tick()
@@ -109,13 +151,16 @@ def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], pa
             if not pending:
                 return
             path, before, owner, future = pending.popleft()
-            try:
-                result = future.result()
-            except BrokenProcessPool:  # the files not yet submitted go to a fresh pool
+            outcome = _wait(future, seconds)
+            if isinstance(outcome, Lost) and outcome.kind != "error":  # the pool is broken, or must be stopped
+                if outcome.kind == "timeout":
+                    _kill(owner)
                 if owner is pool:
                     owner.shutdown(wait=False)
-                    pool = None
-                result = _alone(task, path, before, packs, context, died)
+                    pool = None  # the files not yet submitted go to a fresh pool
+                if outcome.kind == "died":
+                    outcome = _alone(task, path, before, packs, context, seconds)
+            result = lost(path, outcome) if isinstance(outcome, Lost) else outcome
             tick()
             yield result
     finally:
@@ -123,12 +168,38 @@ def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], pa
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _wait(future: Future[R], seconds: float) -> R | Lost:
+    """The task's result, or why there is none."""
+    try:
+        return future.result(timeout=seconds)
+    except BrokenProcessPool:
+        return Lost("died")
+    except FutureTimeout as exc:
+        if future.done():  # the task itself raised TimeoutError: a bug of that file, not our clock
+            return Lost("error", f"{type(exc).__name__}: {exc}")
+        return Lost("timeout")
+    except Exception as exc:  # noqa: BLE001 - the task raised, or its result could not be pickled: this file only
+        return Lost("error", f"{type(exc).__name__}: {exc}")
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool whose task ran out of time. ProcessPoolExecutor can only wait for a running task (before Python
+    3.14's kill_workers), so its processes are killed; the pool then counts as broken and its other files are
+    retried alone."""
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):  # already gone
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[Pack]) -> ProcessPoolExecutor:
     """A pool whose `jobs` workers are all running before any file is handed over. A spawn pool starts its workers
     one by one inside submit(); a worker that died while another was being started left that one outside the pool's
     shutdown, and the run hung at exit (seen in about half of the runs with a crashing file). Each no-op submitted
     while no worker is idle starts one, so they are all started here, where nothing can crash."""
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(packs,))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                               initargs=(packs, limits.WORKER_MEMORY_BYTES))
     for started in [pool.submit(_ready) for _ in range(jobs)]:
         started.result()
     return pool
@@ -139,9 +210,13 @@ def _ready() -> None:
 
 
 def _alone(task: Callable[[Path, T, list[Pack]], R], path: Path, before: T, packs: list[Pack],
-           context: multiprocessing.context.BaseContext, died: Callable[[Path], R]) -> R:
+           context: multiprocessing.context.BaseContext, seconds: float) -> R | Lost:
+    """A file whose pool broke, retried in a fresh process of its own."""
+    pool = _pool(1, context, packs)
     try:
-        with _pool(1, context, packs) as pool:
-            return pool.submit(_run, task, path, before).result()
-    except BrokenProcessPool:
-        return died(path)
+        outcome = _wait(pool.submit(_run, task, path, before), seconds)
+        if isinstance(outcome, Lost) and outcome.kind == "timeout":
+            _kill(pool)
+        return outcome
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

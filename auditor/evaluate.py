@@ -1,9 +1,10 @@
 """Evaluate a pack's checks on one report's facts: one check fact per instance in, one outcome per instance out.
 
 Python resolves each instance's operands (a cell, a report value, a function of facts, a narrative claim) and
-decides whether it is assessable: every operand a number, a claim present and exact, no division by zero. The
-engine then decides which assessable instances fail, and the reference evaluator re-decides each one; a
-disagreement is reported as the tool's own problem.
+decides whether it is assessable: every operand a number, a claim present and exact, no division by zero, every
+value one the engine reads exactly (engine_safe). The engine then decides which assessable instances fail, and the
+reference evaluator re-decides each one. A disagreement is reported as the tool's own problem, and an instance that
+either of them fails is failed: an engine bug must never hide an error (the outcome says who failed it).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from auditor import limits
 from auditor.engine import Engine, EngineFact
 from auditor.facts.model import Claim, ReportFacts
 from auditor.model import Status
@@ -21,12 +23,19 @@ from auditor.packs.reference import Number, fmt, holds, value
 
 APPROXIMATE = "approximate"
 ZERO_DIVISOR = "zero_divisor"
+OUT_OF_RANGE = "out_of_range"  # a value the engine cannot read exactly: `unsafe` names its keys
+
+# Who failed an instance the other passed (Outcome.failed_by): the reference evaluator alone, or the engine alone.
+BY_REFERENCE = "reference"
+BY_ENGINE = "engine"
 
 
 @dataclass(frozen=True)
 class Outcome:
     """One check instance: its status, the values it used, and (for narrative checks) the claim it examined.
-    A not-assessable outcome names the keys that were missing, or a `cause` (an approximate claim, a zero divisor)."""
+    A not-assessable outcome names the keys that were missing, or a `cause` (an approximate claim, a zero divisor,
+    values out of the engine's range, named in `unsafe`). A failed outcome that only one of the engine and the
+    reference evaluator failed says which in `failed_by` (None: both)."""
 
     check: CompiledCheck
     status: Status
@@ -34,6 +43,8 @@ class Outcome:
     claim: Claim | None = None
     missing: tuple[str, ...] = ()
     cause: str | None = None
+    unsafe: tuple[str, ...] = ()
+    failed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,23 @@ def _zero_divisor(check: CompiledCheck, env: dict[str, Number]) -> bool:
     return any(value(divisor, env) == 0 for divisor in check.divisors)
 
 
+def _unsafe(check: CompiledCheck, env: dict[str, Number]) -> tuple[str, ...]:
+    """The keys of the values that keep an instance from the engine: a cell or claim itself, or, for a function of
+    cells, the members out of range (the function's own key when only the result is, e.g. a sum too large)."""
+    keys: list[str] = []
+    for spec in check.operands:
+        if not engine_safe(env[spec.key]):
+            members = [k for k in spec.members if k in env and not engine_safe(env[k])]
+            keys.extend(members or [spec.key])
+    return tuple(dict.fromkeys(keys))
+
+
+def engine_safe(number: Number) -> bool:
+    """Whether `number` may reach the engine (limits.engine_exact): the C engine's parser crashes on a number in
+    exponent notation, and integers past 2**53 lose digits as doubles while the reference keeps them exact."""
+    return limits.engine_exact(number)
+
+
 def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
     pending: list[tuple[CompiledCheck, dict[str, Number], Claim | None]] = []
     outcomes: dict[int, Outcome] = {}
@@ -147,6 +175,10 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
                 if claim.approximate:  # 「4.6万余件」 bounds a count; comparing it exactly would invent a finding
                     settle(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=APPROXIMATE))
                     continue
+            unsafe = _unsafe(check, instance)
+            if unsafe:  # before the divisor test: value() of an infinite or huge operand can overflow
+                settle(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=OUT_OF_RANGE, unsafe=unsafe))
+                continue
             if check.divisors and _zero_divisor(check, instance):
                 settle(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=ZERO_DIVISOR))
                 continue
@@ -161,8 +193,11 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
     for i, (check, env, claim) in enumerate(pending, start=1):
         fired = i in failed
         reference_fails = not holds(check.node, env)
+        failed_by = None
         if reference_fails != fired:
             disagreements.append((check.check_id, "failed" if fired else "passed",
                                   "failed" if reference_fails else "passed"))
-        outcomes[i] = Outcome(check, Status.FAILED if fired else Status.PASSED, env, claim)
+            failed_by = BY_ENGINE if fired else BY_REFERENCE
+        status = Status.FAILED if fired or reference_fails else Status.PASSED
+        outcomes[i] = Outcome(check, status, env, claim, failed_by=failed_by)
     return Evaluation(tuple(outcomes[k] for k in order), tuple(disagreements))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from auditor import limits
 from auditor.describe import describe_key, describe_status
-from auditor.evaluate import APPROXIMATE, ZERO_DIVISOR, Outcome, referent
+from auditor.evaluate import APPROXIMATE, OUT_OF_RANGE, ZERO_DIVISOR, Outcome, referent
 from auditor.facts.model import ReportFacts
 from auditor.facts.vocabulary import label
 from auditor.model import Evidence, Finding, Location, NotAssessable, Operand
@@ -114,7 +115,7 @@ def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str,
         evidence = Evidence(expected=values.get("target_label", rule.title[lang]), found="—", operands=evidence_ops)
     return Finding(rule_id=rule.id, rule_name=rule.name, check_id=outcome.check.check_id, severity=rule.severity,
                    message=message, location=_location(outcome, evidence_ops, facts, claim_sections or {}),
-                   evidence=evidence)
+                   evidence=evidence, failed_by=outcome.failed_by)
 
 
 def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> NotAssessable:
@@ -125,6 +126,16 @@ def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> Not
                        else f"the narrative gives an approximate number ('{outcome.claim.text}')")
     elif outcome.cause == ZERO_DIVISOR:
         reasons.append("分母为 0" if lang == "zh" else "a divisor is 0")
+    elif outcome.cause == OUT_OF_RANGE:
+        bounds = f"{limits.ENGINE_MIN_ABS:g} ≤ |x| < {limits.ENGINE_MAX_ABS:.0e}".replace("e+", "e")
+        for key in outcome.unsafe:
+            computed = "计算所得的值" if lang == "zh" else "a computed value"
+            what = describe_key(key, lang) if ":" not in key else computed
+            shown = fmt(outcome.env[key])
+            if len(shown) > 24:
+                shown = f"{shown[:20]}…"
+            reasons.append(f"{what}为 {shown}，超出规则引擎能精确比较的范围（{bounds}，或 0）" if lang == "zh" else
+                           f"{what} is {shown}, outside the range the rule engine compares exactly ({bounds}, or 0)")
     for key in outcome.missing:
         kind, found = referent(key, facts)
         if kind == "claim":
@@ -135,7 +146,7 @@ def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> Not
                        else f"{describe_key(key, lang)} {describe_status(status, raw, lang)}")
     return NotAssessable(rule_id=outcome.check.rule_id, check_id=outcome.check.check_id,
                          reason=("；" if lang == "zh" else "; ").join(reasons),
-                         operands=tuple(o for o in evidence if o.ref in outcome.missing))
+                         operands=tuple(o for o in evidence if o.ref in outcome.missing or o.ref in outcome.unsafe))
 
 
 class _Missing(dict[str, str]):

@@ -23,11 +23,24 @@ MAX_PACKAGE_MEMBERS = 10_000  # members of one DOCX package (Word writes 10 to 3
 MAX_DOCUMENT_CELLS = 500_000  # table cells of one document, all tables together, after spans are expanded
 MAX_NUMBER_DIGITS = 15  # digits in one number; exact in a double, and far beyond any count a report gives
 
+# Each file is audited in a supervised worker process (auditor/batch.py): these bound what one file can take.
+FILE_SECONDS = 60.0  # wall time from when a file is the next result due; the slowest real report takes ~2 s
+WORKER_MEMORY_BYTES = 1 << 30  # a worker's address space; auditing a real report peaks at ~0.4 GiB of it
+
 # The durable-rules engine reads a number exactly only in plain decimal notation: Python writes 1e-05 and 1e+16 in
 # exponent notation, which crashes the C engine (SIGSEGV, tests/test_engine_hazards.py), and integers beyond 2**53
 # lose digits as doubles. Values outside this range are not assessable, with the value named.
 ENGINE_MAX_ABS = 10**12  # products with a rule's constants (×100, ×1000) stay exact below 2**53
 ENGINE_MIN_ABS = 1e-4  # the smallest magnitude (other than 0) Python writes without an exponent
+
+
+def engine_exact(number: int | float) -> bool:
+    """Whether the engine reads and computes with `number` exactly: 0, or ENGINE_MIN_ABS ≤ |number| < ENGINE_MAX_ABS
+    (the adapter sends floats, and json writes a float in exponent notation below 1e-4 and from 1e16)."""
+    if isinstance(number, int):
+        return abs(number) < ENGINE_MAX_ABS
+    magnitude = abs(number)
+    return magnitude == 0 or ENGINE_MIN_ABS <= magnitude < ENGINE_MAX_ABS  # False for NaN and infinities
 
 # Rule packs and configurations (the office's own files, and any pack given with --pack)
 MAX_YAML_BYTES = 1 * MiB  # one rule, pack, extractor or configuration file

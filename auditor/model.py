@@ -74,6 +74,10 @@ class Finding:
     message: str
     location: Location
     evidence: Evidence
+    # Set when the engine and the reference evaluator disagreed and only one failed the check: "engine" or
+    # "reference". The finding is kept either way (an engine bug must not hide an error) and the run has an
+    # engine_disagreement problem.
+    failed_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,10 @@ CATALOG: dict[str, ProblemType] = {
                     {"zh": "处理 {path} 的进程异常退出（重试一次仍然如此），该文件未能核查；请将此文件报告给维护者",
                      "en": "The process auditing {path} died (again when retried alone); the file was not audited. "
                            "Please report this file to the maintainers"}, True),
+        ProblemType("file_timeout", {"zh": "处理超时", "en": "Timed out"},
+                    {"zh": "处理 {path} 超过 {limit} 秒仍未完成，已中止，该文件未能核查；请将此文件报告给维护者",
+                     "en": "Auditing {path} took over {limit} s and was stopped; the file was not audited. Please "
+                           "report this file to the maintainers"}, True),
         ProblemType("audit_pending", {"zh": "尚未核查完毕", "en": "Audit not finished"},
                     {"zh": "{path} 的内容已记入历史库，但核查结果尚未记入（该次运行中途停止）；重新运行即可补全",
                      "en": "{path} was recorded in the history store, but its audit was not (the run stopped midway); "
@@ -101,11 +105,11 @@ CATALOG: dict[str, ProblemType] = {
                     {"zh": "{path}：{what}超过上限（{limit}），未作核查",
                      "en": "{path}: {what_en} is over the limit ({limit}); nothing was checked"}, True),
         ProblemType("number_too_long", {"zh": "数字过长", "en": "Number too long"},
-                    {"zh": "{path} 中有 {count} 处数字超过 {limit} 位（如第 {line} 行「{sample}」），按无法识别处理，"
-                           "相关核查无法进行",
+                    {"zh": "{path} 中有 {count} 处数字超过 {limit} 位（如第 {line} 行「{sample}」），未予读取，"
+                           "需要这些数字的核查无法进行",
                      "en": "{path} has {count} number(s) of more than {limit} digits (e.g. line {line}: "
-                           "'{sample}'); they are read as unreadable and the checks that need them cannot be made"},
-                    False),
+                           "'{sample}'); they were not read and the checks that need them cannot be made"},
+                    True),
         ProblemType("extractor_timeout", {"zh": "正文识别超时", "en": "Narrative extractor timed out"},
                     {"zh": "{path}：识别正文「{extractor}」用时超过 {limit} 秒，已中止；该类正文陈述未能核查",
                      "en": "{path}: the narrative extractor '{extractor}' ran over {limit} s and was stopped; "

@@ -6,10 +6,12 @@ import re
 
 from auditor.facts.claims import Extractor
 from auditor.facts.model import CellFact, Claim, Issue, ParagraphFact, ReportFacts, SectionFact, template_for_year
+from auditor.facts.normalize import too_long
 from auditor.facts.report import find_title, parse_title
 from auditor.facts.sections import find_sections, section_at
 from auditor.facts.tables import read_t2, read_t3, read_t4, t2_layout, t3_layout
-from auditor.ingest.document import Document
+from auditor.ingest.document import Document, Paragraph
+from auditor.limits import MAX_NUMBER_DIGITS
 
 __all__ = ["CellFact", "Claim", "Extractor", "Issue", "ReportFacts", "SectionFact", "agency_classes", "extract_facts"]
 
@@ -53,6 +55,9 @@ def extract_facts(document: Document) -> ReportFacts:
                 number, name = _TABLE_TITLES[table]
                 issues.append(Issue("table_not_found", {"table": number, "title": name}))
     issues.extend(t3_issues)
+    overlong = _too_long_numbers(document, document.paragraphs)
+    if overlong is not None:
+        issues.append(overlong)
 
     paragraphs = tuple(
         ParagraphFact(line=p.line, section=section_at(sections, p.line), text=p.text)
@@ -68,6 +73,35 @@ def extract_facts(document: Document) -> ReportFacts:
         values={k: v for k, v in (("report.year", year), ("report.template", template), ("report.layout", layout),
                                    ("report.layout_t3", layout_t3)) if v is not None},
     )
+
+
+# A quantity in the narrative: a digit run followed by what reports count in. A long digit run without one (a URL's
+# content id, a 统一社会信用代码) is not a number the audit reads, so it is not this problem.
+# The look-behind starts a match only where a digit run starts: without it, a run of n digits is tried from each of
+# its n positions, n² steps (a 100,000-digit run hung the fuzzer).
+_LONG_QUANTITY = re.compile(rf"(?<!\d)\d{{{MAX_NUMBER_DIGITS + 1},}}\s*(?:件|份|条|起|宗|个|人次|次|项|万|元|%|％)")
+
+
+_NUMBER_LIKE = re.compile(r"[\s\d,.，．+\-０-９]+")  # a cell meant as a number, not a code or a file number
+
+
+def _too_long_numbers(document: Document, paragraphs: tuple[Paragraph, ...]) -> Issue | None:
+    """The number_too_long problem: table cells and narrative quantities with more digits than a number may have.
+    They are not read (a cell is unreadable, a claim is not made), so the checks that need them cannot pass
+    unseen: the problem makes the file one the run cannot vouch for. Every cell of every table is looked at, not
+    only those read as facts: a row whose long number broke its reading has no fact for it. Not in a flattened web
+    dump, whose long digit runs are several cells run together (flat.py reads them as unreadable, and the
+    flattened_text problem says so)."""
+    found = [] if document.flattened_line is not None else [
+        (c.line, c.text) for t in document.tables for r in t.rows for c in r.cells
+        if not c.covered and too_long(c.text) and _NUMBER_LIKE.fullmatch(c.text)]
+    found += [(p.line, m.group()) for p in paragraphs for m in _LONG_QUANTITY.finditer(p.text)]
+    if not found:
+        return None
+    line, raw = min(found)
+    sample = raw if len(raw) <= 24 else f"{raw[:20]}…({len(raw)})"
+    return Issue("number_too_long", {"count": str(len(found)), "limit": str(MAX_NUMBER_DIGITS), "line": str(line),
+                                     "sample": sample})
 
 
 def agency_classes(facts: ReportFacts, classes: dict[str, re.Pattern[str]]) -> dict[str, int]:

@@ -12,7 +12,7 @@ import regex  # type: ignore[import-untyped]  # no stubs in the venv (types-rege
 
 from auditor import limits
 from auditor.facts.model import Claim, ParagraphFact
-from auditor.facts.normalize import parse_number, same_length_nfkc
+from auditor.facts.normalize import mask_long_numbers, parse_number, same_length_nfkc
 from auditor.ingest.errors import IngestError
 
 try:  # the parser re.compile itself uses (CPython 3.11+); private, so its absence only costs speed
@@ -141,7 +141,10 @@ def extract_claims(paragraphs: tuple[ParagraphFact, ...], extractors: tuple[Extr
     if not extractors:
         return ()
     budget = _Budget()
-    folded = [same_length_nfkc(p.text) for p in paragraphs]  # once per paragraph, for every extractor that reads it
+    # Once per paragraph, for every extractor that reads it. A digit run longer than a number may be is masked (same
+    # length, so columns still point into the text): no claim is made of it, the report's number_too_long problem
+    # says so, and no extractor spends its time budget matching into it.
+    folded = [mask_long_numbers(same_length_nfkc(p.text)) for p in paragraphs]
     for extractor in extractors:
         if extractor.kind == "enumeration":
             claims.extend(enumeration_breaks(paragraphs, extractor.key, extractor.sections))

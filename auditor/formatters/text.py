@@ -33,6 +33,13 @@ _WORDS = {
            "run": "{docs} files: {error} errors, {warning} warnings, {info} info; {problems} tool problems",
            "template": "{t} template", "clean": "no findings"},
 }
+# A finding only one of the two evaluators failed (Finding.failed_by) is kept, and says so.
+_FAILED_BY = {
+    "zh": {"engine": "仅规则引擎判定未通过，参考计算判定通过，请人工复核",
+           "reference": "仅参考计算判定未通过，规则引擎判定通过，请人工复核"},
+    "en": {"engine": "failed by the rule engine only (the reference evaluator passed it): review by hand",
+           "reference": "failed by the reference evaluator only (the rule engine passed it): review by hand"},
+}
 
 
 def _where(location: Location, words: dict[str, str], lang: str) -> str:
@@ -58,6 +65,8 @@ def _finding(f: Finding, lang: str, color: bool) -> list[str]:
         refs = words["sep"].join(_cite(o, words, lang) for o in cited)
         zeros = len(located) - len(cited)
         lines.append(f"          {words['evidence']}: {refs}{words['zeros'].format(n=zeros) if zeros else ''}")
+    if f.failed_by is not None:
+        lines.append(f"          ⚠ {_FAILED_BY[lang][f.failed_by]}")
     return lines
 
 

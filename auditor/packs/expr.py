@@ -167,6 +167,9 @@ def _convert(node: ast.AST) -> Node:
         if not math.isfinite(node.value) or abs(node.value) > limits.MAX_EXPR_NUMBER:
             raise ExprError(f"the number {ast.unparse(node)[:40]} is out of range; at most "
                             f"{limits.MAX_EXPR_NUMBER:,} either side of 0")
+        if not limits.engine_exact(node.value):  # 0.00001 reaches the engine as 1e-05, which crashes it
+            raise ExprError(f"the number {ast.unparse(node)[:40]} is too small for the rule engine to read exactly; "
+                            f"use 0 or a magnitude of at least {limits.ENGINE_MIN_ABS:g}")
         return Num(node.value)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         inner = _convert(node.operand)
@@ -265,6 +268,9 @@ def resolve(node: Node, bindings: dict[str, str], groups: dict[str, list[str]],
             name = ".".join(text for _, text in node.segments[1:])
             if name not in params:
                 raise ExprError(f"unknown parameter param.{name} (pack.yaml parameters: {sorted(params)})")
+            if not limits.engine_exact(params[name]):
+                raise ExprError(f"parameter param.{name} = {params[name]!r} is outside the range the rule engine "
+                                f"reads exactly (0, or {limits.ENGINE_MIN_ABS:g} ≤ |x| < {limits.ENGINE_MAX_ABS:,})")
             return Num(params[name])
         return Key(_join(node, bindings, groups)[0])
     if isinstance(node, Call):
