@@ -77,6 +77,20 @@ def jobs_wanted(jobs: int) -> int:
 
 
 @dataclass(frozen=True)
+class Supervision:
+    """How files are audited: in supervised worker processes (`isolate`), each stopped after `seconds`; or, with
+    `isolate` False and one job, in the caller's process, unsupervised (for a caller that patches the pipeline, e.g. a
+    test)."""
+
+    isolate: bool = True
+    seconds: float = limits.FILE_SECONDS
+
+
+SUPERVISED = Supervision()
+IN_PROCESS = Supervision(isolate=False)
+
+
+@dataclass(frozen=True)
 class Lost:
     """Why a file gave no result: its worker died (and again when the file was retried alone), it ran past its time,
     or the task raised outside its own guard (or its result could not be sent back); `reason` says what."""
@@ -88,7 +102,7 @@ class Lost:
 def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: str, jobs: int,
                  tick: Callable[[], None] = lambda: None,
                  prepare: Callable[[Path], Prepared | None] = lambda _: None,
-                 isolate: bool = True) -> Iterator[DocumentResult]:
+                 supervision: Supervision = SUPERVISED) -> Iterator[DocumentResult]:
     """`audit` (a module-level function: workers find it by name) each of `files` in `jobs` supervised processes;
     results in the order of `files` (in_order). `prepare(file)`: what a first pass already read of it, sent to the
     worker with the file, or None. A file whose worker dies twice is its `worker_died` problem, one that runs out of
@@ -97,12 +111,12 @@ def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: s
     def lost(path: Path, why: Lost) -> DocumentResult:
         shown = str(path)
         if why.kind == "timeout":
-            return DocumentResult.unread(shown, problem("file_timeout", lang, shown, limit=f"{limits.FILE_SECONDS:g}"))
+            return DocumentResult.unread(shown, problem("file_timeout", lang, shown, limit=f"{supervision.seconds:g}"))
         if why.kind == "error":
             return DocumentResult.unread(shown, problem("internal_error", lang, shown, reason=why.reason))
         return DocumentResult.unread(shown, problem("worker_died", lang, shown))
 
-    return in_order(partial(_audit_task, audit, lang), files, packs, jobs, tick, prepare, lost, isolate=isolate)
+    return in_order(partial(_audit_task, audit, lang), files, packs, jobs, tick, prepare, lost, supervision)
 
 
 def _audit_task(audit: Audit, lang: str, path: Path, prepared: Prepared | None, packs: list[Pack]) -> DocumentResult:
@@ -110,21 +124,22 @@ def _audit_task(audit: Audit, lang: str, path: Path, prepared: Prepared | None, 
 
 
 def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], packs: list[Pack], jobs: int,
-             tick: Callable[[], None], prepare: Callable[[Path], T], lost: Callable[[Path, Lost], R], *,
-             isolate: bool = True, seconds: float = limits.FILE_SECONDS) -> Iterator[R]:
+             tick: Callable[[], None], prepare: Callable[[Path], T], lost: Callable[[Path, Lost], R],
+             supervision: Supervision = SUPERVISED) -> Iterator[R]:
     """`task(file, prepare(file), packs)` for each of `files` in `jobs` spawned processes (`task` picklable: a
     module-level function or a partial of one); results yielded in the order of `files`, each as soon as it and those
     before it are done. `tick` is called once per file. `prepare` runs in this process only for the few files in
     flight, so a batch of any size holds only their inputs and results.
     A worker that dies takes its pool's unfinished files down with it: each is retried alone in a fresh process, and
-    `lost(file, Lost("died"))` stands for the result of a file that kills that one too. A file not done `seconds`
-    after it became the next result is stopped (its pool's workers killed, the others' files retried) and stands as
-    Lost("timeout"). Only with `isolate` False and one job does the task run here, in this process, unsupervised
-    (for a library caller that wants it, e.g. a test that patches the task)."""
+    `lost(file, Lost("died"))` stands for the result of a file that kills that one too. A file not done
+    `supervision.seconds` after it became the next result is stopped (its pool's workers killed, the others' files
+    retried) and stands as Lost("timeout"). Only with IN_PROCESS and one job does the task run here, in this process,
+    unsupervised."""
     jobs = min(jobs, len(files))  # no worker started for nothing
+    seconds = supervision.seconds
     if jobs == 0:
         return
-    if jobs == 1 and not isolate:
+    if jobs == 1 and not supervision.isolate:
         for file in files:
             done = task(file, prepare(file), packs)
             tick()

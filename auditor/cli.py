@@ -20,12 +20,14 @@ from typing import NoReturn
 import click
 from tqdm import tqdm
 
-from auditor import __version__
+from auditor import __version__, limits
 from auditor.audit import expand, read_facts
+from auditor.batch import Supervision
 from auditor.config import ConfigError, load_config, load_configured_packs
 from auditor.engine import process_engine
 from auditor.facts.model import cell_counts, to_json
 from auditor.formatters import FORMATTERS
+from auditor.formatters.safe import json_text, visible
 from auditor.ingest import IngestError
 from auditor.model import RunStream, Severity
 from auditor.packs import Pack, PackError
@@ -49,7 +51,7 @@ def _load_packs(dirs: tuple[Path, ...], lang: str, config: Path | None = None) -
     except PackError as exc:
         slug = "config_invalid" if isinstance(exc, ConfigError) else "pack_invalid"
         p = problem(slug, lang, file=exc.file, pointer=exc.pointer, reason=exc.reason)
-        click.echo(f"auditor: {p.title}: {p.message}", err=True)
+        click.echo(f"auditor: {p.title}: {visible(p.message)}", err=True)
         sys.exit(EXIT_ERROR)
 
 
@@ -75,6 +77,8 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per core). The order of results does not depend on it.")
+@click.option("--timeout", type=click.FloatRange(min=1, max=3600), default=limits.FILE_SECONDS, show_default=True,
+              help="Seconds one file may take; a file still running then is stopped and reported (file_timeout).")
 @click.option("--progress/--no-progress", default=None, help="A progress bar (default: on a terminal only).")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
               help="History store (SQLite file, created if absent): records every audit and gives the cross-year "
@@ -82,8 +86,8 @@ def main() -> None:
 @_pack_option
 @_config_option
 @_lang_option
-def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, jobs: int, progress: bool | None,
-          db: Path | None, packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
+def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, jobs: int, timeout: float,
+          progress: bool | None, db: Path | None, packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
     """Audit report files or folders (folders are walked recursively)."""
     loaded = _load_packs(packs, lang, config)
     show = sys.stderr.isatty() if progress is None else progress
@@ -92,7 +96,8 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
     except StoreError as exc:
         _store_failed(exc, lang)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    run = audit_stream(paths, loaded, lang, jobs, partial(_progress_bar, lang=lang) if show else None, store)
+    run = audit_stream(paths, loaded, lang, jobs, partial(_progress_bar, lang=lang) if show else None, store,
+                       Supervision(seconds=timeout))
     tally = Tally(run.problems)
     # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
     watched = RunStream(tally.watch(run.documents), run.problems, lang)
@@ -156,12 +161,12 @@ def _os_reason(exc: OSError, lang: str) -> str:
 
 def _cannot_write(what: str, path: Path, exc: OSError, lang: str) -> NoReturn:
     message = _CANNOT_WRITE[what][lang].format(path=path, reason=_os_reason(exc, lang))
-    click.echo(f"auditor: {message}", err=True)
+    click.echo(f"auditor: {visible(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
 def _store_failed(exc: StoreError, lang: str) -> NoReturn:
-    click.echo(f"auditor: {exc.message(lang)}", err=True)
+    click.echo(f"auditor: {visible(exc.message(lang))}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -204,20 +209,20 @@ def parse(paths: tuple[Path, ...], stats: bool, packs: tuple[Path, ...], config:
             facts, pack = read_facts(path, loaded)
         except IngestError as exc:
             p = problem(exc.slug, lang, str(path), **exc.values)
-            click.echo(f"auditor: {p.title}: {p.message}", err=True)
+            click.echo(f"auditor: {p.title}: {visible(p.message)}", err=True)
             failed = True
             continue
         if not stats:
             data = to_json(facts)
             data["pack"] = pack.label if pack else None
-            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+            click.echo(json_text(json.dumps(data, ensure_ascii=False, indent=2)))
             continue
         sections = "".join(str(s.number) for s in facts.sections) or "-"
         tables = " ".join(f"{t}:{c['number']}/{c['blank'] + c['dash'] + c['none']}/{c['unreadable']}"
                           for t, c in cell_counts(facts).items())
         issues = ",".join(i.slug for i in facts.issues) or "-"
-        click.echo(f"{path}  {facts.format}  {facts.agency or '?'} {facts.year or '?'}  sections {sections}  "
-                   f"cells read/blank/unreadable {tables or '-'}  issues {issues}")
+        click.echo(f"{visible(str(path))}  {facts.format}  {visible(facts.agency or '?')} {facts.year or '?'}  "
+                   f"sections {sections}  cells read/blank/unreadable {tables or '-'}  issues {issues}")
     sys.exit(EXIT_ERROR if failed else EXIT_CLEAN)
 
 
@@ -241,7 +246,7 @@ def list_rules(fmt: str, packs: tuple[Path, ...], lang: str) -> None:
     """One line per rule: id, name, severity, category and title (in --lang)."""
     rows = [rule_summary(rule, pack, lang) for pack in _load_packs(packs, lang) for rule in pack.rules]
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json_text(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
     columns = ("id", "name", "severity", "category")
     widths = {c: max((len(row[c]) for row in rows), default=0) for c in columns}

@@ -24,7 +24,7 @@ MAX_DOCUMENT_CELLS = 500_000  # table cells of one document, all tables together
 MAX_NUMBER_DIGITS = 15  # digits in one number; exact in a double, and far beyond any count a report gives
 
 # Each file is audited in a supervised worker process (auditor/batch.py): these bound what one file can take.
-FILE_SECONDS = 60.0  # wall time from when a file is the next result due; the slowest real report takes ~2 s
+FILE_SECONDS = 30.0  # wall time from when a file is the next result due (`--timeout`); the slowest real report: ~2 s
 WORKER_MEMORY_BYTES = 1 << 30  # a worker's address space; auditing a real report peaks at ~0.4 GiB of it
 
 # The durable-rules engine reads a number exactly only in plain decimal notation: Python writes 1e-05 and 1e+16 in

@@ -14,7 +14,7 @@ from itertools import islice
 from pathlib import Path
 
 from auditor.audit import audit_guarded, expand, read_facts, select_pack
-from auditor.batch import Lost, in_order, jobs_wanted, run_parallel
+from auditor.batch import SUPERVISED, Lost, Supervision, in_order, jobs_wanted, run_parallel
 from auditor.facts.model import History, Prepared, ReportFacts, from_json
 from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, RunStream, Severity
 from auditor.packs.model import Pack
@@ -35,18 +35,21 @@ Progress = Callable[[int, str], Callable[[], None]]
 
 
 def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
-                progress: Progress | None = None, store: Store | None = None, isolate: bool = True) -> RunResult:
+                progress: Progress | None = None, store: Store | None = None,
+                supervision: Supervision = SUPERVISED) -> RunResult:
     """audit_stream, with every document kept: for a library caller or a test that wants the whole run at once."""
-    run = audit_stream(paths, packs, lang, jobs, progress, store, isolate)
+    run = audit_stream(paths, packs, lang, jobs, progress, store, supervision)
     return RunResult(documents=tuple(run.documents), problems=run.problems, lang=lang)
 
 
 def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
-                 progress: Progress | None = None, store: Store | None = None, isolate: bool = True) -> RunStream:
+                 progress: Progress | None = None, store: Store | None = None,
+                 supervision: Supervision = SUPERVISED) -> RunStream:
     """Audit files and folders, each document's result yielded as soon as it and those before it are done, each file
     in a supervised worker process (batch.py: a crash, a hang or a runaway allocation costs that file only). `jobs`
-    is the number of workers (0: one per core); the documents come in the same order either way. `isolate` False
-    with one job audits in this process, unsupervised (for a caller that patches the pipeline, e.g. a test).
+    is the number of workers (0: one per core); the documents come in the same order either way. `supervision`:
+    each file's time limit, or IN_PROCESS with one job to audit in this process (for a caller that patches the
+    pipeline, e.g. a test).
     `progress` is told of each file done, per stage (Progress). With a `store`, recording is idempotent per file
     content, so a run killed midway is completed by running it again; keep the store open until the documents are
     consumed, or close the documents first (what was audited is recorded then)."""
@@ -58,20 +61,20 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
             empty.append(given)
         files.extend(found)
     problems = tuple(problem("no_input_files", lang, str(p)) for p in empty)
-    return RunStream(_documents(files, packs, lang, jobs, progress, store, isolate), problems, lang)
+    return RunStream(_documents(files, packs, lang, jobs, progress, store, supervision), problems, lang)
 
 
 def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int, progress: Progress | None,
-               store: Store | None, isolate: bool) -> Generator[DocumentResult, None, None]:
+               store: Store | None, supervision: Supervision) -> Generator[DocumentResult, None, None]:
     prepare: Callable[[Path], Prepared | None] = _nothing  # without a store, nothing is read ahead
     recorded: dict[Path, int] = {}
     if store is not None:
         recorded = _record_all(files, packs, lang, jobs, store,
-                               progress(len(files), "record") if progress else _quiet, isolate)
+                               progress(len(files), "record") if progress else _quiet, supervision)
         peers = {year: PeerIndex.of_year(store, year) for year in store.years_of(recorded.values())}
         prepare = partial(_prepared, store=store, packs=packs, recorded=recorded, peers=peers)
     tick = progress(len(files), "audit") if progress else _quiet
-    results = run_parallel(audit_guarded, files, packs, lang, jobs_wanted(jobs), tick, prepare, isolate)
+    results = run_parallel(audit_guarded, files, packs, lang, jobs_wanted(jobs), tick, prepare, supervision)
     if store is None:
         yield from results
         return
@@ -96,13 +99,13 @@ def _quiet() -> None:
 
 
 def _record_all(files: list[Path], packs: list[Pack], lang: str, jobs: int, store: Store,
-                tick: Callable[[], None], isolate: bool = True) -> dict[Path, int]:
+                tick: Callable[[], None], supervision: Supervision = SUPERVISED) -> dict[Path, int]:
     """Every readable file's facts recorded in the store, and its document id: this run's own reports are last
     year's, and the year's peers, for each other. Files are read in `jobs` worker processes like the audit (reading
     a PDF is the slow part); recording stays here, in order. Until its audit is recorded, a document carries an
     `audit_pending` problem, so a run stopped in between never leaves it looking clean. The facts are not kept: the
     audit reads them back from the store, one file at a time."""
-    read = in_order(_read_task, files, packs, jobs_wanted(jobs), _quiet, _nothing, _unread, isolate=isolate)
+    read = in_order(_read_task, files, packs, jobs_wanted(jobs), _quiet, _nothing, _unread, supervision)
     recorded: dict[Path, int] = {}
     try:
         for start in range(0, len(files), RECORD_BATCH):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from auditor.batch import CRASH_ON
+from auditor.batch import CRASH_ON, IN_PROCESS
 from auditor.cli import main
 from auditor.packs import Pack
 from auditor.run import audit_paths
@@ -70,7 +70,7 @@ def test_a_run_streams_its_documents(tmp_path: Path, packs: list[Pack], monkeypa
     real = run_module.audit_guarded
     monkeypatch.setattr(run_module, "audit_guarded",
                         lambda path, *rest: audited.append(path.name) or real(path, *rest))
-    run = audit_stream([folder], packs, isolate=False)  # in this process, where the patch is
+    run = audit_stream([folder], packs, supervision=IN_PROCESS)  # in this process, where the patch is
     first = next(run.documents)
     assert audited == [Path(first.path).name]
     with Store(tmp_path / "history.db") as store:

@@ -18,7 +18,7 @@ import pytest
 
 from auditor import limits
 from auditor.audit import audit_file, audit_guarded
-from auditor.batch import CRASH_ON, HANG_ON, Lost, _audit_task, in_order
+from auditor.batch import CRASH_ON, HANG_ON, Lost, Supervision, _audit_task, in_order
 from auditor.engine import Engine, EngineFact, Firing
 from auditor.evaluate import BY_REFERENCE, engine_safe
 from auditor.model import DocumentResult
@@ -179,7 +179,7 @@ def test_a_file_that_hangs_is_stopped_and_the_others_are_audited(monkeypatch: py
         return DocumentResult.unread(str(path), problem("file_timeout", "zh", str(path), limit="3"))
 
     task = partial(_audit_task, audit_guarded, "zh")
-    results = list(in_order(task, files, packs, 1, lambda: None, lambda _: None, record, seconds=3))
+    results = list(in_order(task, files, packs, 1, lambda: None, lambda _: None, record, Supervision(seconds=3)))
     assert lost == [("b.txt", "timeout")]
     assert [r.passed > 100 for r in results] == [True, False, True]
 
@@ -196,3 +196,16 @@ def test_a_runaway_allocation_in_a_worker_is_the_files_limit_problem(monkeypatch
     assert [p.slug for p in result.problems] == ["limit_exceeded"]
     assert "处理所需内存超过上限（1 GiB）" in result.problems[0].message
     assert limits.WORKER_MEMORY_BYTES == 1 << 30
+
+
+def test_the_cli_stops_a_file_past_its_timeout(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_text(S004.read_text(encoding="utf-8"), encoding="utf-8")
+    done = _cli("audit", "--format", "json", "--timeout", "3", "--lang", "en", str(folder), env={HANG_ON: "b.txt"})
+    assert done.returncode == 2
+    documents = json.loads(done.stdout)["documents"]
+    assert [[p["slug"] for p in d["problems"]] for d in documents] == [[], ["file_timeout"], []]
+    assert "took over 3 s and was stopped" in documents[1]["problems"][0]["message"]
+    assert documents[2]["summary"]["passed"] > 100

@@ -15,6 +15,7 @@ import pytest
 
 import auditor.audit as audit_module
 from auditor.audit import audit_file, read_facts
+from auditor.batch import IN_PROCESS
 from auditor.engine import process_engine
 from auditor.evaluate import evaluate
 from auditor.facts.model import History, ReportFacts, to_json
@@ -423,7 +424,7 @@ def test_a_batch_reads_each_file_once_and_records_it_once(tmp_path: Path, monkey
     monkeypatch.setattr(audit_module, "read_document", lambda path: reads.append(path.name) or real(path))
     files = sorted(SAMPLES.glob("*.txt"))[:2]
     with Store(tmp_path / "history.db") as store:
-        result = audit_paths(files, PACKS, store=store, isolate=False)  # in this process, where the patch is
+        result = audit_paths(files, PACKS, store=store, supervision=IN_PROCESS)  # in this process, where the patch is
         assert sorted(reads) == sorted(f.name for f in files)
         assert store.document_count() == 2
         stored = sum(len(store.findings_of(i)) for i in (1, 2))
@@ -433,7 +434,7 @@ def test_a_batch_reads_each_file_once_and_records_it_once(tmp_path: Path, monkey
             raise RuntimeError("a bug")
 
         monkeypatch.setattr(audit_module, "evaluate", broken)
-        again = audit_paths(files, PACKS, store=store, isolate=False)
+        again = audit_paths(files, PACKS, store=store, supervision=IN_PROCESS)
         assert all(p.slug == "internal_error" for d in again.documents for p in d.problems)
         assert store.document_count() == 2
     summary = collect(tmp_path / "history.db")
