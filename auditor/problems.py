@@ -111,9 +111,9 @@ CATALOG: dict[str, ProblemType] = {
                            "'{sample}'); they were not read and the checks that need them cannot be made"},
                     True),
         ProblemType("extractor_timeout", {"zh": "正文识别超时", "en": "Narrative extractor timed out"},
-                    {"zh": "{path}：识别正文「{extractor}」用时超过 {limit} 秒，已中止；该类正文陈述未能核查",
-                     "en": "{path}: the narrative extractor '{extractor}' ran over {limit} s and was stopped; "
-                           "statements of that kind were not checked"}, True),
+                    {"zh": "{path}：识别正文「{extractor}」用时超过 {limit} 秒，已中止；正文陈述未能读全，该文件未作核查",
+                     "en": "{path}: the narrative extractor '{extractor}' ran over {limit} s and was stopped; the "
+                           "narrative could not be read in full, so the file was not audited"}, True),
         ProblemType("engine_disagreement", {"zh": "规则引擎结果不一致", "en": "Rule engine disagreement"},
                     {"zh": "核查 {check} 的引擎结果（{engine}）与参考计算（{reference}）不一致",
                      "en": "Check {check}: the engine said {engine}, the reference evaluator {reference}"}, True),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,3 +41,18 @@ def standard(packs: list[Pack]) -> Pack:
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     return process_engine()
+
+
+@pytest.fixture
+def pack_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled standard pack to edit."""
+    target = tmp_path / "standard"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rules" / "standard", target)
+    return target
+
+
+def edit_file(path: Path, old: str, new: str, count: int = -1) -> None:
+    """Replace `old` (which must be there) by `new` in a text file: every occurrence, or the first `count`."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")

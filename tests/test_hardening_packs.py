@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import textwrap
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -28,9 +28,10 @@ from auditor.packs import PackError, load_pack
 from auditor.packs.expr import ExprError, parse
 from auditor.resources import InvalidFile, compile_regex, default_pack_dirs, read_yaml
 from auditor.ruletests import load_fixture
+from tests.conftest import edit_file
 
 ROOT = Path(__file__).resolve().parent.parent
-STANDARD = ROOT / "rules" / "standard"
+edit_file_once = partial(edit_file, count=1)
 SAMPLE = ROOT / "samples" / "004_bdd5b039361f2e6c.txt"
 CORPUS = ROOT.parent / "shared" / "corpus" / "reports"
 
@@ -39,17 +40,6 @@ LAUGHS = "l0: &l0 [a, b, c, d, e, f, g, h, i]\n" + "".join(
     f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 10))
 
 
-@pytest.fixture
-def pack_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "standard"
-    shutil.copytree(STANDARD, target)
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _pack_error(pack: Path) -> PackError:
@@ -76,14 +66,14 @@ def _config_error(tmp_path: Path, text: str) -> ConfigError:
 ])
 def test_a_pack_with_an_anchor_or_alias_is_refused_with_line_and_column(pack_copy: Path, file: str, old: str,
                                                                         new: str) -> None:
-    _edit(pack_copy / file, old, new)
+    edit_file_once(pack_copy / file, old, new)
     error = _pack_error(pack_copy)
     assert Path(error.file).name == file
     assert re.search(r"line \d+, column \d+: (anchors|aliases) \(", error.reason), error.reason
 
 
 def test_billion_laughs_in_a_pack_fails_at_once(pack_copy: Path) -> None:
-    _edit(pack_copy / "pack.yaml", "groups:", "groups:\n" + textwrap.indent(LAUGHS, "  "))
+    edit_file_once(pack_copy / "pack.yaml", "groups:", "groups:\n" + textwrap.indent(LAUGHS, "  "))
     start = time.monotonic()
     result = CliRunner().invoke(main, ["audit", "--pack", str(pack_copy), str(SAMPLE)])
     assert time.monotonic() - start < 20
@@ -164,7 +154,7 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     ("[[:digit:]](?P<value>a)", "ambiguous"),
 ])
 def test_a_hazardous_extractor_pattern_is_refused(pack_copy: Path, pattern: str, reason: str) -> None:
-    _edit(pack_copy / "extractors.yaml", "  normative_issued:",
+    edit_file_once(pack_copy / "extractors.yaml", "  normative_issued:",
           f"  hostile:\n    title: hostile\n    patterns:\n      - {json.dumps(pattern)}\n  normative_issued:")
     error = _pack_error(pack_copy)
     assert error.pointer == "/claims/hostile/patterns/0" and reason in error.reason
@@ -172,12 +162,12 @@ def test_a_hazardous_extractor_pattern_is_refused(pack_copy: Path, pattern: str,
 
 def test_a_pattern_over_the_length_limit_is_refused_macros_included(pack_copy: Path) -> None:
     half = "b" * (limits.MAX_PATTERN_CHARS // 2)
-    _edit(pack_copy / "extractors.yaml", "macros:", f"macros:\n  HALF: '{half}'")
-    _edit(pack_copy / "extractors.yaml", "  normative_issued:",
+    edit_file_once(pack_copy / "extractors.yaml", "macros:", f"macros:\n  HALF: '{half}'")
+    edit_file_once(pack_copy / "extractors.yaml", "  normative_issued:",
           "  hostile:\n    title: hostile\n    patterns:\n      - '(?P<value>a){HALF}{HALF}'\n  normative_issued:")
     error = _pack_error(pack_copy)
     assert error.pointer == "/claims/hostile/patterns/0" and f"at most {limits.MAX_PATTERN_CHARS:,}" in error.reason
-    _edit(pack_copy / "extractors.yaml", "{HALF}{HALF}", "b" * (limits.MAX_PATTERN_CHARS + 1))
+    edit_file_once(pack_copy / "extractors.yaml", "{HALF}{HALF}", "b" * (limits.MAX_PATTERN_CHARS + 1))
     reason = _pack_error(pack_copy).reason  # the schema says it before any macro is expanded
     assert "is not valid under any of the given schemas" in reason and len(reason) < 400  # the value is not echoed
 
@@ -242,7 +232,7 @@ def test_the_whole_documents_extraction_has_a_budget_too(monkeypatch: pytest.Mon
 def test_a_document_whose_extractor_times_out_is_an_input_error_not_a_pass(pack_copy: Path, tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "EXTRACTOR_SECONDS", 0.2)
-    _edit(pack_copy / "extractors.yaml", "  normative_issued:",
+    edit_file_once(pack_copy / "extractors.yaml", "  normative_issued:",
           f"  slow:\n    title: slow\n    patterns:\n      - pattern: '{SLOW}'\n        value: 1\n"
           "  normative_issued:")
     report = tmp_path / "report.txt"
@@ -259,7 +249,7 @@ def test_a_document_whose_extractor_times_out_is_an_input_error_not_a_pass(pack_
 
 @pytest.mark.parametrize("placeholder", ["{lhs:>1999999999}", "{lhs:.2f}", "{lhs!r}", "{lhs:{rhs}}"])
 def test_a_message_placeholder_with_a_format_spec_is_refused(pack_copy: Path, placeholder: str) -> None:
-    _edit(pack_copy / "T3-BAL.yaml", "{lhs}", placeholder)
+    edit_file_once(pack_copy / "T3-BAL.yaml", "{lhs}", placeholder)
     error = _pack_error(pack_copy)
     assert error.pointer == "/message/zh" and "format spec" in error.reason
 
@@ -268,7 +258,7 @@ def test_a_message_placeholder_with_a_format_spec_is_refused(pack_copy: Path, pl
 
 def test_a_check_of_3000_terms_is_refused_without_recursion(pack_copy: Path) -> None:
     terms = " + ".join(["t3.new_received.total"] * 3000)
-    _edit(pack_copy / "T3-NN.yaml", "check: ", f"check: {terms} == 0 or ")
+    edit_file_once(pack_copy / "T3-NN.yaml", "check: ", f"check: {terms} == 0 or ")
     error = _pack_error(pack_copy)
     assert error.pointer == "/check" and f"more than {limits.MAX_EXPR_TERMS} terms" in error.reason
 
@@ -299,7 +289,7 @@ def test_the_bundled_checks_are_within_the_expression_limits() -> None:
     ("-1", "less than the minimum"), ("1.0e+12", "greater than the maximum"),
 ])
 def test_a_pack_parameter_out_of_range_is_refused(pack_copy: Path, value: str, reason: str) -> None:
-    _edit(pack_copy / "pack.yaml", "pct_error_points: 1.5", f"pct_error_points: {value}")
+    edit_file_once(pack_copy / "pack.yaml", "pct_error_points: 1.5", f"pct_error_points: {value}")
     error = _pack_error(pack_copy)
     assert error.pointer == "/parameters/pct_error_points" and reason in error.reason
 
@@ -313,7 +303,7 @@ def test_a_configured_parameter_out_of_range_is_refused(tmp_path: Path, value: s
 
 
 def test_a_fixed_extractor_value_must_be_finite(pack_copy: Path) -> None:
-    _edit(pack_copy / "extractors.yaml", "        value: 0", "        value: .nan")
+    edit_file_once(pack_copy / "extractors.yaml", "        value: 0", "        value: .nan")
     assert "not a finite number" in _pack_error(pack_copy).reason
 
 
@@ -344,7 +334,7 @@ def test_hostile_configuration_shapes_are_refused(tmp_path: Path, text: str, poi
 
 def test_a_for_each_that_expands_to_millions_of_checks_is_refused(pack_copy: Path) -> None:
     many = ", ".join(f"v{i}" for i in range(1500))
-    _edit(pack_copy / "T3-NN.yaml", "  row: t3_rows", f"  row: t3_rows\n  a: [{many}]\n  b: [{many}]")
+    edit_file_once(pack_copy / "T3-NN.yaml", "  row: t3_rows", f"  row: t3_rows\n  a: [{many}]\n  b: [{many}]")
     start = time.monotonic()
     error = _pack_error(pack_copy)
     assert time.monotonic() - start < 10
@@ -358,7 +348,7 @@ def test_a_for_each_that_expands_to_millions_of_checks_is_refused(pack_copy: Pat
 def test_the_cli_reports_them_as_invalid_files_with_exit_2(tmp_path: Path, pack_copy: Path, args: list[str]) -> None:
     config = tmp_path / "auditor.yaml"
     config.write_text("parameters: {pct_error_points: .nan}\n", encoding="utf-8")
-    _edit(pack_copy / "pack.yaml", "pct_error_points: 1.5", "pct_error_points: .nan")
+    edit_file_once(pack_copy / "pack.yaml", "pct_error_points: 1.5", "pct_error_points: .nan")
     result = CliRunner().invoke(main, [a.format(config=config, pack=pack_copy) for a in args])
     assert result.exit_code == 2
     assert "/parameters/pct_error_points" in result.stderr and "Traceback" not in result.output

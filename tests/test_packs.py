@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,22 +10,11 @@ from click.testing import CliRunner
 from auditor.cli import main
 from auditor.packs import PackError, load_pack
 from auditor.packs.expr import ExprError, parse
+from tests.conftest import edit_file
 
-STANDARD = Path(__file__).resolve().parent.parent / "rules" / "standard"
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "004_bdd5b039361f2e6c.txt"
 
 
-@pytest.fixture
-def pack_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "standard"
-    shutil.copytree(STANDARD, target)
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.mark.parametrize(("file", "old", "new", "pointer", "reason"), [
@@ -47,7 +35,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 ])
 def test_invalid_pack_names_file_pointer_and_reason(pack_copy: Path, file: str, old: str, new: str, pointer: str,
                                                     reason: str) -> None:
-    _edit(pack_copy / file, old, new)
+    edit_file(pack_copy / file, old, new)
     with pytest.raises(PackError) as error:
         load_pack(pack_copy)
     assert Path(error.value.file).name == file
@@ -59,13 +47,13 @@ def test_invalid_pack_names_file_pointer_and_reason(pack_copy: Path, file: str, 
 
 
 def test_duplicate_names_are_refused(pack_copy: Path) -> None:
-    _edit(pack_copy / "T3-SUM.yaml", "name: table3.results-total", "name: table3.column-balance")
+    edit_file(pack_copy / "T3-SUM.yaml", "name: table3.results-total", "name: table3.column-balance")
     with pytest.raises(PackError, match="already used"):
         load_pack(pack_copy)
 
 
 def test_a_rule_is_found_by_id_name_or_alias(pack_copy: Path) -> None:
-    _edit(pack_copy / "T3-BAL.yaml", "  references:", "  aliases: [T3-001]\n  references:")
+    edit_file(pack_copy / "T3-BAL.yaml", "  references:", "  aliases: [T3-001]\n  references:")
     pack = load_pack(pack_copy)
     assert pack.rule("T3-BAL") is pack.rule("table3.column-balance") is pack.rule("T3-001")
 
