@@ -111,7 +111,8 @@ CATALOG: dict[str, ProblemType] = {
                            "'{sample}'); they were not read and the checks that need them cannot be made"},
                     True),
         ProblemType("extractor_timeout", {"zh": "正文识别超时", "en": "Narrative extractor timed out"},
-                    {"zh": "{path}：识别正文「{extractor}」用时超过 {limit} 秒，已中止；正文陈述未能读全，该文件未作核查",
+                    {"zh": "{path}：识别正文「{extractor}」用时超过 {limit} 秒，已中止；"
+                           "正文陈述未能读全，该文件未作核查",
                      "en": "{path}: the narrative extractor '{extractor}' ran over {limit} s and was stopped; the "
                            "narrative could not be read in full, so the file was not audited"}, True),
         ProblemType("engine_disagreement", {"zh": "规则引擎结果不一致", "en": "Rule engine disagreement"},

@@ -221,6 +221,18 @@ def test_an_extractor_over_its_time_budget_stops_with_its_name(monkeypatch: pyte
     assert error.value.values == {"extractor": "claim.slow", "limit": "0.2"}
 
 
+def test_an_extractor_whose_every_match_is_slow_stops_at_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The regex module's timeout bounds a whole finditer, not each search: many matches, each found after a slow
+    failed attempt, still stop at the budget (so the budget is checked once per call, not once per match)."""
+    monkeypatch.setattr(limits, "EXTRACTOR_SECONDS", 0.3)
+    slow = Extractor("claim.slow", (ClaimPattern(re.compile(r"(?:x|x)+y(?P<value>\d)件|z(?P<z>\d)")),))
+    text = ("x" * 22 + "1件 z1 ") * 200  # each z1 is found after the slow part before it fails
+    start = time.monotonic()
+    with pytest.raises(ExtractorTimeout):
+        extract_claims((ParagraphFact(1, 1, text),), (slow,))
+    assert time.monotonic() - start < 1.5
+
+
 def test_the_whole_documents_extraction_has_a_budget_too(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "EXTRACTION_SECONDS", 0.3)
     slow = [Extractor(f"claim.slow{i}", (ClaimPattern(re.compile(SLOW)),)) for i in range(5)]

@@ -94,7 +94,7 @@ def _too_long_numbers(document: Document, paragraphs: tuple[Paragraph, ...]) -> 
     flattened_text problem says so)."""
     found = [] if document.flattened_line is not None else [
         (c.line, c.text) for t in document.tables for r in t.rows for c in r.cells
-        if not c.covered and too_long(c.text) and _NUMBER_LIKE.fullmatch(c.text)]
+        if len(c.text) > MAX_NUMBER_DIGITS and not c.covered and too_long(c.text) and _NUMBER_LIKE.fullmatch(c.text)]
     found += [(p.line, m.group()) for p in paragraphs for m in _LONG_QUANTITY.finditer(p.text)]
     if not found:
         return None

@@ -64,7 +64,7 @@ _DIGIT_RUN = re.compile(rf"\d{{{MAX_NUMBER_DIGITS + 1},}}")
 
 def too_long(text: str) -> bool:
     """Whether `text` holds a run of more digits than a number may have (limits.MAX_NUMBER_DIGITS)."""
-    return _DIGIT_RUN.search(text) is not None
+    return len(text) > MAX_NUMBER_DIGITS and _DIGIT_RUN.search(text) is not None
 
 
 def mask_long_numbers(text: str) -> str:
