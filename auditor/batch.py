@@ -19,7 +19,7 @@ import resource
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -179,6 +179,10 @@ def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], pa
             tick()
             yield result
     finally:
+        # Stopped early (the consumer closed us: a full store, a broken pipe) with files still in workers: their
+        # results are not wanted, and one of them may be hung, so the workers are killed, not waited for.
+        for owner in {id(o): o for _, _, o, _ in pending}.values():
+            _kill(owner)
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -187,12 +191,16 @@ def _wait(future: Future[R], seconds: float) -> R | Lost:
     """The task's result, or why there is none."""
     try:
         return future.result(timeout=seconds)
-    except BrokenProcessPool:
+    except (BrokenProcessPool, CancelledError):  # its pool broke (or was stopped) before it ran: retried alone
         return Lost("died")
     except FutureTimeout as exc:
-        if future.done():  # the task itself raised TimeoutError: a bug of that file, not our clock
-            return Lost("error", f"{type(exc).__name__}: {exc}")
-        return Lost("timeout")
+        if not future.done():
+            return Lost("timeout")
+        if future.cancelled():
+            return Lost("died")
+        if future.exception() is None:  # done just after the wait gave up: its result is there
+            return future.result()
+        return Lost("error", f"{type(exc).__name__}: {exc}")  # the task itself raised TimeoutError
     except Exception as exc:  # noqa: BLE001 - the task raised, or its result could not be pickled: this file only
         return Lost("error", f"{type(exc).__name__}: {exc}")
 
@@ -205,7 +213,9 @@ def _kill(pool: ProcessPoolExecutor) -> None:
     for process in list(processes.values()):
         with contextlib.suppress(Exception):  # already gone
             process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
+    # Not cancel_futures: a file queued behind the one stopped must fail as BrokenProcessPool and be retried alone;
+    # cancelled, it would race to a CancelledError (handled in _wait, but the retry is what is meant).
+    pool.shutdown(wait=False)
 
 
 def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[Pack]) -> ProcessPoolExecutor:

@@ -18,7 +18,7 @@ import pytest
 
 from auditor import limits
 from auditor.audit import audit_file, audit_guarded
-from auditor.batch import CRASH_ON, HANG_ON, Lost, Supervision, _audit_task, in_order
+from auditor.batch import CRASH_ON, HANG_ON, Lost, Supervision, _audit_task, in_order, run_parallel
 from auditor.engine import Engine, EngineFact, Firing
 from auditor.evaluate import BY_REFERENCE, engine_safe
 from auditor.model import DocumentResult
@@ -209,3 +209,46 @@ def test_the_cli_stops_a_file_past_its_timeout(tmp_path: Path) -> None:
     assert [[p["slug"] for p in d["problems"]] for d in documents] == [[], ["file_timeout"], []]
     assert "took over 3 s and was stopped" in documents[1]["problems"][0]["message"]
     assert documents[2]["summary"]["passed"] > 100
+
+
+def _copies(tmp_path: Path, names: list[str]) -> list[Path]:
+    files = []
+    for name in names:
+        files.append(tmp_path / name)
+        files[-1].write_text(S004.read_text(encoding="utf-8"), encoding="utf-8")
+    return files
+
+
+def test_a_timeout_with_two_jobs_costs_only_its_file(monkeypatch: pytest.MonkeyPatch, packs: list[Pack],
+                                                     tmp_path: Path) -> None:
+    """The files queued behind a stopped one in its pool are retried, never reported as errors of their own (a
+    cancelled future once made them internal_errors, in 2 of 3 runs)."""
+    files = _copies(tmp_path, [f"f{i}.txt" for i in range(8)])
+    monkeypatch.setenv(HANG_ON, "f1.txt")
+    results = list(run_parallel(audit_guarded, files, packs, "zh", 2, supervision=Supervision(seconds=3)))
+    assert [[p.slug for p in r.problems] for r in results] == [[], ["file_timeout"]] + [[]] * 6
+    assert all(r.passed > 100 for i, r in enumerate(results) if i != 1)
+
+
+def test_a_run_stopped_early_does_not_wait_for_a_hung_file(monkeypatch: pytest.MonkeyPatch, packs: list[Pack],
+                                                            tmp_path: Path) -> None:
+    """A consumer that stops (a full store, a broken pipe) while a later file hangs in a worker: the workers are
+    killed, not waited for (it waited for ever)."""
+    import time
+
+    files = _copies(tmp_path, ["a.txt", "b.txt", "c.txt", "d.txt"])
+    monkeypatch.setenv(HANG_ON, "c.txt")
+    results = run_parallel(audit_guarded, files, packs, "zh", 2, supervision=Supervision(seconds=600))
+    assert next(results).passed > 100
+    start = time.monotonic()
+    results.close()  # type: ignore[attr-defined]
+    assert time.monotonic() - start < 10
+
+
+@pytest.mark.parametrize("year", [2021, 2024, 2025])
+def test_a_flattened_dumps_long_digit_runs_are_still_row_values(year: int, packs: list[Pack],
+                                                                engine: Engine) -> None:
+    """平潭's table 四 is a 17-digit run of 15 cells: too long to read as one number, but where the row's values
+    are (the label stayed the label, the table was found), and no number_too_long for a flattened dump."""
+    result = audit_file(ROOT.parent / "shared" / "corpus" / "reports" / f"pingtan-{year}.txt", packs, engine=engine)
+    assert [p.slug for p in result.problems] == ["flattened_text"]

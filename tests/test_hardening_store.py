@@ -466,6 +466,20 @@ def test_a_summary_onto_a_really_full_disk_leaves_the_previous_one(recorded: Pat
     assert after == before and leftovers == ["filler", "summary"]
 
 
+def test_a_summary_into_a_link_to_another_file_system(recorded: Path, tmp_path: Path) -> None:
+    """The files are staged where the link points (a rename across file systems fails with EXDEV)."""
+    with _tiny_tmpfs(tmp_path / "elsewhere", "4m") as elsewhere:
+        (elsewhere / "summary").mkdir()
+        link = tmp_path / "out"
+        link.symlink_to(elsewhere / "summary")
+        result = run("summary", "--db", str(recorded), "--out", str(link))
+        written = sorted(p.name for p in (elsewhere / "summary").iterdir())
+        leftovers = sorted(p.name for p in elsewhere.iterdir())
+    assert result.exit_code == 0, result.stderr
+    assert "summary.html" in written and leftovers == ["summary"]
+    assert str(link / "summary.html") in result.stdout
+
+
 def test_a_summary_into_a_folder_nobody_may_write(recorded: Path, shared_tmp: Path) -> None:
     db = Path(shutil.copy(recorded, shared_tmp / "audits.db"))
     db.chmod(0o644)

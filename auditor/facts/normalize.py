@@ -67,6 +67,18 @@ def too_long(text: str) -> bool:
     return len(text) > MAX_NUMBER_DIGITS and _DIGIT_RUN.search(text) is not None
 
 
+def written_as_number(text: str) -> bool:
+    """Whether a cell is written as a number, however long: one too long to read (status unreadable) still stands
+    where a row's values do, so a row is split as it was (a flattened dump's 16-digit run of 15 cells is a value,
+    not part of the label)."""
+    value = read_cell(text)
+    return value.status == "number" or (value.status == "unreadable" and too_long(text)
+                                        and _LONG_NUMBER.fullmatch(compact(text)) is not None)
+
+
+_LONG_NUMBER = re.compile(r"[+-]?[\d,]+(?:\.\d+)?")
+
+
 def mask_long_numbers(text: str) -> str:
     """`text` with every run of more digits than a number may have replaced by as many «#»: the same length, so
     offsets into it still point into the original."""

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditor.facts.model import CellFact, Issue, SectionFact
-from auditor.facts.normalize import compact, read_cell
+from auditor.facts.normalize import compact, read_cell, written_as_number
 from auditor.facts.sections import section_at
 from auditor.facts.vocabulary import (
     OTHER_2021,
@@ -46,7 +46,8 @@ def split_row(row: Row) -> SplitRow:
     while end and not cells[end - 1].text.strip():
         end -= 1
     start = end
-    while start and read_cell(cells[start - 1].text).status != "unreadable":
+    while start and (read_cell(cells[start - 1].text).status != "unreadable"
+                     or written_as_number(cells[start - 1].text)):
         start -= 1
     label = compact("".join([c.text for c in cells[:start]]))
     return SplitRow(label=label, values=tuple(cells[start:end]), trailing_blanks=len(cells) - end, line=row.line)
@@ -195,7 +196,7 @@ def read_t4(tables: tuple[Table, ...], span: SectionFact | None, sections: tuple
                 continue
         for row in table.rows:
             split = split_row(row)
-            numbers = sum(1 for c in split.values if read_cell(c.text).status == "number")
+            numbers = sum(1 for c in split.values if written_as_number(c.text))
             # A data row: half its cells numbers; or no label and a value in every cell, blanks standing for 0 as some
             # tables write them; or (flattened text) one run with at least a digit per cell.
             run = len(split.values) == 1 and len(split.values[0].text.replace(" ", "")) >= width
@@ -233,7 +234,7 @@ def _read_t4_blocks(tables: tuple[Table, ...], span: SectionFact, sections: tupl
             continue
         for row in table.rows:
             split = split_row(row)
-            if split.label or sum(1 for c in split.values if read_cell(c.text).status == "number") < 1:
+            if split.label or sum(1 for c in split.values if written_as_number(c.text)) < 1:
                 continue
             placed = fit_values(split, width)
             for i, column in enumerate(T4_COLUMNS):

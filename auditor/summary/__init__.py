@@ -34,20 +34,23 @@ def write_all(summary: Summary, out: Path, lang: str = "zh", names: tuple[str, .
     (created if absent). All or nothing: the files are written into a temporary folder beside `out` and moved into
     `out` only when every writer has finished, each move an atomic rename, so a writer that fails (the disk full, a
     bug) leaves the summary that was there whole. Files of `out` that no writer writes are left alone. Raises the
-    OSError met; the temporary folder is removed either way."""
-    staging = _staging_folder(out)
+    OSError met; the temporary folder is removed either way. The paths returned are under `out` as given (a
+    symbolic link stays the link: the files are staged beside where it points, on that file system)."""
+    real = out.resolve()
+    staging = _staging_folder(real)
     try:
         written = [path for name in (names or tuple(WRITERS)) for path in WRITERS[name](summary, staging, lang)]
-        if not out.exists():
-            staging.rename(out)  # the whole folder at once
+        if not real.exists():
+            staging.rename(real)  # the whole folder at once
             return [out / path.relative_to(staging) for path in written]
-        out.mkdir(exist_ok=True)  # a file named `out`: FileExistsError, here, not halfway through the moves
+        real.mkdir(exist_ok=True)  # a file named `out`: FileExistsError, here, not halfway through the moves
         placed = []
         for path in written:
-            target = out / path.relative_to(staging)
+            relative = path.relative_to(staging)
+            target = real / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             path.replace(target)  # same file system (see _staging_folder): a rename, which needs no space
-            placed.append(target)
+            placed.append(out / relative)
         return placed
     finally:
         shutil.rmtree(staging, ignore_errors=True)
