@@ -2,9 +2,9 @@
 
 Python resolves each instance's operands (a cell, a report value, a function of facts, a narrative claim) and
 decides whether it is assessable: every operand a number, a claim present and exact, no division by zero, every
-value one the engine reads exactly (engine_safe). The engine then decides which assessable instances fail, and the
-reference evaluator re-decides each one. A disagreement is reported as the tool's own problem, and an instance that
-either of them fails is failed: an engine bug must never hide an error (the outcome says who failed it).
+value one the engine reads exactly (limits.engine_exact). The engine then decides which assessable instances fail,
+and the reference evaluator re-decides each one. A disagreement is reported as the tool's own problem, and an
+instance that either of them fails is failed: an engine bug must never hide an error (the outcome says who failed it).
 """
 
 from __future__ import annotations
@@ -121,19 +121,15 @@ def _zero_divisor(check: CompiledCheck, env: dict[str, Number]) -> bool:
 
 def _unsafe(check: CompiledCheck, env: dict[str, Number]) -> tuple[str, ...]:
     """The keys of the values that keep an instance from the engine: a cell or claim itself, or, for a function of
-    cells, the members out of range (the function's own key when only the result is, e.g. a sum too large)."""
+    cells, the members out of range (the function's own key when only the result is, e.g. a sum too large). The C
+    engine's parser crashes on a number in exponent notation, and integers past 2**53 lose digits as doubles while
+    the reference keeps them exact (limits.engine_exact)."""
     keys: list[str] = []
     for spec in check.operands:
-        if not engine_safe(env[spec.key]):
-            members = [k for k in spec.members if k in env and not engine_safe(env[k])]
+        if not limits.engine_exact(env[spec.key]):
+            members = [k for k in spec.members if k in env and not limits.engine_exact(env[k])]
             keys.extend(members or [spec.key])
     return tuple(dict.fromkeys(keys))
-
-
-def engine_safe(number: Number) -> bool:
-    """Whether `number` may reach the engine (limits.engine_exact): the C engine's parser crashes on a number in
-    exponent notation, and integers past 2**53 lose digits as doubles while the reference keeps them exact."""
-    return limits.engine_exact(number)
 
 
 def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:

@@ -128,8 +128,8 @@ def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> Not
         reasons.append("分母为 0" if lang == "zh" else "a divisor is 0")
     elif outcome.cause == OUT_OF_RANGE:
         bounds = f"{limits.ENGINE_MIN_ABS:g} ≤ |x| < {limits.ENGINE_MAX_ABS:.0e}".replace("e+", "e")
+        computed = "计算所得的值" if lang == "zh" else "a computed value"
         for key in outcome.unsafe:
-            computed = "计算所得的值" if lang == "zh" else "a computed value"
             what = describe_key(key, lang) if ":" not in key else computed
             shown = fmt(outcome.env[key])
             if len(shown) > 24:

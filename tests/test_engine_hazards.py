@@ -215,7 +215,7 @@ EXPONENT = """
 @pytest.mark.parametrize("value", ["0.00001", "1e16"])
 def test_hazard_a_number_in_exponent_notation_crashes_the_engine(value: str) -> None:
     """json writes 0.00001 as 1e-05 and 1e16 as 1e+16; the C engine's parser crashes on either (a table cell of
-    0.00001 took a whole -j 1 run down). The guard: evaluate.engine_safe keeps such values from the engine, and
+    0.00001 took a whole -j 1 run down). The guard: limits.engine_exact keeps such values from the engine, and
     tests/test_hardening_engine.py audits them. 0.0001 (written 0.0001) is fine."""
     assert "survived" in _raw(EXPONENT, 0, "0.0001").stdout
     result = _raw(EXPONENT, 0, value)

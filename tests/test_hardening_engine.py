@@ -20,7 +20,7 @@ from auditor import limits
 from auditor.audit import audit_file, audit_guarded
 from auditor.batch import CRASH_ON, HANG_ON, Lost, Supervision, _audit_task, in_order, run_parallel
 from auditor.engine import Engine, EngineFact, Firing
-from auditor.evaluate import BY_REFERENCE, engine_safe
+from auditor.evaluate import BY_REFERENCE
 from auditor.model import DocumentResult
 from auditor.packs.loader import PackError, load_pack
 from auditor.packs.model import Pack
@@ -50,13 +50,13 @@ def _cli(*args: str, env: dict[str, str] | None = None, timeout: float = 240) ->
 
 @pytest.mark.parametrize("number", [0, 1, 11, 0.0001, 0.5, 96091.4123456, 10**12 - 1, -3, -0.25])
 def test_numbers_the_engine_reads_exactly(number: float) -> None:
-    assert engine_safe(number)
+    assert limits.engine_exact(number)
 
 
 @pytest.mark.parametrize("number", [0.00001, -0.00001, 1e-10, 5e-324, 10**12, 10**16, 1e16, 1e308, float("inf"),
                                     float("-inf"), float("nan"), 10**400])
 def test_numbers_kept_from_the_engine(number: float) -> None:
-    assert not engine_safe(number)
+    assert not limits.engine_exact(number)
 
 
 def test_a_batch_with_a_tiny_cell_in_the_middle_prints_every_result_with_one_job(tmp_path: Path) -> None:

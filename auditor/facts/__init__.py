@@ -10,7 +10,7 @@ from auditor.facts.normalize import too_long
 from auditor.facts.report import find_title, parse_title
 from auditor.facts.sections import find_sections, section_at
 from auditor.facts.tables import read_t2, read_t3, read_t4, t2_layout, t3_layout
-from auditor.ingest.document import Document, Paragraph
+from auditor.ingest.document import Document
 from auditor.limits import MAX_NUMBER_DIGITS
 
 __all__ = ["CellFact", "Claim", "Extractor", "Issue", "ReportFacts", "SectionFact", "agency_classes", "extract_facts"]
@@ -55,7 +55,7 @@ def extract_facts(document: Document) -> ReportFacts:
                 number, name = _TABLE_TITLES[table]
                 issues.append(Issue("table_not_found", {"table": number, "title": name}))
     issues.extend(t3_issues)
-    overlong = _too_long_numbers(document, document.paragraphs)
+    overlong = _too_long_numbers(document)
     if overlong is not None:
         issues.append(overlong)
 
@@ -85,7 +85,7 @@ _LONG_QUANTITY = re.compile(rf"(?<!\d)\d{{{MAX_NUMBER_DIGITS + 1},}}\s*(?:件|�
 _NUMBER_LIKE = re.compile(r"[\s\d,.，．+\-０-９]+")  # a cell meant as a number, not a code or a file number
 
 
-def _too_long_numbers(document: Document, paragraphs: tuple[Paragraph, ...]) -> Issue | None:
+def _too_long_numbers(document: Document) -> Issue | None:
     """The number_too_long problem: table cells and narrative quantities with more digits than a number may have.
     They are not read (a cell is unreadable, a claim is not made), so the checks that need them cannot pass
     unseen: the problem makes the file one the run cannot vouch for. Every cell of every table is looked at, not
@@ -94,8 +94,8 @@ def _too_long_numbers(document: Document, paragraphs: tuple[Paragraph, ...]) -> 
     flattened_text problem says so)."""
     found = [] if document.flattened_line is not None else [
         (c.line, c.text) for t in document.tables for r in t.rows for c in r.cells
-        if len(c.text) > MAX_NUMBER_DIGITS and not c.covered and too_long(c.text) and _NUMBER_LIKE.fullmatch(c.text)]
-    found += [(p.line, m.group()) for p in paragraphs for m in _LONG_QUANTITY.finditer(p.text)]
+        if not c.covered and too_long(c.text) and _NUMBER_LIKE.fullmatch(c.text)]
+    found += [(p.line, m.group()) for p in document.paragraphs for m in _LONG_QUANTITY.finditer(p.text)]
     if not found:
         return None
     line, raw = min(found)
