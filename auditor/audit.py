@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from auditor import limits
+from auditor.coverage import coverage
 from auditor.engine import Engine, EngineError, process_engine
 from auditor.evaluate import evaluate
 from auditor.facts import ReportFacts, agency_classes, extract_facts
@@ -73,12 +74,14 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
     if pack is None:
         problems.append(problem("no_pack_for_template", lang, shown, template=facts.template or "?",
                                 year=facts.year or "?"))
-        return DocumentResult(shown, facts.format, info, None, problems=tuple(problems))
+        return DocumentResult(shown, facts.format, info, None, problems=tuple(problems),
+                              coverage=coverage(facts, None, lang=lang))
     try:
         evaluation = evaluate(pack, facts, engine or process_engine())
     except EngineError as exc:
         problems.append(problem("engine_error", lang, shown, reason=str(exc)))
-        return DocumentResult(shown, facts.format, info, pack.label, problems=tuple(problems))
+        return DocumentResult(shown, facts.format, info, pack.label, problems=tuple(problems),
+                              coverage=coverage(facts, pack, lang=lang))
     for check_id, engine_said, reference_said in evaluation.disagreements:
         problems.append(problem("engine_disagreement", lang, shown, check=check_id, engine=engine_said,
                                 reference=reference_said))
@@ -89,7 +92,7 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
                        for o in evaluation.outcomes if o.status is Status.NOT_ASSESSABLE)
     passed = sum(1 for o in evaluation.outcomes if o.status is Status.PASSED)
     return DocumentResult(shown, facts.format, info, pack.label, tuple(findings), passed, unassessed,
-                          tuple(problems))
+                          tuple(problems), coverage(facts, pack, evaluation.outcomes, lang))
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path]:

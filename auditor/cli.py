@@ -73,7 +73,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "none"]), default="error",
-              show_default=True, help="Lowest severity that makes the exit code 1.")
+              show_default=True, help="Lowest severity that makes the exit code 1; `none` also lets an incomplete audit (exit code 3) "
+                   "exit 0.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per core). The order of results does not depend on it.")
@@ -83,27 +84,31 @@ def main() -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
               help="History store (SQLite file, created if absent): records every audit and gives the cross-year "
                    "rules last year's report of the same body.")
+@click.option("--show", type=click.Choice(["not-assessable", "unchecked"]), multiple=True,
+              help="Also list, in the text output, the checks that could not be made or the narrative numbers no "
+                   "check read (their counts are always printed; the JSON output lists both). Repeatable.")
 @_pack_option
 @_config_option
 @_lang_option
 def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, jobs: int, timeout: float,
-          progress: bool | None, db: Path | None, packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
+          progress: bool | None, db: Path | None, show: tuple[str, ...], packs: tuple[Path, ...],
+          config: Path | None, lang: str) -> None:
     """Audit report files or folders (folders are walked recursively)."""
     loaded = _load_packs(packs, lang, config)
-    show = sys.stderr.isatty() if progress is None else progress
+    bar = sys.stderr.isatty() if progress is None else progress
     try:
         store = Store(db) if db else None
     except StoreError as exc:
         _store_failed(exc, lang)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    run = audit_stream(paths, loaded, lang, jobs, partial(_progress_bar, lang=lang) if show else None, store,
+    run = audit_stream(paths, loaded, lang, jobs, partial(_progress_bar, lang=lang) if bar else None, store,
                        Supervision(seconds=timeout))
     tally = Tally(run.problems)
     # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
     watched = RunStream(tally.watch(run.documents), run.problems, lang)
     try:
         try:
-            _write_run(watched, fmt, color, output, lang)
+            _write_run(watched, fmt, color, output, lang, frozenset(show))
         finally:
             # A run stopped early still records what it audited, before the store closes; that can fail too (the
             # same full disk that stopped -o): the store's message then follows the output's.
@@ -118,18 +123,19 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
     sys.exit(tally.exit_code(None if fail_on == "none" else Severity.parse(fail_on)))
 
 
-def _write_run(watched: RunStream, fmt: str, color: bool, output: Path | None, lang: str) -> None:
+def _write_run(watched: RunStream, fmt: str, color: bool, output: Path | None, lang: str,
+               show: frozenset[str] = frozenset()) -> None:
     """The run's report on stdout, or in `output`: written beside the file and moved over it when complete, so a
     failed run leaves the last good one (exit 2 with the reason)."""
     if output is None:
-        for piece in FORMATTERS[fmt](watched, color):
+        for piece in FORMATTERS[fmt](watched, color, show):
             with tqdm.external_write_mode():  # the bar (on stderr) steps aside while the report is written
                 click.echo(piece, nl=False)
         return
     unfinished = output.with_name(output.name + ".partial")
     try:
         with unfinished.open("w", encoding="utf-8") as handle:
-            for piece in FORMATTERS[fmt](watched, color):
+            for piece in FORMATTERS[fmt](watched, color, show):
                 handle.write(piece)
         unfinished.replace(output)
     except BaseException as exc:

@@ -98,6 +98,7 @@ class Problem:
     title: str
     message: str
     path: str | None = None
+    blocking: bool = False  # the run cannot vouch for the file (problems.CATALOG's input_error): exit code 2
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,57 @@ class ReportInfo:
     agency: str | None
     year: int | None
     template: int | None
+    # Which evidence decided the year and the agency (「标题」, 「统计期限（第 3 行）」, 「文件名」…), in the run's
+    # language.
+    year_source: str | None = None
+    agency_source: str | None = None
+
+
+class Verdict(enum.Enum):
+    """What one document's audit comes to, for a person and for a script (the exit code follows it)."""
+
+    CLEAN = "clean"  # every core check ran and nothing was found
+    FINDINGS = "findings"  # every core check ran and something was found
+    INCOMPLETE = "incomplete"  # a core check could not run: not clean, whatever else was found (exit code 3)
+    FAILED = "failed"  # the tool cannot vouch for the file: it was not read, or a problem of its own (exit code 2)
+
+
+@dataclass(frozen=True)
+class CoreRun:
+    """One core group of the pack (pack.yaml `core`) on one report: how many of its checks were evaluated."""
+
+    id: str
+    title: str
+    evaluated: int
+    applicable: int
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """A number the narrative states that looks like a table quantity but that no extractor understood: shown so a
+    supervisor sees what the tool did not check."""
+
+    line: int
+    section: int | None
+    text: str
+    number: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What was checked on one document and what could not be: every result says so (issue 10)."""
+
+    evaluated: int  # check instances passed or failed
+    applicable: int  # every check instance of the pack, not-assessable ones included
+    tables: tuple[str, ...]  # the tables read: "t2", "t3", "t4"
+    sections: tuple[int, ...]  # the standard sections found, by number
+    claims: int  # narrative statements read
+    claims_checked: int  # of them, those a check compared with the tables
+    core: tuple[CoreRun, ...] = ()
+    # Why the audit is incomplete, in the run's language (a core group that did not run, no pack for the report):
+    # empty when it is complete.
+    gaps: tuple[str, ...] = ()
+    unchecked: tuple[Unchecked, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +172,15 @@ class DocumentResult:
     passed: int = 0
     not_assessable: tuple[NotAssessable, ...] = ()
     problems: tuple[Problem, ...] = ()
+    coverage: Coverage | None = None  # None: nothing was read, so nothing was checked
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.coverage is None or any(p.blocking for p in self.problems):
+            return Verdict.FAILED
+        if self.coverage.gaps:
+            return Verdict.INCOMPLETE
+        return Verdict.FINDINGS if self.findings else Verdict.CLEAN
 
     @classmethod
     def unread(cls, path: str, problem: Problem) -> DocumentResult:

@@ -126,7 +126,7 @@ def problem(slug: str, lang: str = "zh", path: str | None = None, **values: obje
     """Build a Problem from the catalog; an unknown slug is a programming error and raises KeyError."""
     kind = CATALOG[slug]
     message = kind.template[lang].format(path=path, **values)
-    return Problem(slug=slug, title=kind.title[lang], message=message, path=path)
+    return Problem(slug=slug, title=kind.title[lang], message=message, path=path, blocking=kind.input_error)
 
 
 def is_input_error(p: Problem) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 from auditor.audit import audit_guarded, expand, read_facts, select_pack
 from auditor.batch import SUPERVISED, Lost, Supervision, in_order, jobs_wanted, run_parallel
 from auditor.facts.model import History, Prepared, ReportFacts, from_json
-from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, RunStream, Severity
+from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, RunStream, Severity, Verdict
 from auditor.packs.model import Pack
 from auditor.problems import is_input_error, problem
 from auditor.store import Store, StoreError, last_year
@@ -25,6 +25,7 @@ from auditor.store.peers import PeerIndex
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+EXIT_INCOMPLETE = 3  # a report whose core checks could not run: never to be taken for a clean one
 
 # Documents recorded per store transaction: one commit per batch, not per file (Store.batch).
 RECORD_BATCH = 64
@@ -187,21 +188,27 @@ class Tally:
 
     def __init__(self, problems: Iterable[Problem] = ()) -> None:
         self.input_error = any(is_input_error(p) for p in problems)
+        self.incomplete = False
         self.worst: Severity | None = None
 
     def watch(self, documents: Iterable[DocumentResult]) -> Generator[DocumentResult, None, None]:
         for document in documents:
-            self.input_error = self.input_error or any(is_input_error(p) for p in document.problems)
+            verdict = document.verdict
+            self.input_error = self.input_error or verdict is Verdict.FAILED
+            self.incomplete = self.incomplete or verdict is Verdict.INCOMPLETE
             for finding in document.findings:
                 if self.worst is None or finding.severity > self.worst:
                     self.worst = finding.severity
             yield document
 
     def exit_code(self, fail_on: Severity | None) -> int:
-        """2 when any input, pack or engine problem means the run cannot vouch for a file; else 1 for findings at or
-        above `fail_on` (None: never); else 0."""
+        """2 when any input, pack or engine problem means the run cannot vouch for a file; else 3 when a report's
+        core checks could not run (unless `fail_on` is None: `--fail-on none` asks for 0 whatever was found); else 1
+        for findings at or above `fail_on`; else 0."""
         if self.input_error:
             return EXIT_ERROR
+        if fail_on is not None and self.incomplete:
+            return EXIT_INCOMPLETE
         if fail_on is not None and self.worst is not None and self.worst >= fail_on:
             return EXIT_FINDINGS
         return EXIT_CLEAN

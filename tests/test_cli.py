@@ -160,7 +160,10 @@ def test_a_report_without_tables_is_audited_with_checks_not_assessable(tmp_path:
     assert not [f for f in doc["findings"] if f["rule_id"].startswith(("T2", "T3", "T4"))]
     table_checks = [n for n in doc["not_assessable"] if n["rule_id"].startswith(("T2", "T3", "T4"))]
     assert len(table_checks) == 7 + 7 + 25 + 3 + 2 + 25 + 7 + 3 + 9 + 1 + 1  # every table check, none passed
-    assert code == 0  # without table 三, the 44% claim cannot be checked: no error, nothing guessed
+    # Without table 三 the 44% claim cannot be checked: no error, nothing guessed; and the report is not clean, its
+    # core checks never ran (exit code 3).
+    assert code == 3 and doc["verdict"] == "incomplete"
+    assert any("表三勾稽关系" in gap for gap in doc["coverage"]["gaps"])
 
 
 def test_a_missing_row_makes_its_checks_not_assessable(tmp_path: Path) -> None:

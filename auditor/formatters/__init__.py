@@ -7,10 +7,18 @@ documents in flight), and the run's totals at the end.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 from auditor.model import RunResult, RunStream
 
-Formatter = Callable[[RunResult | RunStream, bool], Iterator[str]]
+
+class Formatter(Protocol):
+    """(run, colour on a terminal, what the text lists only on request) → the output's pieces."""
+
+    def __call__(self, result: RunResult | RunStream, color: bool = False,
+                 show: frozenset[str] = frozenset()) -> Iterator[str]: ...
+
+
 FORMATTERS: dict[str, Formatter] = {}
 
 

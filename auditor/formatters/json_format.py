@@ -26,7 +26,8 @@ def _member(value: Any) -> str:
 
 
 @register("json")
-def as_json(result: RunResult | RunStream, color: bool = False) -> Iterator[str]:
+def as_json(result: RunResult | RunStream, color: bool = False, show: frozenset[str] = frozenset()) -> Iterator[str]:
+    """`show` changes nothing here: the JSON lists everything."""
     yield f'{{\n  "tool": {_member({"name": "auditor", "version": __version__})},\n  "lang": {_member(result.lang)},\n'
     yield '  "documents": ['
     totals = Totals()

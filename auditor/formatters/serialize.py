@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from auditor.model import DocumentResult, Finding, Problem, Severity
+from auditor.model import DocumentResult, Finding, Problem, Severity, Verdict
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -18,6 +18,7 @@ def document(d: DocumentResult) -> dict[str, Any]:
     counts = {s.label: sum(1 for f in d.findings if f.severity is s) for s in Severity}
     return {
         "path": d.path,
+        "verdict": d.verdict.value,
         "format": d.format,
         "report": asdict(d.report),
         "pack": d.pack,
@@ -26,6 +27,7 @@ def document(d: DocumentResult) -> dict[str, Any]:
         "findings": [_finding(f) for f in d.findings],
         "not_assessable": [asdict(n) for n in d.not_assessable],
         "problems": [asdict(p) for p in d.problems],
+        "coverage": asdict(d.coverage) if d.coverage is not None else None,
     }
 
 
@@ -33,16 +35,20 @@ class Totals:
     """The run's totals, counted as its documents go by (a streamed run does not keep them)."""
 
     def __init__(self) -> None:
-        self.documents = self.findings = self.problems = 0
+        self.documents = self.findings = self.problems = self.not_assessable = 0
         self.by_severity = dict.fromkeys((s.label for s in Severity), 0)
+        self.by_verdict = dict.fromkeys((v.value for v in Verdict), 0)
 
     def add(self, d: DocumentResult) -> None:
         self.documents += 1
         self.findings += len(d.findings)
         self.problems += len(d.problems)
+        self.not_assessable += len(d.not_assessable)
+        self.by_verdict[d.verdict.value] += 1
         for f in d.findings:
             self.by_severity[f.severity.label] += 1
 
     def data(self, problems: tuple[Problem, ...]) -> dict[str, Any]:
         return {"documents": self.documents, "findings": self.findings, **self.by_severity,
+                "not_assessable": self.not_assessable, "verdicts": dict(self.by_verdict),
                 "problems": self.problems + len(problems)}

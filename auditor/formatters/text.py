@@ -16,22 +16,53 @@ from auditor.facts.vocabulary import CHINESE_NUMERALS
 from auditor.formatters import register
 from auditor.formatters.safe import visible
 from auditor.formatters.serialize import Totals
-from auditor.model import DocumentResult, Finding, Location, Operand, Problem, RunResult, RunStream, Severity
+from auditor.model import (
+    Coverage,
+    DocumentResult,
+    Finding,
+    Location,
+    Operand,
+    Problem,
+    RunResult,
+    RunStream,
+    Severity,
+    Verdict,
+)
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_VERDICT_COLORS = {Verdict.CLEAN: "green", Verdict.FINDINGS: "yellow", Verdict.INCOMPLETE: "magenta",
+                   Verdict.FAILED: "red"}
+_TABLE_NUMBERS = {"zh": {"t2": "二", "t3": "三", "t4": "四"}, "en": {"t2": "2", "t3": "3", "t4": "4"}}
 _WORDS = {
     "zh": {"section": "第{n}部分", "narrative": "正文", "line": "第 {n} 行", "evidence": "依据", "sep": "；",
            "cite": "{what}（{where}）", "quote": "「{text}」", "zeros": "（其余 {n} 项为 0）",
            "problems": "工具问题", "unassessed": "无法评估", "summary":
            "核查 {total} 项：通过 {passed}，未通过 {failed}，无法评估 {na}",
-           "run": "共 {docs} 个文件：错误 {error}，警告 {warning}，提示 {info}；工具问题 {problems}",
-           "template": "{t} 年格式", "clean": "未发现问题"},
+           "run": "共 {docs} 个文件：核查完整未发现问题 {clean}，发现问题 {findings}，核查不完整 {incomplete}，"
+                  "未能核查 {failed}；错误 {error}，警告 {warning}，提示 {info}；无法评估 {na}；工具问题 {problems}",
+           "template": "{t} 年格式", "clean": "未发现问题", "colon": "：", "list": "、", "none": "无",
+           "verdict_clean": "结论：核查完整，未发现问题", "verdict_findings": "结论：核查完整，发现问题",
+           "verdict_incomplete": "结论：核查不完整", "verdict_failed": "结论：未能核查",
+           "year_source": "年度依据：{source}", "hint": "（{option} 列出）", "table": "表{n}",
+           "tables": "读到的表格：{tables}", "sections": "章节：{sections}",
+           "claims": "正文陈述 {claims} 条，已与表格核对 {checked} 条", "unchecked": "未核对的正文数字 {n} 处",
+           "unchecked_line": "未核对: 第 {line} 行「{text}」"},
     "en": {"section": "section {n}", "narrative": "narrative", "line": "line {n}", "evidence": "evidence", "sep": "; ",
            "cite": "{what} ({where})", "quote": "'{text}'", "zeros": " ({n} more, all 0)",
            "problems": "tool problems", "unassessed": "not assessable", "summary":
            "{total} checks: {passed} passed, {failed} failed, {na} not assessable",
-           "run": "{docs} files: {error} errors, {warning} warnings, {info} info; {problems} tool problems",
-           "template": "{t} template", "clean": "no findings"},
+           "run": "{docs} files: {clean} clean, {findings} with findings, {incomplete} incomplete, {failed} not "
+                  "audited; {error} errors, {warning} warnings, {info} info; {na} not assessable; "
+                  "{problems} tool problems",
+           "template": "{t} template", "clean": "no findings", "colon": ": ", "list": ", ", "none": "none",
+           "verdict_clean": "verdict: audited in full, no findings",
+           "verdict_findings": "verdict: audited in full, findings",
+           "verdict_incomplete": "verdict: INCOMPLETE", "verdict_failed": "verdict: NOT AUDITED",
+           "year_source": "year decided by: {source}", "hint": " (listed with {option})", "table": "table {n}",
+           "tables": "tables read: {tables}", "sections": "sections: {sections}",
+           "claims": "{claims} narrative statements, {checked} checked against the tables",
+           "unchecked": "{n} narrative numbers not checked",
+           "unchecked_line": "not checked: line {line} '{text}'"},
 }
 # A finding only one of the two evaluators failed (Finding.failed_by) is kept, and says so.
 _FAILED_BY = {
@@ -79,24 +110,53 @@ def _cite(o: Operand, words: dict[str, str], lang: str) -> str:
     return words["cite"].format(what=what, where=where)
 
 
-def _document(d: DocumentResult, lang: str, color: bool) -> list[str]:
+def _document(d: DocumentResult, lang: str, color: bool, show: frozenset[str]) -> list[str]:
     words = _WORDS[lang]
     head = [visible(d.report.agency or ""), str(d.report.year or ""),
             words["template"].format(t=d.report.template) if d.report.template else "", visible(d.pack or "")]
     path = visible(d.path)
     title = click.style(path, bold=True) if color else path
-    lines = [f"{title}  {' · '.join(h for h in head if h)}"]
+    lines = [f"{title}  {' · '.join(h for h in head if h)}", "  " + _verdict(d, words, color)]
+    if d.report.year_source:
+        lines.append("  " + words["year_source"].format(source=visible(d.report.year_source)))
     for p in d.problems:
         lines.append(_problem(p, words))
     for f in d.findings:
         lines.extend(_finding(f, lang, color))
-    for n in d.not_assessable:
-        lines.append(f"  {words['unassessed']}: {visible(n.check_id)} — {visible(n.reason)}")
-    if d.pack:
-        total = d.passed + len(d.findings) + len(d.not_assessable)
-        lines.append("  " + words["summary"].format(total=total, passed=d.passed, failed=len(d.findings),
-                                                    na=len(d.not_assessable)))
+    if "not-assessable" in show:
+        for n in d.not_assessable:
+            lines.append(f"  {words['unassessed']}: {visible(n.check_id)} — {visible(n.reason)}")
+    c = d.coverage
+    if c is not None and "unchecked" in show:
+        for u in c.unchecked:
+            lines.append("  " + words["unchecked_line"].format(line=u.line, text=visible(u.text)))
+    if c is not None:
+        lines.append("  " + _coverage(d, c, words, lang, show))
     return lines
+
+
+def _verdict(d: DocumentResult, words: dict[str, str], color: bool) -> str:
+    verdict = d.verdict
+    text = words[f"verdict_{verdict.value}"]
+    if verdict is Verdict.INCOMPLETE and d.coverage is not None:
+        text += words["colon"] + words["sep"].join(visible(g) for g in d.coverage.gaps)
+    return click.style(text, fg=_VERDICT_COLORS[verdict], bold=True) if color else text
+
+
+def _coverage(d: DocumentResult, c: Coverage, words: dict[str, str], lang: str, show: frozenset[str]) -> str:
+    parts = [words["summary"].format(total=c.applicable, passed=d.passed, failed=len(d.findings),
+                                     na=len(d.not_assessable))]
+    if d.not_assessable and "not-assessable" not in show:
+        parts[0] += words["hint"].format(option="--show not-assessable")
+    tables = words["list"].join(words["table"].format(n=_TABLE_NUMBERS[lang][t]) for t in c.tables)
+    parts.append(words["tables"].format(tables=tables or words["none"]))
+    numerals = [CHINESE_NUMERALS[n - 1] if lang == "zh" else str(n) for n in c.sections]
+    parts.append(words["sections"].format(sections=words["list"].join(numerals) or words["none"]))
+    parts.append(words["claims"].format(claims=c.claims, checked=c.claims_checked))
+    if c.unchecked:
+        hint = "" if "unchecked" in show else words["hint"].format(option="--show unchecked")
+        parts.append(words["unchecked"].format(n=len(c.unchecked)) + hint)
+    return words["sep"].join(parts)
 
 
 def _problem(p: Problem, words: dict[str, str]) -> str:
@@ -104,13 +164,15 @@ def _problem(p: Problem, words: dict[str, str]) -> str:
 
 
 @register("text")
-def as_text(result: RunResult | RunStream, color: bool = False) -> Iterator[str]:
+def as_text(result: RunResult | RunStream, color: bool = False, show: frozenset[str] = frozenset()) -> Iterator[str]:
+    """`show`: what is listed only on request, "not-assessable" checks and "unchecked" narrative numbers (their
+    counts are always printed)."""
     lang = result.lang
     totals = Totals()
     for d in result.documents:
         totals.add(d)
-        yield "\n".join(_document(d, lang, color)) + "\n\n"
+        yield "\n".join(_document(d, lang, color, show)) + "\n\n"
     out = [_problem(p, _WORDS[lang]).lstrip() for p in result.problems]
     out.append(_WORDS[lang]["run"].format(docs=totals.documents, problems=totals.problems + len(result.problems),
-                                          **totals.by_severity))
+                                          na=totals.not_assessable, **totals.by_severity, **totals.by_verdict))
     yield "\n".join(out) + "\n"

@@ -20,7 +20,7 @@ from auditor.model import Severity
 from auditor.packs.compile import CLAIM_PREFIX, CompiledCheck, check_limits, compile_check, plan_shards
 from auditor.packs.expr import Call, ExprError, Node, keys_of, parse, resolve, walk
 from auditor.packs.functions import FUNCTIONS
-from auditor.packs.model import Pack, PackError, Rule
+from auditor.packs.model import CoreGroup, Pack, PackError, Rule
 from auditor.resources import InvalidFile, check_schema, compile_regex, read_yaml
 
 MANIFEST = "pack.yaml"
@@ -83,7 +83,23 @@ def load_pack(directory: Path, parameters: dict[str, float] | None = None) -> Pa
                 path=str(directory),
                 checks=tuple(checks),
                 shards=plan_shards(f"{manifest['id']}@{manifest['version']}", checks),
-                extends=(manifest.get("extends") or {}).get("pack"))
+                extends=(manifest.get("extends") or {}).get("pack"),
+                core=_core(manifest, parent, {r.id for r in rules}, manifest_path))
+
+
+def _core(manifest: dict[str, Any], parent: dict[str, Any], rule_ids: set[str],
+          manifest_path: Path) -> tuple[CoreGroup, ...]:
+    """The core groups. A pack's own must name its rules (a typo would make a group that never runs, and every
+    report incomplete); inherited ones keep the rules this pack has (a 2019 pack lacks some 2021 rules), and a
+    group left with none is dropped, as the pack could never run it."""
+    if manifest.get("core"):
+        for i, group in enumerate(manifest["core"]):
+            for j, rule_id in enumerate(group["rules"]):
+                if rule_id not in rule_ids:
+                    raise PackError(str(manifest_path), f"/core/{i}/rules/{j}", f"the pack has no rule {rule_id}")
+    spec = manifest.get("core") or parent.get("core") or ()
+    groups = (CoreGroup(g["id"], g["title"], tuple(r for r in g["rules"] if r in rule_ids)) for g in spec)
+    return tuple(g for g in groups if g.rules)
 
 
 def _parent(directory: Path, manifest: dict[str, Any], manifest_path: Path) -> tuple[dict[str, Any], list[Path]]:

@@ -40,6 +40,15 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class CoreGroup:
+    """Rules of which at least one check must be evaluated for a report's audit to be complete (pack.yaml `core`)."""
+
+    id: str
+    title: dict[str, str]
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Pack:
     id: str
     title: dict[str, str]
@@ -55,6 +64,7 @@ class Pack:
     checks: tuple[CompiledCheck, ...]
     shards: tuple[Shard, ...]
     extends: str | None = None  # the pack this one takes rules from
+    core: tuple[CoreGroup, ...] = ()
 
     def compiled(self, rule_id: str) -> list[tuple[str, object, object]]:
         """A rule's resolved checks (the engine's rules are made from these alone, numbered per pack): two packs that

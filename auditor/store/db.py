@@ -144,21 +144,23 @@ class Store:
         row = (str(path), result.format or facts.format, agency,
                normal_agency(agency) if agency else None, agency_stem(agency) if agency else None,
                facts.year, facts.template, json.dumps(to_json(facts), ensure_ascii=False), result.passed,
-               len(result.not_assessable), when)
+               len(result.not_assessable), _gaps(result), when)
         pack = result.pack or ""
         with self._transaction() as db:
             found = db.execute("SELECT id FROM documents WHERE sha256 = ? AND pack = ?", (digest, pack)).fetchone()
             if found is None:
                 cursor = db.execute(
                     "INSERT INTO documents (path, format, agency, agency_norm, agency_stem, year, template, facts, "
-                    "passed, not_assessable, audited_at, sha256, pack) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "passed, not_assessable, gaps, audited_at, sha256, pack) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*row, digest, pack))
                 document_id = int(cursor.lastrowid or 0)
             else:
                 document_id = int(found[0])
                 db.execute(
                     "UPDATE documents SET path = ?, format = ?, agency = ?, agency_norm = ?, agency_stem = ?, "
-                    "year = ?, template = ?, facts = ?, passed = ?, not_assessable = ?, audited_at = ? WHERE id = ?",
+                    "year = ?, template = ?, facts = ?, passed = ?, not_assessable = ?, gaps = ?, audited_at = ? "
+                    "WHERE id = ?",
                     (*row, document_id))
             self.record_narratives(document_id, narratives)
             db.execute("DELETE FROM unreadable WHERE sha256 = ?", (digest,))
@@ -170,8 +172,8 @@ class Store:
         """Replace a recorded document's audit outcome (counts, findings, problems), keeping its facts and pack: the
         second half of a batch that recorded every file's facts first (auditor.run). One transaction."""
         with self._transaction() as db:
-            db.execute("UPDATE documents SET passed = ?, not_assessable = ?, audited_at = ? WHERE id = ?",
-                       (result.passed, len(result.not_assessable), _stamp(audited_at), document_id))
+            db.execute("UPDATE documents SET passed = ?, not_assessable = ?, gaps = ?, audited_at = ? WHERE id = ?",
+                       (result.passed, len(result.not_assessable), _gaps(result), _stamp(audited_at), document_id))
             _write_results(db, document_id, result)
 
     @contextmanager
@@ -366,6 +368,11 @@ def _write_results(db: sqlite3.Connection, document_id: int, result: DocumentRes
           json.dumps(asdict(f.evidence), ensure_ascii=False)) for f in result.findings])
     db.executemany("INSERT INTO problems (document_id, slug, title, message) VALUES (?, ?, ?, ?)",
                    [(document_id, p.slug, p.title, p.message) for p in result.problems])
+
+
+def _gaps(result: DocumentResult) -> str:
+    """Why the audit was incomplete, as stored (documents.gaps); a result without coverage read nothing at all."""
+    return json.dumps(list(result.coverage.gaps) if result.coverage is not None else [], ensure_ascii=False)
 
 
 def _stamp(audited_at: datetime | None) -> str:

@@ -37,6 +37,11 @@ Version 4:
   re-read and re-hash every one.
 - `documents.narratives_indexed`: 1 once its narratives are recorded; documents recorded before version 4 have 0
   until the comparison first needs them, which hashes their texts from their facts and records them.
+
+Version 5:
+
+- `documents.gaps`: why the audit was incomplete (auditor.model.Coverage.gaps, a JSON list of messages; `[]` when
+  every core check ran). NULL for a document audited before version 5: the summary then judges it as before.
 """
 
 from __future__ import annotations
@@ -108,6 +113,9 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (document_id, number)
     );
     ALTER TABLE documents ADD COLUMN narratives_indexed INTEGER NOT NULL DEFAULT 0;
+    """,
+    """
+    ALTER TABLE documents ADD COLUMN gaps TEXT;
     """,
 )
 

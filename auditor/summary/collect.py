@@ -23,7 +23,8 @@ from auditor.store import Store, StoreError
 from auditor.store.agency import normal_agency, same_body
 
 # Worst first: a document's status is the worst of what was found on it.
-STATUSES = ("problem", "error", "warning", "info", "pass")
+# 'incomplete': a core check could not run (auditor.model.Verdict.INCOMPLETE), whatever else was found.
+STATUSES = ("problem", "incomplete", "error", "warning", "info", "pass")
 COUNTED = ("error", "warning", "info", "not_assessable")  # DocumentRow.counts' keys
 
 # Table 三 measures: name → the row keys (column 总计) they add up. 「other」 is the 2021 （六） rows or the 2019 single
@@ -134,7 +135,7 @@ def collect(db: Path, year: int | None = None, roster: Iterable[str] | None = No
     try:
         where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
         docs = connection.execute(
-            f"SELECT id, agency, year, path, pack, not_assessable, facts FROM documents {where} "
+            f"SELECT id, agency, year, path, pack, not_assessable, gaps, facts FROM documents {where} "
             "ORDER BY year, agency_norm, path", params).fetchall()
         findings = connection.execute(
             "SELECT document_id, rule_id, check_id, severity, message, location, evidence FROM findings "
@@ -165,14 +166,14 @@ def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple
     rows: list[DocumentRow] = []
     finding_rows: list[FindingRow] = []
     facts: list[Report] = []
-    for document_id, agency, doc_year, path, pack, not_assessable, facts_json in docs:
+    for document_id, agency, doc_year, path, pack, not_assessable, gaps, facts_json in docs:
         name = str(agency or "?")
         mine = by_doc.get(int(document_id), [])
         counts = {s.label: sum(1 for f in mine if f[3] == s.label) for s in sorted(Severity, reverse=True)}
         counts["not_assessable"] = int(not_assessable)
         doc_slugs = tuple(slugs.get(int(document_id), []))
         rows.append(DocumentRow(int(document_id), name, doc_year, str(path), str(pack), counts, doc_slugs,
-                                _status(str(pack), doc_slugs, counts)))
+                                _status(str(pack), doc_slugs, counts, json.loads(gaps) if gaps else [])))
         finding_rows.extend(_finding(name, doc_year, str(path), f) for f in mine)
         facts.append(Report(f"{name} {doc_year or ''}".strip(), (normal_agency(name), doc_year), str(path),
                             number_values(json.loads(facts_json))))
@@ -183,11 +184,13 @@ def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple
                    roster is not None, dict(sorted(by_rule.items())))
 
 
-def _status(pack: str, slugs: tuple[str, ...], counts: dict[str, int]) -> str:
-    """'problem' when no pack applied or an input error kept the tool from vouching for the report; else the worst
-    severity found, or 'pass'."""
-    if not pack or any(CATALOG[s].input_error for s in slugs if s in CATALOG):
+def _status(pack: str, slugs: tuple[str, ...], counts: dict[str, int], gaps: list[str]) -> str:
+    """'problem' when an input error kept the tool from vouching for the report; 'incomplete' when no pack applied
+    or a core check could not run; else the worst severity found, or 'pass'."""
+    if any(CATALOG[s].input_error for s in slugs if s in CATALOG):
         return "problem"
+    if not pack or gaps:
+        return "incomplete"
     return next((s.label for s in sorted(Severity, reverse=True) if counts[s.label]), "pass")
 
 

@@ -77,7 +77,7 @@ def incomplete_note(totals: Totals, lang: str, quote: Callable[[str], str] = str
     (an agency and year, a file name: taken from reports) passed through `quote`, the note's own words not."""
     words, join = WORDS[lang], "、".join if lang == "zh" else ", ".join
     names = tuple(quote(n) for n in totals.incomplete)
-    note = words["incomplete"].format(n=len(names), names=join(names)) if names else words["all_complete"]
+    note = words["left_out"].format(n=len(names), names=join(names)) if names else words["all_complete"]
     if totals.copies:
         note += " " + words["copies"].format(n=len(totals.copies), names=join(quote(n) for n in totals.copies))
     return note

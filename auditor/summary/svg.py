@@ -6,7 +6,8 @@ from __future__ import annotations
 from auditor.formatters.safe import html_text
 
 SEVERITY_COLORS = {"error": "#c62828", "warning": "#ef8f00", "info": "#1f77b4"}
-STATUS_COLORS = {"problem": "#6d4c41", "error": "#c62828", "warning": "#ef8f00", "info": "#1f77b4",
+STATUS_COLORS = {"problem": "#6d4c41", "incomplete": "#8e24aa",
+                 "error": "#c62828", "warning": "#ef8f00", "info": "#1f77b4",
                  "pass": "#2e7d32"}
 
 _ROW, _BAR, _LABEL, _WIDTH = 22, 16, 190, 360  # pixel geometry: row pitch, bar height, label column, bar area
