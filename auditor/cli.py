@@ -73,7 +73,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "none"]), default="error",
-              show_default=True, help="Lowest severity that makes the exit code 1; `none` also lets an incomplete audit (exit code 3) "
+              show_default=True,
+              help="Lowest severity that makes the exit code 1; `none` also lets an incomplete audit (exit code 3) "
                    "exit 0.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
