@@ -53,6 +53,32 @@ def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]
     return facts, pack
 
 
+# How each kind of identity evidence (facts/identity.py) is named in a result.
+_SOURCES = {
+    "zh": {"title": "标题", "period": "统计期限", "self_named": "正文所称报告年度", "page_title": "网页标题",
+           "file_name": "文件名", "opening": "总体情况首句", "signature": "落款", "layout": "表格格式（未能确定年度）"},
+    "en": {"title": "the title", "period": "the statistics period", "self_named": "the report naming its year",
+           "page_title": "the page's title", "file_name": "the file name", "opening": "the first sentence of 总体情况",
+           "signature": "the signature", "layout": "the table layout (no year found)"},
+}
+
+
+def _source(facts: ReportFacts, kind: str | None, lang: str, of_year: bool) -> str | None:
+    if kind is None:
+        return None
+    name = _SOURCES[lang][kind]
+    evidence = next((e for e in facts.evidence if e.kind == kind and (e.year if of_year else e.agency)), None)
+    if evidence is not None and evidence.line is not None:
+        name += f"（第 {evidence.line} 行）" if lang == "zh" else f" (line {evidence.line})"
+    return name
+
+
+def report_info(facts: ReportFacts, lang: str) -> ReportInfo:
+    """The report's identity as a result gives it, with the evidence that decided its year and agency."""
+    return ReportInfo(facts.title, facts.agency, facts.year, facts.template,
+                      _source(facts, facts.year_source, lang, True), _source(facts, facts.agency_source, lang, False))
+
+
 def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine | None = None,
                history: History | None = None, facts: ReportFacts | None = None) -> DocumentResult:
     """Audit one file. `history`: what the history store gives the cross-report rules (last year's report of the same
@@ -69,7 +95,7 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
             facts = with_history(facts, history)
     except IngestError as exc:
         return DocumentResult.unread(shown, problem(exc.slug, lang, shown, **exc.values))
-    info = ReportInfo(facts.title, facts.agency, facts.year, facts.template)
+    info = report_info(facts, lang)
     problems = [problem(i.slug, lang, shown, **i.values) for i in facts.issues]
     if pack is None:
         problems.append(problem("no_pack_for_template", lang, shown, template=facts.template or "?",

@@ -31,6 +31,9 @@ def describe_key(key: str, lang: str) -> str:
         if zh:
             return f"第{CHINESE_NUMERALS[int(parts[1]) - 1]}部分「{label(parts[1], lang)}」"
         return f"section {parts[1]} ({label(parts[1], lang)})"
+    if key.startswith("report.year_evidence."):
+        what = label(parts[-1], lang)
+        return f"{what}所示年度" if zh else f"the year {what} gives"
     if table == "claim":
         return f"正文所述「{parts[1]}」" if zh else f"narrative claim '{parts[1]}'"
     return key

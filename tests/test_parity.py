@@ -29,7 +29,8 @@ def _view(facts: ReportFacts, pack: Pack | None, exact: bool) -> dict[str, Any]:
     view: dict[str, Any] = {
         "pack": pack.id if pack else None,
         "report": (text(facts.title or ""), facts.agency, facts.year, facts.template),
-        "values": facts.values,
+        # Only an HTML page has a <title>: the evidence it gives of the year is the page's, not the report's text.
+        "values": {k: v for k, v in facts.values.items() if k != "report.year_evidence.page_title"},
         "sections": [(s.number, text(s.title)) for s in facts.sections],
         "cells": {k: (c.table, c.row, c.column, c.raw, c.status, c.value, c.section) for k, c in facts.cells.items()},
         "tables_found": facts.tables_found,

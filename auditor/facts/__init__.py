@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from auditor.facts.claims import Extractor
+from auditor.facts.identity import LAYOUT, decide, gather, year_values
 from auditor.facts.model import CellFact, Claim, Issue, ParagraphFact, ReportFacts, SectionFact, template_for_year
 from auditor.facts.normalize import too_long
-from auditor.facts.report import find_title, parse_title
+from auditor.facts.report import find_title
 from auditor.facts.sections import find_sections, section_at
 from auditor.facts.tables import read_t2, read_t3, read_t4, t2_layout, t3_layout
 from auditor.ingest.document import Document
@@ -26,9 +27,11 @@ def extract_facts(document: Document) -> ReportFacts:
     first_section = sections[0].line if sections else None
     found_title = find_title(document.paragraphs, first_section)
     title, title_text = found_title if found_title else (None, None)
-    agency, year = parse_title(title_text) if title_text else (None, None)
+    identity = decide(gather(document.paragraphs, (title_text, title.line) if title and title_text else None,
+                             document.page_title, document.path, first_section))
+    agency, year = identity.agency, identity.year
     issues: list[Issue] = []
-    if title is None:
+    if title is None and (agency is None or year is None):  # else other evidence stood in for it (year_source)
         issues.append(Issue("title_not_found"))
     if document.flattened_line is not None:
         issues.append(Issue("flattened_text", {"line": str(document.flattened_line)}))
@@ -40,7 +43,8 @@ def extract_facts(document: Document) -> ReportFacts:
     # template its year calls for, which is a finding in itself (rule TPL-LAYOUT).
     layout_t3 = t3_layout(t3)
     layout = t2_layout(document.tables, by_number.get(2)) or layout_t3
-    template = template_for_year(year)
+    # No year anywhere: the tables' layout still tells the template (the 2019 and 2021 formats differ).
+    template = template_for_year(year) or layout
     cells.update(read_t2(document.tables, by_number.get(2), sections, layout or template or 2021,
                          document.paragraphs))
     cells.update(t3)
@@ -70,8 +74,12 @@ def extract_facts(document: Document) -> ReportFacts:
         agency=agency, year=year, template=template,
         sections=sections, paragraphs=paragraphs, cells=cells, tables_found=found,
         issues=tuple(issues),
-        values={k: v for k, v in (("report.year", year), ("report.template", template), ("report.layout", layout),
-                                   ("report.layout_t3", layout_t3)) if v is not None},
+        values={**{k: v for k, v in (("report.year", year), ("report.template", template), ("report.layout", layout),
+                                      ("report.layout_t3", layout_t3)) if v is not None},
+                **year_values(identity)},
+        evidence=identity.evidence,
+        year_source=identity.year_by.kind if identity.year_by else (LAYOUT if template else None),
+        agency_source=identity.agency_by.kind if identity.agency_by else None,
     )
 
 

@@ -60,6 +60,19 @@ class Issue:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence of the report's identity (facts/identity.py): its kind (title, period, page_title…),
+    the year and agency it gives, the text it was read from and its line (None: not a line of the report, e.g. the
+    page's <title> or the file name)."""
+
+    kind: str
+    year: int | None
+    agency: str | None
+    text: str
+    line: int | None
+
+
+@dataclass(frozen=True)
 class ReportFacts:
     path: str
     format: str
@@ -78,6 +91,10 @@ class ReportFacts:
     # Report-level numbers rules may use: `report.year`, and `report.agency.<class>` (1/0) for the agency classes a pack
     # defines (e.g. an approval bureau); a class is absent when the agency is unknown.
     values: dict[str, int | float] = field(default_factory=dict)
+    # Every piece of identity evidence, strongest first, and the kinds that decided the year and the agency.
+    evidence: tuple[Evidence, ...] = ()
+    year_source: str | None = None
+    agency_source: str | None = None
 
     def section_numbers(self) -> set[int]:
         return {s.number for s in self.sections}
@@ -141,7 +158,7 @@ def number_values(facts_json: dict[str, Any]) -> dict[str, int | float]:
     return values
 
 
-def _flat(fact: CellFact | SectionFact | ParagraphFact | Claim) -> dict[str, Any]:
+def _flat(fact: CellFact | SectionFact | ParagraphFact | Claim | Evidence) -> dict[str, Any]:
     """A fact whose fields are all plain values, as a dict. dataclasses.asdict deep-copies every value on the way and
     cost ~4 ms of a report's to_json, which the history store calls for every file."""
     return {f.name: getattr(fact, f.name) for f in fields(fact)}
@@ -164,6 +181,8 @@ def to_json(facts: ReportFacts) -> dict[str, Any]:
         "claims": [_flat(c) for c in facts.claims],
         "values": dict(sorted(facts.values.items())),
         "issues": [{"slug": i.slug, "values": dict(i.values)} for i in facts.issues],
+        "identity": {"year_source": facts.year_source, "agency_source": facts.agency_source,
+                     "evidence": [_flat(e) for e in facts.evidence]},
     }
 
 
@@ -171,6 +190,7 @@ def from_json(data: dict[str, Any]) -> ReportFacts:
     """The facts to_json gave: what the history store keeps, read back for the audit of a batch (so a batch need
     not hold every file's facts in memory between recording them and auditing them)."""
     report = data["report"]
+    identity = data.get("identity") or {}
     cells = {c["key"]: CellFact(**c) for name in ("t2", "t3", "t4") for c in data["tables"][name]["cells"]}
     return ReportFacts(
         path=data["path"], format=data["format"], encoding=data["encoding"], title=report["title"],
@@ -182,4 +202,7 @@ def from_json(data: dict[str, Any]) -> ReportFacts:
         claims=tuple(Claim(**c) for c in data["claims"]),
         issues=tuple(Issue(i["slug"], dict(i["values"])) for i in data["issues"]),
         values=dict(data["values"]),
+        # Facts recorded before issue 10 have no identity block: their year came from the title.
+        evidence=tuple(Evidence(**e) for e in identity.get("evidence", ())),
+        year_source=identity.get("year_source"), agency_source=identity.get("agency_source"),
     )

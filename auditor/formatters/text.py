@@ -117,7 +117,7 @@ def _document(d: DocumentResult, lang: str, color: bool, show: frozenset[str]) -
     path = visible(d.path)
     title = click.style(path, bold=True) if color else path
     lines = [f"{title}  {' · '.join(h for h in head if h)}", "  " + _verdict(d, words, color)]
-    if d.report.year_source:
+    if d.report.year_source and d.report.title is None:  # no title line: say what decided the year instead
         lines.append("  " + words["year_source"].format(source=visible(d.report.year_source)))
     for p in d.problems:
         lines.append(_problem(p, words))

@@ -97,3 +97,4 @@ class Document:
     tables: tuple[Table, ...]
     line_count: int
     flattened_line: int | None = None  # a report run together on this physical line; later lines count its segments
+    page_title: str | None = None  # an HTML page's <title>: evidence of the report's year and agency (facts/identity)

@@ -112,7 +112,26 @@ def _read(text: str, path: str, encoding: str) -> Document:
     if not builder.paragraphs and not builder.tables:
         raise IngestError("corrupt_file", format="HTML", reason="no visible text in the markup")
     return Document(path=path, format="html", encoding=encoding, paragraphs=tuple(builder.paragraphs),
-                    tables=tuple(builder.tables), line_count=builder.line)
+                    tables=tuple(builder.tables), line_count=builder.line, page_title=_page_title(target.root))
+
+
+_MAX_PAGE_TITLE_CHARS = 300
+
+
+def _page_title(root: Node) -> str | None:
+    """The text of the page's first <title> (it names the report when the body has no title line), found by an
+    explicit walk that stops at <body>: the title belongs to the head, and a broken page may nest deeply."""
+    stack: list[Node | str] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            continue
+        if node.name == "title":
+            text = " ".join("".join(c for c in node.content if isinstance(c, str)).split())
+            return text[:_MAX_PAGE_TITLE_CHARS] or None
+        if node.name != "body":
+            stack.extend(reversed(node.content))
+    return None
 
 
 class _Walk:
