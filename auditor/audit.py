@@ -15,6 +15,7 @@ from auditor.coverage import coverage
 from auditor.engine import Engine, EngineError, process_engine
 from auditor.evaluate import evaluate
 from auditor.facts import ReportFacts, agency_classes, extract_facts
+from auditor.facts.aspects import aspect_claims
 from auditor.facts.claims import extract_claims
 from auditor.facts.model import History, Prepared
 from auditor.findings import build_finding, build_not_assessable
@@ -48,6 +49,7 @@ def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]
     if pack is not None:
         aliases = pack.agency_aliases.get(facts.agency or "", ())
         claims = extract_claims(facts.paragraphs, pack.extractors, facts.agency, aliases)
+        claims += aspect_claims(facts.paragraphs)
         facts = dataclasses.replace(facts, claims=claims,
                                     values={**facts.values, **agency_classes(facts, pack.agency_classes)})
     return facts, pack

@@ -132,6 +132,18 @@ def _unsafe(check: CompiledCheck, env: dict[str, Number]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
+def _absent_sections(check: CompiledCheck, claim_sections: dict[str, tuple[int, ...]],
+                     present: set[int]) -> list[str]:
+    """`section.N` for each section the check's narrative claims are read from, when the report has none of them."""
+    absent: list[str] = []
+    for spec in check.operands:
+        for key in spec.members or (spec.key,):
+            sections = claim_sections.get(key) if key.startswith("claim.") else None
+            if sections and not present.intersection(sections):
+                absent.extend(f"section.{n}" for n in sections if f"section.{n}" not in absent)
+    return absent
+
+
 def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
     pending: list[tuple[CompiledCheck, dict[str, Number], Claim | None]] = []
     outcomes: dict[int, Outcome] = {}
@@ -144,9 +156,15 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
         order.append(slot)
 
     lookup = _Lookup(facts)
+    present = facts.section_numbers()
     for check in pack.checks:
         env: dict[str, Number] = {}
-        missing: list[str] = []
+        # A narrative check of a section the report lacks is not assessable: the missing section is SEC-PRESENT's
+        # finding, not one more finding of each check that reads it.
+        missing: list[str] = _absent_sections(check, pack.claim_sections, present)
+        if missing:
+            settle(Outcome(check, Status.NOT_ASSESSABLE, env, missing=tuple(missing)))
+            continue
         for spec in check.operands:
             if not spec.is_claim:
                 known, absent = lookup.operand(spec)

@@ -22,6 +22,8 @@ Tables: every sample's tables balance (T3/T4/T2 identities hold), so no table fi
         24.59% of 61): 17.21 points from the closest reading.
     TXT-PCT-OPEN-ROUND (info) «全部公开或部分公开占 40%»: 22 of 56 is 39.29%, 0.71 points: more than rounding.
     PLA-OTHER (info) 17 of 56 under (六)3 其他.  S5-PREV (warning).  FEE-STATED (warning) no fee statement in 六.
+    S1-ASPECTS[management] (warning): its five parts are 公开渠道建设, 主动公开, 依申请公开, 解读回应 and 组织保障;
+        none is about 政府信息管理 (the 公开指南 is named in passing in the 组织保障 part).
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ EXPECTED: dict[str, list[tuple[str, Severity, list[str]]]] = {
         ("TXT-PCT-NOTHELD", Severity.ERROR, ["44", "26.79", "17.21", "25.86", "24.59"]),
         ("S5-PREV", Severity.WARNING, []),
         ("FEE-STATED", Severity.WARNING, []),
+        ("S1-ASPECTS[aspect=aspect_management]", Severity.WARNING, ["政府信息管理"]),
         ("TXT-PCT-OPEN-ROUND", Severity.INFO, ["40", "39.29", "0.71"]),
         ("PLA-OTHER", Severity.INFO, ["17", "56"]),
     ],

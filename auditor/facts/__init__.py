@@ -9,7 +9,7 @@ from auditor.facts.identity import LAYOUT, decide, gather, year_values
 from auditor.facts.model import CellFact, Claim, Issue, ParagraphFact, ReportFacts, SectionFact, template_for_year
 from auditor.facts.normalize import too_long
 from auditor.facts.report import find_title
-from auditor.facts.sections import find_sections, section_at
+from auditor.facts.sections import find_sections, heading_values, section_at
 from auditor.facts.tables import read_t2, read_t3, read_t4, t2_layout, t3_layout
 from auditor.ingest.document import Document
 from auditor.limits import MAX_NUMBER_DIGITS
@@ -23,7 +23,7 @@ _TABLE_TITLES = {"t2": ("二", "主动公开政府信息情况"), "t3": ("三", 
 def extract_facts(document: Document) -> ReportFacts:
     """A Document's facts; its narrative claims come later, from the pack that applies (auditor.audit.read_facts)."""
     sections = find_sections(document.paragraphs, document.line_count)
-    heading_lines = {s.line for s in sections}
+    heading_lines = {s.line for s in sections if not s.inferred}  # an inferred one starts at a line of its text
     first_section = sections[0].line if sections else None
     found_title = find_title(document.paragraphs, first_section)
     title, title_text = found_title if found_title else (None, None)
@@ -76,7 +76,7 @@ def extract_facts(document: Document) -> ReportFacts:
         issues=tuple(issues),
         values={**{k: v for k, v in (("report.year", year), ("report.template", template), ("report.layout", layout),
                                       ("report.layout_t3", layout_t3)) if v is not None},
-                **year_values(identity)},
+                **year_values(identity), **heading_values(sections)},
         evidence=identity.evidence,
         year_source=identity.year_by.kind if identity.year_by else (LAYOUT if template else None),
         agency_source=identity.agency_by.kind if identity.agency_by else None,

@@ -27,6 +27,8 @@ class SectionFact:
     title: str
     line: int
     end_line: int
+    numeral: int | None = None  # the numeral its heading is written with (「一、主动公开…」 → 1), None without one
+    inferred: bool = False  # no heading: recognised by its content, from its first sub-heading (`title`)
 
 
 @dataclass(frozen=True)

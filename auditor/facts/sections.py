@@ -1,4 +1,5 @@
-"""The six sections of the template, found by their headings.
+"""The six sections of the template, found by their headings, and section 五 by its content when its heading was
+lost (a PDF converted to Markdown drops it: both 上海 files of the corpus).
 
 A heading is a short line (at most 40 characters, no sentence inside it). It names its section either by the
 template's title (「主动公开政府信息情况」), whatever numeral precedes it, or by a keyword under the right numeral
@@ -23,6 +24,9 @@ _SUB_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 _MAX_HEADING_CHARS = 40  # the longest real section title seen is ~30 characters (Shanghai's section 四 variant)
 _KEYWORDS = {n: re.compile(spec[2]) for n, spec in SECTIONS.items()}
 _TITLES = {n: re.compile(spec[3]) for n, spec in SECTIONS.items()}
+# The sub-headings of section 五 (「（一）主要问题」「（二）改进情况」「（一）2024 年工作中存在问题的改进情况」): what
+# finds the section when its heading is gone. Short lines only, so a sentence mentioning 问题 elsewhere is not one.
+_CONTENT = {5: re.compile(r"存在的?主要问题|主要问题|存在(?:的)?问题|改进(?:情况|措施|举措|方向)|整改情况")}
 
 
 @dataclass(frozen=True)
@@ -43,25 +47,59 @@ def _candidates(paragraphs: tuple[Paragraph, ...]) -> list[_Candidate]:
     return out
 
 
+def _by_content(paragraphs: tuple[Paragraph, ...], found: dict[int, _Candidate]) -> dict[int, _Candidate]:
+    """Sections without a heading, found by a sub-heading of their own (「（一）主要问题」: a sub-item, so not a
+    heading candidate) between the sections around them."""
+    candidates = [_Candidate(p, text, None) for p in paragraphs
+                  if len(text := compact(p.text).lstrip("#")) <= _MAX_HEADING_CHARS and "。" not in text.rstrip("。")]
+    inferred: dict[int, _Candidate] = {}
+    for number, pattern in _CONTENT.items():
+        if number in found:
+            continue
+        before = max((c.paragraph.line for n, c in found.items() if n < number), default=0)
+        after = min((c.paragraph.line for n, c in found.items() if n > number), default=None)
+        if before == 0:  # nothing found before it: the report's structure is unknown, so no guess
+            continue
+        pick = next((c for c in candidates if before < c.paragraph.line and (after is None or c.paragraph.line < after)
+                     and pattern.search(c.text)), None)
+        if pick is not None:
+            inferred[number] = pick
+    return inferred
+
+
 def find_sections(paragraphs: tuple[Paragraph, ...], line_count: int) -> tuple[SectionFact, ...]:
     """Sections in document order; each number at most once, each after the one before it."""
     candidates = _candidates(paragraphs)
-    found: list[Paragraph] = []
-    numbers: list[int] = []
+    found: dict[int, _Candidate] = {}
     after = 0
     for number in SECTIONS:
         later = [c for c in candidates if c.paragraph.line > after]
         pick = next((c for c in later if _TITLES[number].search(c.text)), None) or next(
             (c for c in later if c.numeral == number and _KEYWORDS[number].search(c.text)), None)
         if pick is not None:
-            found.append(pick.paragraph)
-            numbers.append(number)
+            found[number] = pick
             after = pick.paragraph.line
+    inferred = _by_content(paragraphs, found)
+    ordered = sorted({**found, **inferred}.items(), key=lambda item: item[1].paragraph.line)
     sections = []
-    for i, (number, p) in enumerate(zip(numbers, found, strict=True)):
-        end = found[i + 1].line - 1 if i + 1 < len(found) else line_count
-        sections.append(SectionFact(number=number, title=p.text.strip(), line=p.line, end_line=end))
+    for i, (number, c) in enumerate(ordered):
+        end = ordered[i + 1][1].paragraph.line - 1 if i + 1 < len(ordered) else line_count
+        sections.append(SectionFact(number=number, title=c.paragraph.text.strip(), line=c.paragraph.line,
+                                    end_line=end, numeral=c.numeral if number in found else None,
+                                    inferred=number in inferred))
     return tuple(sections)
+
+
+def heading_values(sections: tuple[SectionFact, ...]) -> dict[str, int]:
+    """`report.section_heading.<n>`: 1 when section n has its heading, 0 when it was found by its content alone;
+    `report.section_numeral.<n>`: 1 when its heading carries the template's numeral (五、 for 5) or none, 0 when
+    another (a renumbered report). Absent for a section not found (SEC-PRESENT's finding)."""
+    values: dict[str, int] = {}
+    for s in sections:
+        values[f"report.section_heading.{s.number}"] = 0 if s.inferred else 1
+        if not s.inferred:
+            values[f"report.section_numeral.{s.number}"] = int(s.numeral in (None, s.number))
+    return values
 
 
 def section_at(sections: tuple[SectionFact, ...], line: int) -> int | None:

@@ -184,6 +184,9 @@ def known_keys() -> set[str]:
     keys |= {f"section.{n}" for n in SECTIONS}
     keys |= {"report.year", "report.template", "report.layout", "report.layout_t3"}
     keys |= {f"report.year_evidence.{kind}" for kind in YEAR_EVIDENCE}
+    keys |= {f"report.section_{what}.{n}" for what in ("heading", "numeral") for n in SECTIONS}
     # Derived by comparing texts, not extracted: with last year's report, with other bodies' (facts/similarity.py).
     keys |= {"claim.copied_from_last_year", "claim.copied_from_peer"}
+    # Read from the parts of 总体情况 by facts/aspects.py, not by an extractor.
+    keys |= {f"claim.{aspect}" for aspect in ASPECTS}
     return keys

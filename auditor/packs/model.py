@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from auditor.facts.claims import Extractor
+from auditor.facts.vocabulary import ASPECTS
 from auditor.model import Severity
 from auditor.packs.compile import CompiledCheck, Shard
 
@@ -84,8 +85,8 @@ class Pack:
 
     @cached_property
     def claim_sections(self) -> dict[str, tuple[int, ...]]:
-        """The sections each kind of narrative claim is read from."""
-        return {e.key: e.sections for e in self.extractors}
+        """The sections each kind of narrative claim is read from (the aspects of 总体情况: facts/aspects.py)."""
+        return {**{f"claim.{a}": (1,) for a in ASPECTS}, **{e.key: e.sections for e in self.extractors}}
 
     @property
     def label(self) -> str:
