@@ -2,8 +2,8 @@
 监督保障; domain.md R21-2), recognised by what each part of the section is about (issue 10 part 6).
 
 A word anywhere in the section is not enough: sample 004 has no 政府信息管理 part, yet its 组织保障 part mentions the
-公开指南. So the section is cut into its parts (「（一）…」「一、…」「1.…」「一是…」), and each part is about the aspects
-its heading names, or, when the heading names none, the aspect its text speaks of most. A section without parts is read
+公开指南. So the section is cut into its parts (「（一）…」「一、…」「1.…」「一是…」), and each part is about the
+aspects its heading names, or, when the heading names none, the aspect its text speaks of most. A section without parts is read
 as one. Each aspect covered becomes a claim `claim.aspect_<name>` (value 1) at the part's first line, which rule
 S1-ASPECTS requires.
 """
