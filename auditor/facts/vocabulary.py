@@ -179,4 +179,6 @@ def known_keys() -> set[str]:
     keys |= {"report.year", "report.template", "report.layout", "report.layout_t3"}
     # Derived by comparing texts, not extracted: with last year's report, with other bodies' (facts/similarity.py).
     keys |= {"claim.copied_from_last_year", "claim.copied_from_peer"}
+    # Last year's section 五 problems this year's 五 does not take up (auditor/store/previous.py, YOY-PREV5).
+    keys |= {"claim.previous_problems_not_taken_up"}
     return keys
