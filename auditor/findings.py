@@ -268,6 +268,9 @@ def _missing_reason(key: str, facts: ReportFacts, lang: str) -> str:
             return reason
     if kind == "claim":
         return _claim_reason(key, lang)
+    if kind == "report":
+        what = _REPORT_VALUES.get(key) or (_AGENCY_CLASS if key.startswith("report.agency.") else _REPORT_VALUE)
+        return f"{what[0]}无法判断" if lang == "zh" else f"{what[1]} cannot be told"
     status, raw = (found[0].status, found[0].raw) if found else ("absent", "")
     if kind == "cell" and status == "unreadable" and not raw.strip():  # a row read whose cells could not be placed
         cell = found[0].cell
@@ -314,6 +317,17 @@ def _claim_reason(key: str, lang: str) -> str:
         return "正文没有本项核对所需的陈述" if lang == "zh" else "the narrative makes no statement this check reads"
     return f"正文未陈述{what[0]}" if lang == "zh" else f"the narrative does not state {what[1]}"
 
+
+# Report-level values (auditor.facts), in the words of the template.
+_REPORT_VALUES: dict[str, tuple[str, str]] = {
+    "report.year": ("报告年度", "the report's year"),
+    "report.template": ("报告年度应使用的格式", "the template the report's year calls for"),
+    "report.layout": ("表格所用的格式（2019 年或 2021 年）", "which template (2019 or 2021) the tables follow"),
+    "report.layout_t3": ("表三「（六）其他处理」所用的格式（2019 年一行或 2021 年三行）",
+                         "which template table 3's (6) 'other' rows follow (2019: one row, 2021: three)"),
+}
+_AGENCY_CLASS = ("本机关的类别", "the kind of body")
+_REPORT_VALUE = ("报告的相关信息", "the report detail this check needs")
 
 # What each narrative claim is, for "the narrative does not state …" (extractors.yaml titles, in report words).
 _CLAIMS: dict[str, tuple[str, str]] = {

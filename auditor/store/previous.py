@@ -58,6 +58,8 @@ def problem_items(section_five: str) -> list[str]:
     """Last year's problems: the items of 五 before its measures, as written (white space trimmed)."""
     measures = _MEASURES.search(section_five, pos=min(len(section_five), 10))
     part = section_five[:measures.start()] if measures else section_five
+    if measures:  # the sentence that announces the measures (「2024年，我区将采取以下措施加以改进」) is no problem
+        part = part[:max(part.rfind("。"), part.rfind("；")) + 1] or part
     starts = [m.start() for m in _ITEM.finditer(part)]
     if len(starts) >= 2:
         pieces = [part[a:b] for a, b in zip(starts, [*starts[1:], len(part)], strict=True)]
