@@ -144,6 +144,25 @@ def _absent_sections(check: CompiledCheck, claim_sections: dict[str, tuple[int, 
     return absent
 
 
+def _distinct(claims: list[Claim]) -> list[Claim]:
+    """A detector's matches, one per mistake, at its first place: a passage repeated word for word (a page holding
+    its text twice, a typo copied into another paragraph), and, within one paragraph, matches ending alike: in
+    「一是…；三是…；三是」 the order breaks twice (二 skipped, 三 repeated), but one 「三是」 stands for
+    「二是」."""
+    kept: list[Claim] = []
+    for claim in claims:
+        if claim.value == 0:  # a match that passes (M-ENTITY's own name): every one is counted
+            kept.append(claim)
+            continue
+        found = [k for k in kept if k.value != 0]
+        repeated = any(k.text.strip() == claim.text.strip() for k in found)
+        same_slip = any(k.line == claim.line and k.section == claim.section and k.text[-2:] == claim.text[-2:]
+                        for k in found)
+        if not (repeated or same_slip):
+            kept.append(claim)
+    return kept
+
+
 def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
     pending: list[tuple[CompiledCheck, dict[str, Number], Claim | None]] = []
     outcomes: dict[int, Outcome] = {}
@@ -173,7 +192,8 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
         claim_key = check.claim_key
         claims: list[Claim | None] = [None]
         if claim_key is not None:
-            claims = list(lookup.claims.get(claim_key, ()))
+            found = list(lookup.claims.get(claim_key, ()))
+            claims = list(_distinct(found) if check.no_claims_pass else found)
             if not claims and check.no_claims_pass and not missing:
                 settle(Outcome(check, Status.PASSED, env))
                 continue

@@ -6,11 +6,16 @@ from auditor import limits
 from auditor.describe import describe_key, describe_status
 from auditor.evaluate import APPROXIMATE, OUT_OF_RANGE, ZERO_DIVISOR, Outcome, referent
 from auditor.facts.model import ReportFacts
+from auditor.facts.similarity import COPIED, COPIED_FROM_PEER
 from auditor.facts.vocabulary import label
 from auditor.model import Evidence, Finding, Location, NotAssessable, Operand
-from auditor.packs.expr import Exists, Key, Node, Num
+from auditor.packs.expr import Compare, Exists, Key, Node, Num
 from auditor.packs.model import Rule
-from auditor.packs.reference import Number, comparisons, fmt, left_keys, terms, value
+from auditor.packs.reference import Number, comparisons, fmt, holds, left_keys, terms, value
+from auditor.store.previous import LAST_YEAR_MARK, PREVIOUS_PROBLEMS, STORE_MARK
+
+# Claims the history store derives (last year's report, other bodies' reports): missing without it.
+HISTORY_CLAIMS = (COPIED, COPIED_FROM_PEER, PREVIOUS_PROBLEMS)
 
 
 def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
@@ -81,8 +86,8 @@ def message_values(outcome: Outcome, lang: str) -> dict[str, str]:
         if closest is None or abs(lhs - rhs) < closest[0]:
             closest = (abs(lhs - rhs), rhs)
         if i == 0:
-            delta = lhs - rhs
-            values.update(found=fmt(lhs), expected=fmt(rhs), diff=("+" if delta > 0 else "") + _short(delta))
+            values.update(found=_show(comparison.left, lhs), expected=_show(comparison.right, rhs),
+                          diff=_difference(lhs - rhs, lang))
     if closest is not None:
         values.update(closest=_short(closest[1]), closest_diff=_short(closest[0]))
     if outcome.claim is not None:
@@ -91,6 +96,15 @@ def message_values(outcome: Outcome, lang: str) -> dict[str, str]:
         if outcome.claim.source is not None:
             values["claim_source"] = outcome.claim.source
     return values
+
+
+def _difference(delta: Number, lang: str) -> str:
+    """How the left side stands to the right, in words a reader need not decode: 「少 11」 / "11 less" (a signed
+    「相差 -11」 leaves the reader to work out which side is larger). Messages put it after 「比…」 / "is … than"."""
+    size = _short(abs(delta))
+    if lang == "zh":
+        return f"多 {size}" if delta > 0 else f"少 {size}"
+    return f"{size} more" if delta > 0 else f"{size} less"
 
 
 def _short(number: Number) -> str:
@@ -109,44 +123,234 @@ def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str,
     values = message_values(outcome, lang)
     values.update(agency=facts.agency or "?", year=str(facts.year or "?"))
     message = rule.message[lang].format_map(_Missing(values))
-    if "expected" in values:
-        evidence = Evidence(expected=values["expected"], found=values["found"], operands=evidence_ops)
-    else:  # exists() alone or combined: what was required, and that it is not there
-        evidence = Evidence(expected=values.get("target_label", rule.title[lang]), found="—", operands=evidence_ops)
     return Finding(rule_id=rule.id, rule_name=rule.name, check_id=outcome.check.check_id, severity=rule.severity,
                    message=message, location=_location(outcome, evidence_ops, facts, claim_sections or {}),
-                   evidence=evidence, failed_by=outcome.failed_by)
+                   evidence=_evidence(outcome, rule, values, evidence_ops, lang), failed_by=outcome.failed_by)
+
+
+_OPERATORS = {"==": "", "!=": "≠ ", ">=": "≥ ", "<=": "≤ ", ">": "> ", "<": "< "}
+_NOT_FOUND = {"zh": "未找到", "en": "not found"}
+
+
+def _evidence(outcome: Outcome, rule: Rule, values: dict[str, str], operands_: tuple[Operand, ...],
+              lang: str) -> Evidence:
+    """What was expected and what the report gives, in the report's terms. A detector's evidence is the text it
+    found (「expected 0 / found 1」 counts matches, which tells a reader nothing); an agency-class guard
+    (`report.agency.x == 0 or …`) is not what failed, so the comparison after it is shown."""
+    required = _required(rule, values, lang)
+    claim = outcome.claim
+    if claim is not None and (rule.no_claims_pass or _counts_matches(outcome)):
+        return Evidence(expected=required, found=claim.text, operands=operands_)
+    if "expected" not in values:  # exists() alone or combined: what was required, and that it is not there
+        return Evidence(expected=required, found=_NOT_FOUND[lang], operands=operands_)
+    if claim is None:
+        shown = _failed_comparison(outcome)
+        if shown is not None:
+            return Evidence(expected=shown[0], found=shown[1], operands=operands_)
+    return Evidence(expected=values["expected"], found=values["found"], operands=operands_)
+
+
+def _counts_matches(outcome: Outcome) -> bool:
+    """Whether the check is `claim == 0` alone: the claim's value counts what it found (YOY-PREV5's problems not
+    taken up), and its text says what they are."""
+    node = outcome.check.node
+    return (isinstance(node, Compare) and node.op == "==" and isinstance(node.left, Key)
+            and node.left.key.startswith("claim.") and isinstance(node.right, Num) and node.right.value == 0)
+
+
+def _required(rule: Rule, values: dict[str, str], lang: str) -> str:
+    """The rule's title, with what its loop variables stand for (「总体情况涵盖五个方面：监督保障」)."""
+    bound = [values[f"{var}_label"] for var, _ in rule.for_each if f"{var}_label" in values]
+    if values.get("target", "").startswith("section."):
+        return values["target_label"]
+    return rule.title[lang] + (("：" if lang == "zh" else ": ") + "、".join(bound) if bound else "")
+
+
+def _failed_comparison(outcome: Outcome) -> tuple[str, str] | None:
+    """(expected, found) of the last comparison that fails and is not an agency-class guard: guards come first
+    (`report.agency.approval_bureau == 0 or t2.licensing.decisions > 0`), the substance last."""
+    shown = None
+    for comparison in comparisons(outcome.check.node):
+        if isinstance(comparison.left, Key) and comparison.left.key.startswith("report.agency."):
+            continue
+        try:
+            if holds(comparison, outcome.env):
+                continue
+            lhs, rhs = value(comparison.left, outcome.env), value(comparison.right, outcome.env)
+        except (KeyError, ZeroDivisionError):
+            continue
+        operator = _OPERATORS.get(comparison.op, "") if isinstance(comparison, Compare) else ""
+        shown = (operator + _show(comparison.right, rhs), _show(comparison.left, lhs))
+    return shown
 
 
 def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> NotAssessable:
     evidence = operands(outcome, facts)
-    reasons = []
+    reasons = _cause(outcome, lang) + _missing_reasons(outcome.missing, facts, lang)
+    return NotAssessable(rule_id=outcome.check.rule_id, check_id=outcome.check.check_id,
+                         reason=("；" if lang == "zh" else "; ").join(dict.fromkeys(reasons)),
+                         operands=tuple(o for o in evidence if o.ref in outcome.missing or o.ref in outcome.unsafe))
+
+
+def _cause(outcome: Outcome, lang: str) -> list[str]:
+    """Why an instance with all its values present could still not be compared."""
+    zh = lang == "zh"
     if outcome.cause == APPROXIMATE and outcome.claim is not None:
-        reasons.append(f"正文所述为约数（「{outcome.claim.text}」）" if lang == "zh"
-                       else f"the narrative gives an approximate number ('{outcome.claim.text}')")
-    elif outcome.cause == ZERO_DIVISOR:
-        reasons.append("分母为 0" if lang == "zh" else "a divisor is 0")
-    elif outcome.cause == OUT_OF_RANGE:
+        return [f"正文所述为约数（「{outcome.claim.text}」）" if zh
+                else f"the narrative gives an approximate number ('{outcome.claim.text}')"]
+    if outcome.cause == ZERO_DIVISOR:
+        zeros = [describe_key(k, lang) for k in _divisor_keys(outcome) if outcome.env.get(k) == 0]
+        if zeros:
+            return [f"{'、'.join(zeros)}为 0，无法计算占比" if zh else f"{', '.join(zeros)} is 0: no share to compute"]
+        return ["分母为 0，无法计算占比" if zh else "a divisor is 0: no share to compute"]
+    if outcome.cause == OUT_OF_RANGE:
         bounds = f"{limits.ENGINE_MIN_ABS:g} ≤ |x| < {limits.ENGINE_MAX_ABS:.0e}".replace("e+", "e")
-        computed = "计算所得的值" if lang == "zh" else "a computed value"
+        computed = "计算所得的值" if zh else "a computed value"
+        reasons = []
         for key in outcome.unsafe:
             what = describe_key(key, lang) if ":" not in key else computed
             shown = fmt(outcome.env[key])
             if len(shown) > 24:
                 shown = f"{shown[:20]}…"
-            reasons.append(f"{what}为 {shown}，超出规则引擎能精确比较的范围（{bounds}，或 0）" if lang == "zh" else
+            reasons.append(f"{what}为 {shown}，超出规则引擎能精确比较的范围（{bounds}，或 0）" if zh else
                            f"{what} is {shown}, outside the range the rule engine compares exactly ({bounds}, or 0)")
-    for key in outcome.missing:
+        return reasons
+    return []
+
+
+def _divisor_keys(outcome: Outcome) -> list[str]:
+    keys: list[str] = []
+    for divisor in outcome.check.divisors:
+        keys.extend(left_keys(divisor))
+    return keys
+
+
+def _missing_reasons(keys: tuple[str, ...], facts: ReportFacts, lang: str) -> list[str]:
+    """One reason per missing value, except that the cells of one row missing for one reason are one reason naming
+    their columns (「表三「本年新收」行「自然人」「商业企业」列为空白」), not seven sentences."""
+    rows: dict[tuple[str, ...], list[str]] = {}
+    reasons: list[str | tuple[str, ...]] = []
+    for key in dict.fromkeys(keys):  # a key two operands share is missing once
         kind, found = referent(key, facts)
-        if kind == "claim":
-            reasons.append("正文未陈述该数字" if lang == "zh" else "the narrative states no such number")
+        cell = found[0].cell if kind == "cell" and found else None
+        if cell is None or facts.cells.get(key) is None:
+            reasons.append(_missing_reason(key, facts, lang))
             continue
-        status, raw = (found[0].status, found[0].raw) if found else ("absent", "")
-        reasons.append(f"{describe_key(key, lang)}{describe_status(status, raw, lang)}" if lang == "zh"
-                       else f"{describe_key(key, lang)} {describe_status(status, raw, lang)}")
-    return NotAssessable(rule_id=outcome.check.rule_id, check_id=outcome.check.check_id,
-                         reason=("；" if lang == "zh" else "; ").join(reasons),
-                         operands=tuple(o for o in evidence if o.ref in outcome.missing or o.ref in outcome.unsafe))
+        group = (cell.table, cell.row, cell.status, cell.raw, str(cell.line))
+        if group not in rows:
+            rows[group] = []
+            reasons.append(group)
+        rows[group].append(key)
+    return [r if isinstance(r, str) else _row_reason(rows[r], facts, lang) for r in reasons]
+
+
+def _row_reason(keys: list[str], facts: ReportFacts, lang: str) -> str:
+    if len(keys) == 1:
+        return _missing_reason(keys[0], facts, lang)
+    cell = facts.cells[keys[0]]
+    if lang == "zh":
+        columns = "".join(f"「{label(facts.cells[k].column, lang)}」" for k in keys)
+    else:
+        columns = ", ".join(f"'{label(facts.cells[k].column, lang)}'" for k in keys)
+    first = describe_key(keys[0], lang)
+    shown = first.replace(f"「{label(cell.column, lang)}」列", f"{columns}列") if lang == "zh" else \
+        first.replace(f"column '{label(cell.column, lang)}'", f"columns {columns}")
+    return _missing_reason(keys[0], facts, lang).replace(first, shown, 1)
+
+
+def _missing_reason(key: str, facts: ReportFacts, lang: str) -> str:
+    """The real reason one value is missing: no history store, no report of last year, a claim the narrative does
+    not make, or the cell as the report wrote it."""
+    kind, found = referent(key, facts)
+    if key in HISTORY_CLAIMS or kind == "prev":
+        reason = history_reason(key, facts, lang)
+        if reason is not None:
+            return reason
+    if kind == "claim":
+        return _claim_reason(key, lang)
+    if kind == "report":
+        what = _REPORT_VALUES.get(key) or (_AGENCY_CLASS if key.startswith("report.agency.") else _REPORT_VALUE)
+        return f"{what[0]}无法判断" if lang == "zh" else f"{what[1]} cannot be told"
+    status, raw = (found[0].status, found[0].raw) if found else ("absent", "")
+    if kind == "cell" and status == "unreadable" and not raw.strip():  # a row read whose cells could not be placed
+        cell = found[0].cell
+        line = cell.line if cell is not None else None
+        if lang == "zh":
+            return f"{describe_key(key, lang)}无法确定：{f'第 {line} 行' if line else '该行'}的数字无法与各列一一对应"
+        return (f"{describe_key(key, lang)} cannot be told: the numbers of its row{f' (line {line})' if line else ''} "
+                "do not map onto the columns one to one")
+    if kind == "prev":
+        return (f"{describe_key(key, lang)}没有数字" if lang == "zh" else f"{describe_key(key, lang)} holds no number")
+    return (f"{describe_key(key, lang)}{describe_status(status, raw, lang)}" if lang == "zh"
+            else f"{describe_key(key, lang)} {describe_status(status, raw, lang)}")
+
+
+def history_reason(key: str, facts: ReportFacts, lang: str) -> str | None:
+    """Why a cross-report value is missing, or None when the history is there and the value is simply absent."""
+    zh = lang == "zh"
+    if STORE_MARK not in facts.values:
+        if key == COPIED_FROM_PEER:
+            return ("未指定历史库（--db），无法取得同年度其他机关的报告" if zh else
+                    "no history store was given (--db): other bodies' reports of the year are not available")
+        return ("未指定历史库（--db），无法取得上一年度报告" if zh else
+                "no history store was given (--db): last year's report is not available")
+    if key == COPIED_FROM_PEER:
+        return ("历史库中没有其他机关同年度报告的同一部分可供比较" if zh else
+                "the history store holds no other body's report of the year with this section")
+    if LAST_YEAR_MARK not in facts.values:
+        last = f"{facts.year - 1} " if facts.year else ""
+        body = facts.agency or "本机关"
+        return (f"历史库中没有「{body}」{last}年度的报告" if zh else
+                f"the history store holds no {last}report of {facts.agency or 'this body'}")
+    if key == COPIED:
+        return ("上一年度报告没有可比较的同一部分（或本年该部分过短）" if zh else
+                "last year's report has no such section to compare (or this year's is too short)")
+    if key == PREVIOUS_PROBLEMS:
+        return ("上一年度报告第五部分未列出可识别的问题" if zh else
+                "last year's section 5 lists no problems that can be told apart")
+    return None
+
+
+def _claim_reason(key: str, lang: str) -> str:
+    what = _CLAIMS.get(key.removeprefix("claim."))
+    if what is None:
+        return "正文没有本项核对所需的陈述" if lang == "zh" else "the narrative makes no statement this check reads"
+    return f"正文未陈述{what[0]}" if lang == "zh" else f"the narrative does not state {what[1]}"
+
+
+# Report-level values (auditor.facts), in the words of the template.
+_REPORT_VALUES: dict[str, tuple[str, str]] = {
+    "report.year": ("报告年度", "the report's year"),
+    "report.template": ("报告年度应使用的格式", "the template the report's year calls for"),
+    "report.layout": ("表格所用的格式（2019 年或 2021 年）", "which template (2019 or 2021) the tables follow"),
+    "report.layout_t3": ("表三「（六）其他处理」所用的格式（2019 年一行或 2021 年三行）",
+                         "which template table 3's (6) 'other' rows follow (2019: one row, 2021: three)"),
+}
+_AGENCY_CLASS = ("本机关的类别", "the kind of body")
+_REPORT_VALUE = ("报告的相关信息", "the report detail this check needs")
+
+# What each narrative claim is, for "the narrative does not state …" (extractors.yaml titles, in report words).
+_CLAIMS: dict[str, tuple[str, str]] = {
+    "applications_received": ("收到（受理、新收）的政府信息公开申请数", "the number of applications received"),
+    "received_natural_person": ("自然人提出的申请数", "the applications from natural persons"),
+    "received_organisations": ("法人或其他组织提出的申请数", "the applications from legal persons and organisations"),
+    "applications_done": ("办结的申请数", "the number of applications concluded"),
+    "carried_over": ("上年结转的申请数", "the applications carried over from last year"),
+    "carried_forward": ("结转下年度办理的申请数", "the applications carried forward to next year"),
+    "review_cases": ("行政复议案件数", "the number of administrative reviews"),
+    "litigation_cases": ("行政诉讼案件数", "the number of lawsuits"),
+    "normative_issued": ("本年制发的行政规范性文件数", "the normative documents issued this year"),
+    "normative_repealed": ("本年废止的行政规范性文件数", "the normative documents repealed this year"),
+    "normative_in_force": ("现行有效的行政规范性文件数", "the normative documents in force"),
+    "licensing_decisions": ("行政许可处理决定数", "the number of licensing decisions"),
+    "punishment_decisions": ("行政处罚处理决定数", "the number of punishment decisions"),
+    "fee_amount": ("收取信息处理费的金额或「未收取」", "the information processing fee collected (or that none was)"),
+    "statistics_year": ("统计数字所属的年度", "the year its figures belong to"),
+    "granted_or_partly": ("予以公开及部分公开的申请数", "the applications granted in full or in part"),
+    "unable_to_provide": ("无法提供的申请数", "the applications unable to be provided"),
+    "pct_disclosed": ("公开（含部分公开）所占百分比", "the share granted in full or in part"),
+    "pct_not_held": ("本机关不掌握（不存在）所占百分比", "the share of information not held"),
+}
 
 
 class _Missing(dict[str, str]):

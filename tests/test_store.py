@@ -26,6 +26,7 @@ from auditor.resources import default_pack_dirs
 from auditor.run import audit_paths
 from auditor.store import (
     MIGRATIONS,
+    STORE_MARK,
     Store,
     StoreError,
     last_year,
@@ -327,8 +328,9 @@ def test_without_agency_or_stored_report_there_are_no_prev_values(
         tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult]) -> None:
     facts, _ = sample_004
     with Store(tmp_path / "history.db") as store:
-        assert last_year(store, facts).values == {}
-        assert last_year(store, dataclasses.replace(facts, agency=None)).values == {}
+        # Only the mark that a store was asked (a not-assessable reason then says it held no such report).
+        assert last_year(store, facts).values == {STORE_MARK: 1}
+        assert last_year(store, dataclasses.replace(facts, agency=None)).values == {STORE_MARK: 1}
     stale = with_history(facts, History({"prev.t3.carried_forward.total": 1}))
     assert "prev.t3.carried_forward.total" not in with_history(stale, History()).values
     assert with_history(stale, History()).values == facts.values

@@ -3,9 +3,9 @@
 
 A word anywhere in the section is not enough: sample 004 has no 政府信息管理 part, yet its 组织保障 part mentions the
 公开指南. So the section is cut into its parts (「（一）…」「一、…」「1.…」「一是…」), and each part is about the
-aspects its heading names, or, when the heading names none, the aspect its text speaks of most. A section without parts is read
-as one. Each aspect covered becomes a claim `claim.aspect_<name>` (value 1) at the part's first line, which rule
-S1-ASPECTS requires.
+aspects its heading names, or, when the heading names none, the aspect its text speaks of most. A section without
+parts is read as one. Each aspect covered becomes a claim `claim.aspect_<name>` (value 1) at the part's first
+line, which rule S1-ASPECTS requires.
 """
 
 from __future__ import annotations

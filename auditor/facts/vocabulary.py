@@ -189,4 +189,6 @@ def known_keys() -> set[str]:
     keys |= {"claim.copied_from_last_year", "claim.copied_from_peer"}
     # Read from the parts of 总体情况 by facts/aspects.py, not by an extractor.
     keys |= {f"claim.{aspect}" for aspect in ASPECTS}
+    # Last year's section 五 problems this year's 五 does not take up (auditor/store/previous.py, YOY-PREV5).
+    keys |= {"claim.previous_problems_not_taken_up"}
     return keys

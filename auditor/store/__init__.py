@@ -12,8 +12,17 @@ corrupt) is a StoreError, whose `kind` and `message(lang)` say which (errors.py)
 
 from auditor.store.db import Store, StoredFacts, file_hash
 from auditor.store.errors import StoreError
-from auditor.store.previous import last_year, last_year_of, prev_values, with_history
+from auditor.store.previous import (
+    LAST_YEAR_MARK,
+    PREVIOUS_PROBLEMS,
+    STORE_MARK,
+    last_year,
+    last_year_of,
+    prev_values,
+    problem_items,
+    with_history,
+)
 from auditor.store.schema import MIGRATIONS
 
-__all__ = ["MIGRATIONS", "Store", "StoreError", "StoredFacts", "file_hash", "last_year", "last_year_of",
-           "prev_values", "with_history"]
+__all__ = ["LAST_YEAR_MARK", "MIGRATIONS", "PREVIOUS_PROBLEMS", "STORE_MARK", "Store", "StoreError", "StoredFacts",
+           "file_hash", "last_year", "last_year_of", "prev_values", "problem_items", "with_history"]
