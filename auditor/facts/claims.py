@@ -291,7 +291,7 @@ class _Segment:
 
 
 def _segments(text: str, start: int) -> list[_Segment]:
-    """The list's segments from `start`: split at 「，」「；」 and at a 「、」 right after a count, never inside brackets
+    """The list's segments from `start`: split at 「，」「；」 and at a 「、」 after a count, never inside brackets
     (a part's own note, 「预决算公开197条（政府预决算32条、…）」, is left out of its text). The list ends at the full
     stop, or at a closing bracket it did not open (the one around the whole list: 「(其中…856条)」)."""
     segments: list[_Segment] = []

@@ -16,7 +16,8 @@ from auditor.facts.normalize import parse_number, same_length_nfkc
 # 条 is left out: 「公开政府信息2599条」 counts published items, which no table holds.
 _COUNT = re.compile(r"(?P<value>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(?:件|份|起|宗)")
 # Words of the quantities tables 二, 三 and 四 hold.
-_TABLE_WORDS = re.compile(r"申请|复议|诉讼|答复|办结|办理|结转|顺延|公开|规范性文件|规章|许可|处罚|强制|不予处理|其他处理")
+_TABLE_WORDS = re.compile(r"申请|复议|诉讼|答复|办结|办理|结转|顺延|公开|规范性文件|规章|许可|处罚|强制|"
+                          r"不予处理|其他处理")
 _CLAUSE = re.compile(r"[^,，。;；]+")
 
 
