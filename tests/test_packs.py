@@ -28,7 +28,7 @@ SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "004_bdd5b039361f2
     ("T4-SUM.yaml", "  rationale: >-", "  rationale_x: >-", "/metadata", "rationale"),
     ("SEC-PRESENT.yaml", "check: exists(section[n])", "check: exists(section[n], 2)", "/check",
      "unknown function or wrong arguments"),
-    ("extractors.yaml", "{NUM}\\s*件'", "(\\d+)\\s*件'", "/claims/applications_received/patterns/0", "value"),
+    ("extractors.yaml", "{NUM}\\s*{UNIT}'", "(\\d+)\\s*件'", "/claims/applications_received/patterns/0", "value"),
     ("extractors.yaml", "{TOTAL}", "{TOTALS}", "/claims/applications_received/patterns/0", "unknown macro"),
     ("pack.yaml", "version: 0.1.0", "version: one", "/version", "does not match"),
     ("T3-ROW.yaml", "metadata:", "metadata: [", "/", "not valid YAML"),

@@ -160,16 +160,34 @@ def extract_claims(paragraphs: tuple[ParagraphFact, ...], extractors: tuple[Extr
                 for match in budget.matches(extractor.key, pattern, text):
                     if any(s < match.end() and match.start() < e for s, e in taken):
                         continue
-                    value = pattern.fixed if pattern.fixed is not None else parse_number(match.group("value"))
-                    if value is None:
+                    read = _claimed(pattern, match, text)
+                    if read is None:
                         continue
-                    approximate = "approx" in pattern.regex.groupindex and match.group("approx") is not None
-                    taken.append((match.start(), match.end()))
-                    claims.append(Claim(key=extractor.key, value=value, text=paragraph.text[match.start():match.end()],
+                    value, end, approximate = read
+                    taken.append((match.start(), end))
+                    claims.append(Claim(key=extractor.key, value=value, text=paragraph.text[match.start():end],
                                         line=paragraph.line, section=paragraph.section,
-                                        start_column=match.start() + 1, end_column=match.end(),
-                                        approximate=approximate))
+                                        start_column=match.start() + 1, end_column=end, approximate=approximate))
     return tuple(sorted(claims, key=lambda c: (c.line, c.start_column, c.key)))
+
+
+def _claimed(pattern: ClaimPattern, match: Any, text: str) -> tuple[int | float, int, bool] | None:
+    """What one match claims: its value, where the claim ends in `text`, and whether it is approximate (a matched
+    `approx` group: 余, 多). A pattern with a `listed_unit` group opens a list of parts (listed_gap); None when the
+    match states no number that can be read."""
+    approximate = "approx" in pattern.regex.groupindex and match.group("approx") is not None
+    if pattern.fixed is not None:
+        return pattern.fixed, match.end(), approximate
+    total = parse_number(match.group("value"))
+    if total is None:
+        return None
+    if "listed_unit" not in pattern.regex.groupindex:
+        return total, match.end(), approximate
+    listed = listed_parts(text, match.end(), match.group("listed_unit"))
+    if listed is None:
+        return None
+    parts, end, parts_approximate = listed
+    return sum(parts) - total, end, approximate or parts_approximate
 
 
 _ENUMERATION = re.compile(r"([一二三四五六七八九十])是")
@@ -247,3 +265,99 @@ def agency_mentions(paragraphs: tuple[ParagraphFact, ...], extractor: Extractor,
                                     text=name, line=paragraph.line, section=paragraph.section,
                                     start_column=match.start("name") + 1, end_column=match.end("name")))
     return tuple(claims)
+
+
+# --- a total beside its listed parts (「共公布政府信息2599条，(其中机构职能类信息25条，…其他…856条)」) ----------------
+
+# How strongly a character separates the parts of a list: a list written with 「，」 between its parts ends at the
+# first 「；」 (what follows is the next statement), one written with 「；」 runs on to the full stop. 「、」 separates
+# two parts only right after a count (「涉及自然人80件、商业企业1件」), as strongly as 「，」 (lists mix them: 「…8条、
+# 政策文件类信息5条，其他各类信息92条」); elsewhere it is inside a label (「政策、规范性文件类信息68条」). Texts arrive
+# folded (NFKC): 「，」 is ',' and 「；」 is ';'.
+_SEPARATORS = {",": 2, "，": 2, ";": 3, "；": 3}
+_COUNT = re.compile(r"(?P<value>\d+(?:\.\d+)?万?|[零〇一二两三四五六七八九十百千万]+)(?P<approx>余|多)?\s*"
+                    r"(?P<unit>[条件个项篇份期场次家人名批宗起户套本部类元])")
+_COUNT_AT_END = re.compile(_COUNT.pattern + r"\s*$")
+_SHARE_ONLY = re.compile(r"^\s*(?:占(?:比)?(?:为)?)?\s*\d+(?:\.\d+)?\s*%\s*$")
+# A residual class closes an enumeration: with it the parts claim to cover the whole.
+_RESIDUAL = re.compile(r"其他|其余")
+
+
+@dataclass(frozen=True)
+class _Segment:
+    text: str
+    end: int  # where the segment ends in the paragraph's text
+    level: int  # how strongly it is separated from the segment before it
+
+
+def _segments(text: str, start: int) -> list[_Segment]:
+    """The list's segments from `start`: split at 「，」「；」 and at a 「、」 after a count, never inside brackets
+    (a part's own note, 「预决算公开197条（政府预决算32条、…）」, is left out of its text). The list ends at the full
+    stop, or at a closing bracket it did not open (the one around the whole list: 「(其中…856条)」)."""
+    segments: list[_Segment] = []
+    piece = ""
+    depth, level = 0, 0
+    for i in range(start, len(text) + 1):
+        char = text[i] if i < len(text) else "。"
+        if char in "(（[【":
+            depth += 1
+            continue
+        if char in ")）]】":
+            depth -= 1
+            if depth >= 0:
+                continue
+            char = "。"
+        if depth > 0:
+            continue
+        if char == "。" or char in _SEPARATORS or (char == "、" and _COUNT_AT_END.search(piece)):
+            if piece.strip():
+                segments.append(_Segment(piece, i, level))
+            if char == "。":
+                break
+            piece, level = "", _SEPARATORS.get(char, _SEPARATORS[","])
+            continue
+        piece += char
+    return segments
+
+
+def listed_parts(text: str, start: int, unit: str) -> tuple[list[int | float], int, bool] | None:
+    """The parts of the list that starts at `start` in `text` (folded): their counts, where the last one ends, and
+    whether any is approximate. None unless the list is complete and unambiguous: at least two parts, each one count
+    in `unit` (a part counted in another unit, 「征集调查11期」, or holding two counts, is not comparable), the last
+    one a residual class (其他, 其余), and nothing but shares (「占51.85%」) between parts. The list ends at the first
+    segment that is not a part, or at a separator stronger than the one between its first two parts."""
+    parts: list[int | float] = []
+    end, approximate, residual_last = start, False, False
+    list_level, since_last = 0, 0
+    for segment in _segments(text, start):
+        since_last = max(since_last, segment.level)
+        if _SHARE_ONLY.match(segment.text):
+            continue
+        counts = list(_COUNT.finditer(segment.text))
+        if not counts:
+            break  # the list is over: a statement without a count
+        if len(counts) > 1 or counts[0].group("unit") != unit:
+            return None
+        if len(parts) == 1:
+            list_level = since_last
+        elif len(parts) > 1 and since_last > list_level:
+            break
+        value = parse_number(counts[0].group("value"))
+        if value is None:
+            return None
+        parts.append(value)
+        approximate = approximate or counts[0].group("approx") is not None
+        label = segment.text[:counts[0].start()]
+        residual_last = bool(_RESIDUAL.search(label))
+        end = _count_end(text, segment, counts[0])
+        since_last = 0
+    if len(parts) < 2 or not residual_last:
+        return None
+    return parts, end, approximate
+
+
+def _count_end(text: str, segment: _Segment, count: Any) -> int:
+    """Where a part's count ends in the paragraph's text: the segment's pieces are contiguous except for left-out
+    bracketed notes, so the count is found again backwards from the segment's end."""
+    found = text.rfind(count.group(0), 0, segment.end)
+    return found + len(count.group(0)) if found >= 0 else segment.end
