@@ -9,7 +9,7 @@ from auditor.facts.model import CellFact, Claim, Issue, ParagraphFact, ReportFac
 from auditor.facts.normalize import too_long
 from auditor.facts.report import find_title, parse_title
 from auditor.facts.sections import find_sections, section_at
-from auditor.facts.tables import read_t2, read_t3, read_t4, t2_layout, t3_layout
+from auditor.facts.tables import empty_table, read_t2, read_t3, read_t4, t2_layout, t3_layout
 from auditor.ingest.document import Document
 from auditor.limits import MAX_NUMBER_DIGITS
 
@@ -45,6 +45,9 @@ def extract_facts(document: Document) -> ReportFacts:
                          document.paragraphs))
     cells.update(t3)
     cells.update(read_t4(document.tables, by_number.get(4), sections, document.paragraphs))
+    # `report.empty.<table>`: 1 when the table is there but never filled in (rule TBL-EMPTY), 0 when it holds
+    # something; absent when the table is not there (table_not_found says so).
+    empty = {f"report.empty.{t}": int(e) for t in ("t2", "t3", "t4") if (e := empty_table(cells, t)) is not None}
     with_cells = {c.table for c in cells.values()}  # one pass over the cells, not one per table
     found = tuple(t for t in ("t2", "t3", "t4") if t in with_cells)
     if not document.tables:
@@ -71,7 +74,7 @@ def extract_facts(document: Document) -> ReportFacts:
         sections=sections, paragraphs=paragraphs, cells=cells, tables_found=found,
         issues=tuple(issues),
         values={k: v for k, v in (("report.year", year), ("report.template", template), ("report.layout", layout),
-                                   ("report.layout_t3", layout_t3)) if v is not None},
+                                   ("report.layout_t3", layout_t3)) if v is not None} | empty,
     )
 
 

@@ -48,7 +48,11 @@ _PAGE_MARK = re.compile(r"^(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|
                         r"Page\s+\d+(?:\s+-\s+.*)?|\d+\s*/\s*\d+)$")
 # A cell on a line of its own is short and not a sentence: sentence punctuation outside brackets ends a table.
 _MAX_CELL_LINE = 45
+_MAX_WRAPPED_LABEL = 20  # a wrapped label's rest is a short line; narrative wrapped by a PDF fills the line
 _SENTENCE = re.compile(r"[，,。；;：:！？!?]")
+_STRICT_SENTENCE = re.compile(r"[。；;：:！？!?]")  # a wrapped row label may hold 「，」 (「形，不计其他情形）」), never these
+# A template row's start anywhere in a label: PDF text puts a merged cell's characters before it (「办 （三）不 4.保护…」).
+_ROW_ANYWHERE = re.compile(r"(?:^|\s|[^\d])(?:\d{1,2}\s*[.．、]\D|[（(][一二三四五六七][）)])")
 _BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 
 
@@ -84,8 +88,10 @@ class _Line:
 
 
 def _spaced_row(stripped: str) -> list[str] | None:
-    """The cells of a row aligned by spaces (「四、结转下年度继续办理 0 0 0 0 0 0 0」): a template row label, then
-    values; or four or more values and nothing else. None for any other line: narrative never becomes a row."""
+    """The cells of a row aligned by spaces, as PDF text gives it (「四、结转下年度继续办理 0 0 0 0 0 0 0」, 「本 2.其他法律
+    行政法规禁止公开 30 1 0 0 0 0 31」 where the 「本」 is a character of the merged 「三、本年度办理结果」 cell): a label
+    with a template row's words, then values; or four or more values after a short label that is not a sentence, or
+    after none. None for any other line: narrative never becomes a row."""
     tokens = stripped.split()
     end = len(tokens)
     while end and _VALUE.match(tokens[end - 1]):
@@ -93,12 +99,14 @@ def _spaced_row(stripped: str) -> list[str] | None:
     values = tokens[end:]
     if not values:
         return None
-    if end == 0:
+    label = "".join(tokens[:end])
+    if not label:
         return values if len(values) >= 4 else None
-    label = tokens[:end]
-    if not _ROW_START.match(label[0]) or not _TABLE_WORDS.search("".join(label)):
-        return None
-    return ["".join(label), *values]
+    if _STRICT_SENTENCE.search(_BRACKETED.sub("", label)) or any(_VALUE.match(t) for t in tokens[:end]):
+        return None  # a sentence, or a value inside the label (「行政许可 6 减4 2」): not a row this can cut
+    if _ROW_ANYWHERE.search(label) or _TABLE_WORDS.search(label) or (len(values) >= 4 and len(label) <= _MAX_CELL_LINE):
+        return [label, *values]
+    return None
 
 
 def _classify(number: int, line: str, stripped: str) -> _Line:
@@ -134,7 +142,11 @@ def _short_cell(text: str) -> bool:
         return True
     if len(text) > _MAX_CELL_LINE or text.startswith("#") or SECTION_TITLE.match(text):
         return False
-    return not _SENTENCE.search(_BRACKETED.sub("", text))
+    bare = _BRACKETED.sub("", text)
+    if _STRICT_SENTENCE.search(bare):
+        return False
+    # 「，」 in a short line is a wrapped row label's (「（二）部分公开（区分处理的，只计这一情」, 「形，不计其他情形）」)
+    return not _SENTENCE.search(bare) or len(text) <= _MAX_WRAPPED_LABEL or bool(_ROW_START.match(text))
 
 
 def _is_table_run(run: list[_Line]) -> bool:
@@ -150,49 +162,80 @@ def _is_table_run(run: list[_Line]) -> bool:
 
 
 class _Rows:
-    """Rows built from classified lines: whole rows as they are, cells of a one-cell-per-line run gathered into the
-    row their label starts, and a wrapped label joined to its row."""
+    """Rows built from classified lines.
 
-    def __init__(self) -> None:
+    Whole rows are kept as they are. Short lines are label fragments: in a table copied one cell per line
+    (`stream`) they and the value lines gather into the row their label starts. Between whole rows, a fragment is
+    the part of a wrapped label, as PDF text wraps a merged cell: 「（二）部分公开（区分处理的，只计这一情」,
+    「447 7 0 0 0 0 454」, 「形，不计其他情形）」. A row without a label, or whose label does not start a template row,
+    takes the fragments just before it; failing those, a row without a label takes the template row label just
+    after it (「1 0 0 0 0 0 1」, 「1.属于国家秘密」); a fragment that starts no row, just after a row that took
+    fragments or whose bracket is unclosed, is its label's rest. Any other fragment between rows is the table's
+    own text (a merged cell's characters, a header) and stays a label-only row; before the first row it is text."""
+
+    def __init__(self, stream: bool) -> None:
+        self.stream = stream
         self.rows: list[Row] = []
-        self.pending: list[Cell] = []  # the row being gathered from cell lines
+        self.pending: list[Cell] = []  # the row being gathered (stream), or label fragments waiting for a row
         self.pending_values = False
         self.previous_unpiped = False
+        self.open = False  # the last row may still take its label's rest
+        self.wants_label = False  # the last row has values and no label: it may take the template row label after it
+        self.leading: list[int] = []  # fragments before the first row: text, unless a row takes them
 
     def whole(self, line: _Line) -> None:
         cells = [Cell(c, line.number) for c in line.cells]
-        label = next((c.text for c in cells if c.text), "")
-        if self.pending and not self.pending_values and label and not _VALUE.match(label) \
-                and not _ROW_START.match(label):
-            # 「（二）部分公开（区分处理的，只计这一情形，不计」 / 「其他情形） 0 0 …」: the label wrapped before its values
-            cells = self.pending + cells
+        label = next((c.text for c in cells if c.text and not _VALUE.match(c.text)), "")
+        unlabelled = not label
+        took = False
+        if self.pending and not self.pending_values and (unlabelled or not _starts_row(label)):
+            cells = [Cell("".join(c.text for c in self.pending), self.pending[0].line), *cells]
             self.pending = []
-        self.flush()
+            took = True
+        else:
+            self.flush()
+        self.leading = []
         self.rows.append(Row(tuple(cells), line.number))
+        self.open = took or _unclosed(label)
+        self.wants_label = unlabelled and not took and not self.stream
 
     def cell(self, line: _Line) -> None:
         text = line.cells[0]
+        if self.stream:
+            self._stream_cell(line, text)
+        elif _VALUE.match(text):
+            self.flush()
+            self.leading = []
+        elif self.rows and self.wants_label and not self.pending and _starts_row(text):
+            self._label_last(text, prefix=True)
+            self.wants_label = False
+            self.open = True
+        elif self.rows and self.open and not self.pending and not _starts_row(text):
+            self._label_last(text, prefix=False)
+        else:
+            if not self.rows:
+                self.leading.append(line.number)
+            self.pending.append(Cell(text, line.number))
+            self.open = self.wants_label = False
+        self.previous_unpiped = not line.piped
+
+    def _stream_cell(self, line: _Line, text: str) -> None:
         if _VALUE.match(text):
             self.pending.append(Cell(text, line.number))
             self.pending_values = True
         elif self.pending and (self.pending_values or _ROW_START.match(text)):
             self.flush()
             self.pending.append(Cell(text, line.number))
-        elif not self.pending and self.rows and not _ROW_START.match(text) and self.continues_label(text):
-            # 「（二）部分公开（…，不计 16 1 0 0 0 0 17」 / 「其他情形）」: the label's rest after the values
-            last = self.rows[-1]
-            first = last.cells[0]
-            self.rows[-1] = Row((Cell(first.text + text, first.line), *last.cells[1:]), last.line)
         else:
             self.pending.append(Cell(text, line.number))
-        self.previous_unpiped = not line.piped
 
-    def continues_label(self, text: str) -> bool:
-        """A label's rest after its row's values: the row before has a label that starts a template row and an
-        unclosed bracket, which this line closes."""
-        label = self.rows[-1].cells[0].text
-        return bool(_ROW_START.match(label)) and label.count("（") + label.count("(") > \
-            label.count("）") + label.count(")") and text.endswith(("）", ")"))
+    def _label_last(self, text: str, prefix: bool) -> None:
+        last = self.rows[-1]
+        first = last.cells[0]
+        if prefix or _VALUE.match(first.text) or not first.text:
+            self.rows[-1] = Row((Cell(text, last.line), *last.cells), last.line)
+        else:
+            self.rows[-1] = Row((Cell(first.text + text, first.line), *last.cells[1:]), last.line)
 
     def pipes(self, line: _Line) -> None:
         # After a cell written without a `|`, the first bare `|` only closes it; otherwise each `|` is a blank cell.
@@ -203,55 +246,64 @@ class _Rows:
         self.previous_unpiped = False
 
     def flush(self) -> None:
-        if self.pending:
+        """The gathered cells as a row: in a stream its label and values; between rows, fragments no row took."""
+        if self.pending and (self.stream or self.rows):
             self.rows.append(Row(tuple(self.pending), self.pending[0].line))
+            self.leading = []
         self.pending = []
         self.pending_values = False
+
+    def text_lines(self) -> set[int]:
+        """The lines of fragments before the first row that no row took: text, not table."""
+        return set(self.leading) if self.rows and not self.stream else set()
+
+
+def _starts_row(label: str) -> bool:
+    return bool(_ROW_START.match(label) or _ROW_ANYWHERE.search(label))
+
+
+def _unclosed(label: str) -> bool:
+    return label.count("（") + label.count("(") > label.count("）") + label.count(")")
 
 
 def _tables(lines: list[_Line]) -> tuple[list[Table], set[int]]:
     """The tables in the classified body lines, and the numbers of the lines they took (the others are text)."""
     tables: list[Table] = []
     used: set[int] = set()
+    kinds = {"row", "cell", "pipes", "separator"}
     i = 0
     while i < len(lines):
-        if lines[i].kind not in {"row", "cell", "pipes", "separator"}:
+        if lines[i].kind not in kinds:
             i += 1
             continue
         j = i
-        while j < len(lines) and lines[j].kind in {"row", "cell", "pipes", "separator"}:
+        while j < len(lines) and lines[j].kind in kinds:
             j += 1
         run = lines[i:j]
+        i = j
         stream = _is_table_run(run)
-        rows = _Rows()
-        for k, line in enumerate(run):
+        if not stream and not any(line.kind == "row" for line in run):
+            continue  # short lines and no row: text
+        rows = _Rows(stream)
+        for line in run:
             if line.kind == "row":
                 rows.whole(line)
-            elif line.kind == "cell" and (stream or _wraps(run, k, rows)):
+            elif line.kind == "cell":
                 rows.cell(line)
             elif line.kind == "pipes" and stream:
                 rows.pipes(line)
-            elif line.kind == "cell":
-                rows.flush()
-                continue  # a short line between rows outside a table run: text, not a cell
-            used.add(line.number)  # a separator or stray `|` outside a table run is structure, not text
         rows.flush()
+        if not stream:
+            # fragments after the last row that no row took are text too
+            taken = {c.line for r in rows.rows for c in r.cells}
+            tail = [line.number for line in run if line.kind == "cell" and line.number not in taken]
+        else:
+            tail = []
+        text = rows.text_lines() | set(tail)
+        used.update(line.number for line in run if line.number not in text)
         if rows.rows:
-            _add_table(tables, rows.rows, lines, i)
-        i = j
+            _add_table(tables, rows.rows, lines, i - len(run))
     return tables, used
-
-
-def _wraps(run: list[_Line], k: int, rows: _Rows) -> bool:
-    """Whether the short line run[k], between whole rows (tab, pipe or spaced), is part of a row's wrapped label:
-    the start of a template row label whose values are on the next line, or a label's rest after its values."""
-    text = run[k].cells[0]
-    if _VALUE.match(text):
-        return False
-    if _ROW_START.match(text) and k + 1 < len(run) and run[k + 1].kind == "row":
-        label = next((c for c in run[k + 1].cells if c), "")
-        return bool(label) and not _VALUE.match(label) and not _ROW_START.match(label)
-    return not rows.pending and bool(rows.rows) and rows.continues_label(text)
 
 
 def _add_table(tables: list[Table], rows: list[Row], lines: list[_Line], start: int) -> None:
