@@ -146,13 +146,21 @@ def read_t3(tables: tuple[Table, ...], span: SectionFact | None,
     cells: dict[str, CellFact] = {}
     seen: set[str] = set()
     bare: dict[str, int] = {}  # rows whose label is there with no value cell after it: key → line
+    ambiguous: set[str] = set()  # rows whose label shares a row with another row's label
     previous: str | None = None
     columns = list(T3_COLUMNS)
     for row in _rows_in(tables, span):
         split = split_row(row)
         if not split.label:
             continue
-        key = _match_t3(split.label, previous)
+        keys = _match_t3_all(split.label, previous)
+        if len(keys) > 1 and len(split.label) <= _MAX_LABEL:
+            # one label holding two rows' labels (PDF text that put 「4.无正当理由大量反复申请」 and 「5.要求行政机关
+            # 确认或重新出具」 above one row of values): the rows are there, whose values these are is not known
+            ambiguous.update(k for k in keys if k not in seen)
+            previous = keys[-1]
+            continue
+        key = keys[0] if keys else None
         if key is None or key in seen:
             continue
         previous = key
@@ -171,9 +179,10 @@ def read_t3(tables: tuple[Table, ...], span: SectionFact | None,
             fact = _cell("t3", key, column, source, row.line, section)
             cells[fact.key] = fact
     cells.update(_bare_rows(bare, seen, cells, sections))
+    cells.update(_unplaced(ambiguous - seen, tables, span, sections))
     issues = []
     expected = T3_LAYOUT[t3_layout(cells) or 2021]
-    present = seen | bare.keys()
+    present = seen | bare.keys() | ambiguous
     if present and any(k not in present for k in expected):
         missing = [T3_ROWS[k][0] for k in expected if k not in present]
         issues.append(Issue("rows_missing", {"table": "三", "rows": "、".join(missing)}))
@@ -215,6 +224,32 @@ def empty_table(cells: dict[str, CellFact], table: str) -> bool | None:
     if not mine:
         return None
     return all(c.status == "blank" for c in mine)
+
+
+def _unplaced(keys: set[str], tables: tuple[Table, ...], span: SectionFact | None,
+              sections: tuple[SectionFact, ...]) -> dict[str, CellFact]:
+    """Unreadable cells for rows that are in the table but whose values cannot be told apart from another row's."""
+    line = next((r.line for r in _rows_in(tables, span)), 0)
+    out: dict[str, CellFact] = {}
+    for key in sorted(keys):
+        for column in T3_COLUMNS:
+            out[f"t3.{key}.{column}"] = CellFact(f"t3.{key}.{column}", "t3", key, column, "", "unreadable", None,
+                                                 line, section_at(sections, line))
+    return out
+
+
+def _match_t3_all(label: str, previous: str | None) -> list[str]:
+    """Every row key whose pattern the label holds, in template order; (六)其他处理 beside one of its 2021 sub-rows
+    is that sub-row's heading, not a row of its own."""
+    keys = []
+    for key, pattern in T3_ROW_PATTERNS:
+        if key == "other.other" and previous not in {"other.no_correction", "other.unpaid_fee"}:
+            continue
+        if pattern.search(label):
+            keys.append(key)
+    if "other_processing" in keys and set(keys).intersection(OTHER_2021):
+        keys.remove("other_processing")
+    return keys
 
 
 def _match_t3(label: str, previous: str | None) -> str | None:

@@ -33,7 +33,11 @@ _VALUE = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?|[/／\\\-－—–―]+|无)$"
 # that starts so begins a new row; a line that does not continues the label before it.
 _ROW_START = re.compile(
     r"^(?:[一二三四]、(?:本年新收|上年结转|本年度办理结果|结转下年度)|[（(][一二三四五六七][）)]|\d{1,2}\s*[.．、]\D|"
-    r"规章|(?:行政)?规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购)")
+    r"规章|(?:行政)?规范性文件|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购|"
+    r"第二十条第)")
+# A numbered heading (「四、因政府信息公开工作被申请行政复议提起行政诉讼情况」) is never a cell, though a merged cell's
+# numeral alone (「三、」 of 「三、本年度办理结果」 printed down the cell) may be.
+_NUMBERED_HEADING = re.compile(r"^[一二三四五六七八九十]+、\S{2,}")
 # The words of the template's table headers and row labels: a run of short lines is a table only where they are.
 _TABLE_WORDS = re.compile(
     r"本年新收|上年结转|本年度办理结果|予以公开|部分公开|不予公开|无法提供|不予处理|其他处理|结转下年度|申请人情况|"
@@ -41,7 +45,7 @@ _TABLE_WORDS = re.compile(
     r"行政许可|行政处罚|行政强制|行政事业性收费|规章|规范性文件|结果维持|结果纠正|尚未审结|复议后起诉|直接起诉")
 _MIN_TABLE_WORDS = 3
 # A table never filled in has no values to show it is one: only many of its labels and a header's words do.
-_MIN_EMPTY_TABLE_WORDS = 8
+_MIN_EMPTY_TABLE_WORDS = 4
 _HEADER_WORDS = re.compile(r"申请人情况|信息内容|本年制发件数|本年新制作数量|结果维持")
 # A page break's own lines: a page number or a running page header that names the page.
 _PAGE_MARK = re.compile(r"^(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|[-—–－]\s*\d+\s*[-—–－]|P\.\s*\d+|"
@@ -142,6 +146,8 @@ def _short_cell(text: str) -> bool:
         return True
     if len(text) > _MAX_CELL_LINE or text.startswith("#") or SECTION_TITLE.match(text):
         return False
+    if _NUMBERED_HEADING.match(text) and not _ROW_START.match(text):
+        return False
     bare = _BRACKETED.sub("", text)
     if _STRICT_SENTENCE.search(bare):
         return False
@@ -230,12 +236,19 @@ class _Rows:
             self.pending.append(Cell(text, line.number))
 
     def _label_last(self, text: str, prefix: bool) -> None:
+        """Put `text` into the last row's label: before it (the label after a row of values), or at its end, after
+        the label's last cell (the rest of a wrapped label)."""
         last = self.rows[-1]
-        first = last.cells[0]
-        if prefix or _VALUE.match(first.text) or not first.text:
-            self.rows[-1] = Row((Cell(text, last.line), *last.cells), last.line)
+        cells = list(last.cells)
+        labels = 0
+        while labels < len(cells) and cells[labels].text and not _VALUE.match(cells[labels].text):
+            labels += 1
+        if prefix or labels == 0:
+            cells.insert(0, Cell(text, last.line))
         else:
-            self.rows[-1] = Row((Cell(first.text + text, first.line), *last.cells[1:]), last.line)
+            end = cells[labels - 1]
+            cells[labels - 1] = Cell(end.text + text, end.line)
+        self.rows[-1] = Row(tuple(cells), last.line)
 
     def pipes(self, line: _Line) -> None:
         # After a cell written without a `|`, the first bare `|` only closes it; otherwise each `|` is a blank cell.
