@@ -27,8 +27,9 @@ _BODY_SEPARATOR = re.compile(r"^=+\s*正文\s*=+$")
 _TITLE_LABEL = re.compile(r"^(?:标题|题目)\s*[:：]")
 _ARCHIVE_HEADER_LINES = 20
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-# A value as a table writes it: a number, or a mark for "nothing" (read_cell decides what each means).
-_VALUE = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?|[/／\\\-－—–―]+|无)$")
+# A value as a table writes it: a number, a 2019 table 二's change (「减4」), or a mark for "nothing" (read_cell decides
+# what each means).
+_VALUE = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?|[增减]\d+(?:\.\d+)?|[/／\\\-－—–―]+|无)$")
 # Where a template row label starts: the numbered rows of table 三, the rows of table 二. A label on its own line
 # that starts so begins a new row; a line that does not continues the label before it.
 _ROW_START = re.compile(
