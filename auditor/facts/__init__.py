@@ -47,7 +47,8 @@ def extract_facts(document: Document) -> ReportFacts:
     cells.update(read_t4(document.tables, by_number.get(4), sections, document.paragraphs))
     # `report.empty.<table>`: 1 when the table is there but never filled in (rule TBL-EMPTY), 0 when it holds
     # something; absent when the table is not there (table_not_found says so).
-    empty = {f"report.empty.{t}": int(e) for t in ("t2", "t3", "t4") if (e := empty_table(cells, t)) is not None}
+    empty: dict[str, int | float] = {f"report.empty.{t}": int(e) for t in ("t2", "t3", "t4")
+                                     if (e := empty_table(cells, t)) is not None}
     with_cells = {c.table for c in cells.values()}  # one pass over the cells, not one per table
     found = tuple(t for t in ("t2", "t3", "t4") if t in with_cells)
     if not document.tables:

@@ -55,8 +55,10 @@ _PAGE_MARK = re.compile(r"^(?:第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|
 _MAX_CELL_LINE = 45
 _MAX_WRAPPED_LABEL = 20  # a wrapped label's rest is a short line; narrative wrapped by a PDF fills the line
 _SENTENCE = re.compile(r"[，,。；;：:！？!?]")
-_STRICT_SENTENCE = re.compile(r"[。；;：:！？!?]")  # a wrapped row label may hold 「，」 (「形，不计其他情形）」), never these
-# A template row's start anywhere in a label: PDF text puts a merged cell's characters before it (「办 （三）不 4.保护…」).
+# A wrapped row label may hold 「，」 (「形，不计其他情形）」), never these.
+_STRICT_SENTENCE = re.compile(r"[。；;：:！？!?]")
+# A template row's start anywhere in a label: PDF text puts a merged cell's characters before it
+# (「办 （三）不 4.保护…」).
 _ROW_ANYWHERE = re.compile(r"(?:^|\s|[^\d])(?:\d{1,2}\s*[.．、]\D|[（(][一二三四五六七][）)])")
 _BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 
@@ -93,8 +95,8 @@ class _Line:
 
 
 def _spaced_row(stripped: str) -> list[str] | None:
-    """The cells of a row aligned by spaces, as PDF text gives it (「四、结转下年度继续办理 0 0 0 0 0 0 0」, 「本 2.其他法律
-    行政法规禁止公开 30 1 0 0 0 0 31」 where the 「本」 is a character of the merged 「三、本年度办理结果」 cell): a label
+    """The cells of a row aligned by spaces, as PDF text gives it (「四、结转下年度继续办理 0 0 0 0 0 0 0」,
+    「本 2.其他法律行政法规禁止公开 30 1 0 0 0 0 31」, 「本」 a character of the merged 「三、本年度办理结果」): a label
     with a template row's words, then values; or four or more values after a short label that is not a sentence, or
     after none. None for any other line: narrative never becomes a row."""
     tokens = stripped.split()
@@ -152,7 +154,7 @@ def _short_cell(text: str) -> bool:
     bare = _BRACKETED.sub("", text)
     if _STRICT_SENTENCE.search(bare):
         return False
-    # 「，」 in a short line is a wrapped row label's (「（二）部分公开（区分处理的，只计这一情」, 「形，不计其他情形）」)
+    # 「，」 in a short line is a wrapped row label's: 「（二）部分公开（区分处理的，只计这一情」「形，不计其他情形）」
     return not _SENTENCE.search(bare) or len(text) <= _MAX_WRAPPED_LABEL or bool(_ROW_START.match(text))
 
 
