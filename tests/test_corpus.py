@@ -37,10 +37,11 @@ ERRORS: dict[str, set[str]] = {
     # sections: 五's heading was lost in the conversion, its content is there: SEC-HEADING (a warning), not an error.
     # [X-T2/现行有效] 「现行有效行政规范性文件393件」 against 470 in table 二.
     "pingtan-2023.html": {"TXT-T2-INFORCE"},
-    # [X-LIT/均获维持] 「信息公开类行政复议7件，诉讼9件，均获维持」 while table 四 has 2 reviews and 1 direct lawsuit 尚未审结.
+    # [X-LIT/均获维持] 「信息公开类行政复议7件，诉讼9件，均获维持」 while table 四 has 2 reviews and 1 direct lawsuit
+    # 尚未审结.
     "shanghai-gov-office-2019.html": {"TXT-CONCLUDED-REVIEW", "TXT-CONCLUDED-LIT[block=litigation_direct]"},
-    # (no expected.yaml id: the listed categories, summed by hand) 「共公布政府信息2599条，(其中…)」: the eleven categories
-    # add up to 2533; 2020 「共公布政府信息2602条(其中…)」: they add up to 2603.
+    # (no expected.yaml id: the listed categories, summed by hand) 「共公布政府信息2599条，(其中…)」: the eleven
+    # categories add up to 2533; 2020 「共公布政府信息2602条(其中…)」: they add up to 2603.
     "pingtan-2019.txt": {"TXT-LIST"},
     "pingtan-2020.txt": {"TXT-LIST"},
 }

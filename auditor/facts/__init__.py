@@ -10,7 +10,7 @@ from auditor.facts.model import CellFact, Claim, Issue, ParagraphFact, ReportFac
 from auditor.facts.normalize import too_long
 from auditor.facts.report import find_title
 from auditor.facts.sections import find_sections, heading_values, section_at
-from auditor.facts.tables import read_t2, read_t3, read_t4, t2_layout, t3_layout
+from auditor.facts.tables import empty_table, read_t2, read_t3, read_t4, t2_layout, t3_layout
 from auditor.ingest.document import Document
 from auditor.limits import MAX_NUMBER_DIGITS
 
@@ -49,6 +49,10 @@ def extract_facts(document: Document) -> ReportFacts:
                          document.paragraphs))
     cells.update(t3)
     cells.update(read_t4(document.tables, by_number.get(4), sections, document.paragraphs))
+    # `report.empty.<table>`: 1 when the table is there but never filled in (rule TBL-EMPTY), 0 when it holds
+    # something; absent when the table is not there (table_not_found says so).
+    empty: dict[str, int | float] = {f"report.empty.{t}": int(e) for t in ("t2", "t3", "t4")
+                                     if (e := empty_table(cells, t)) is not None}
     with_cells = {c.table for c in cells.values()}  # one pass over the cells, not one per table
     found = tuple(t for t in ("t2", "t3", "t4") if t in with_cells)
     if not document.tables:
@@ -76,7 +80,7 @@ def extract_facts(document: Document) -> ReportFacts:
         issues=tuple(issues),
         values={**{k: v for k, v in (("report.year", year), ("report.template", template), ("report.layout", layout),
                                       ("report.layout_t3", layout_t3)) if v is not None},
-                **year_values(identity), **heading_values(sections)},
+                **year_values(identity), **heading_values(sections), **empty},
         evidence=identity.evidence,
         year_source=identity.year_by.kind if identity.year_by else (LAYOUT if template else None),
         agency_source=identity.agency_by.kind if identity.agency_by else None,

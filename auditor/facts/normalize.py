@@ -15,6 +15,7 @@ from auditor.limits import MAX_NUMBER_DIGITS
 _DASHES = {"/", "-", "—", "——", "–", "－", "―", "／", "\\", "—-"}
 _NONE_WORDS = {"无", "暂无", "空"}
 _INT = re.compile(r"^[+-]?\d+$")
+_CHANGE = re.compile(r"^([增减])(\d+(?:\.\d+)?)$")
 _DEC = re.compile(r"^[+-]?\d+\.\d+$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _SPACE = re.compile(r"[\s\u3000\u00a0]+")
@@ -52,6 +53,11 @@ def read_cell(raw: str) -> CellValue:
         text = text.replace(",", "")
     if too_long(text):  # int() refuses 4,300 digits and float() overflows past 309; no real count has 16
         return CellValue("unreadable", None)
+    change = _CHANGE.match(text)
+    if change:  # the 2019 table 二's 本年增/减 written in words: 「减4」 is -4, 「增2」 is +2
+        sign = -1 if change.group(1) == "减" else 1
+        number = read_cell(change.group(2))
+        return CellValue("number", sign * number.value) if number.value is not None else number
     if _INT.match(text):
         return CellValue("number", int(text))
     if _DEC.match(text):

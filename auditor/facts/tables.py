@@ -140,33 +140,116 @@ def t3_layout(cells: dict[str, CellFact]) -> int | None:
 
 def read_t3(tables: tuple[Table, ...], span: SectionFact | None,
             sections: tuple[SectionFact, ...]) -> tuple[dict[str, CellFact], list[Issue]]:
+    """Table 三's cells. A row whose label is in the file is never missing: with values that cannot be placed its
+    cells are unreadable; with nothing after its label they are unreadable too, or blank when the whole table has
+    nothing written in it (a table never filled in, see `empty_table`)."""
     cells: dict[str, CellFact] = {}
     seen: set[str] = set()
+    bare: dict[str, int] = {}  # rows whose label is there with no value cell after it: key → line
+    ambiguous: set[str] = set()  # rows whose label shares a row with another row's label
     previous: str | None = None
     columns = list(T3_COLUMNS)
     for row in _rows_in(tables, span):
         split = split_row(row)
-        # A labelled row whose value cells are all blank is a row of blanks (as a blank template has), not a missing
-        # row; it must span the row's width, so a header row that merely ends in 总计 is not taken for (七).
-        if not split.label or (not split.values and split.trailing_blanks < len(columns)):
+        if not split.label:
             continue
-        key = _match_t3(split.label, previous)
+        keys = _match_t3_all(split.label, previous)
+        if len(keys) > 1 and len(split.label) <= _MAX_LABEL:
+            # one label holding two rows' labels (PDF text that put 「4.无正当理由大量反复申请」 and 「5.要求行政机关
+            # 确认或重新出具」 above one row of values): the rows are there, whose values these are is not known
+            ambiguous.update(k for k in keys if k not in seen)
+            previous = keys[-1]
+            continue
+        key = keys[0] if keys else None
         if key is None or key in seen:
             continue
-        seen.add(key)
         previous = key
+        # A labelled row whose value cells are all blank is a row of blanks (as a blank template has); it must span
+        # the row's width, so a header row that merely ends in 总计 is not taken for (七). Shorter, it is a label
+        # with nothing after it (a cell-per-line copy's header, a row whose values were never written).
+        if not split.values and split.trailing_blanks < len(columns):
+            if len(split.label) <= _MAX_LABEL:
+                bare.setdefault(key, row.line)
+            continue
+        seen.add(key)
         placed = fit_values(split, len(columns))
         section = section_at(sections, row.line)
         for i, column in enumerate(columns):
             source = placed[i] if placed else None
             fact = _cell("t3", key, column, source, row.line, section)
             cells[fact.key] = fact
+    cells.update(_bare_rows(bare, seen, cells, sections))
+    cells.update(_unplaced(ambiguous - seen, tables, span, sections))
     issues = []
     expected = T3_LAYOUT[t3_layout(cells) or 2021]
-    if seen and any(k not in seen for k in expected):
-        missing = [T3_ROWS[k][0] for k in expected if k not in seen]
+    present = seen | bare.keys() | ambiguous
+    if present and any(k not in present for k in expected):
+        missing = [T3_ROWS[k][0] for k in expected if k not in present]
         issues.append(Issue("rows_missing", {"table": "三", "rows": "、".join(missing)}))
     return cells, issues
+
+
+# A row label, however wrapped or prefixed by a merged cell's text, is short: a longer "label" with nothing after it is
+# text run together (a flattened page, a header), not a row. A table never filled in shows several of its labels.
+_MAX_LABEL = 80
+_MIN_EMPTY_ROWS = 3
+
+
+def _bare_rows(bare: dict[str, int], seen: set[str], cells: dict[str, CellFact],
+               sections: tuple[SectionFact, ...]) -> dict[str, CellFact]:
+    """Cells for the rows whose label is there with no value after it: blank when nothing is written anywhere in
+    the table (never filled in), else unreadable. A (六)其他处理 label beside (六)'s 2021 sub-rows is the sub-rows'
+    heading, not the 2019 row (the 2021 template writes 「（六）其他处理」 above 「1.申请人无正当理由逾期不补正…」)."""
+    rows = {k: line for k, line in bare.items() if k not in seen}
+    if "other_processing" in rows and (seen | rows.keys()).intersection(OTHER_2021):
+        del rows["other_processing"]
+    # Something written, even a row whose values cannot be placed, makes the table one that was filled in.
+    written = any(c.raw.strip() or c.status == "unreadable" for c in cells.values())
+    if not written and len(rows) < _MIN_EMPTY_ROWS:
+        return {}  # a stray label or two is no table
+    status = "unreadable" if written else "blank"
+    out: dict[str, CellFact] = {}
+    for key, line in rows.items():
+        for column in T3_COLUMNS:
+            fact = CellFact(f"t3.{key}.{column}", "t3", key, column, "", status, None, line,
+                            section_at(sections, line))
+            out[fact.key] = fact
+    return out
+
+
+def empty_table(cells: dict[str, CellFact], table: str) -> bool | None:
+    """Whether a table is there but never filled in: its row labels are in the report and every one of its cells is
+    blank (no number, no 「—」 or 「无」, nothing unreadable). None when the table is not there at all."""
+    mine = [c for c in cells.values() if c.table == table]
+    if not mine:
+        return None
+    return all(c.status == "blank" for c in mine)
+
+
+def _unplaced(keys: set[str], tables: tuple[Table, ...], span: SectionFact | None,
+              sections: tuple[SectionFact, ...]) -> dict[str, CellFact]:
+    """Unreadable cells for rows that are in the table but whose values cannot be told apart from another row's."""
+    line = next((r.line for r in _rows_in(tables, span)), 0)
+    out: dict[str, CellFact] = {}
+    for key in sorted(keys):
+        for column in T3_COLUMNS:
+            out[f"t3.{key}.{column}"] = CellFact(f"t3.{key}.{column}", "t3", key, column, "", "unreadable", None,
+                                                 line, section_at(sections, line))
+    return out
+
+
+def _match_t3_all(label: str, previous: str | None) -> list[str]:
+    """Every row key whose pattern the label holds, in template order; (六)其他处理 beside one of its 2021 sub-rows
+    is that sub-row's heading, not a row of its own."""
+    keys = []
+    for key, pattern in T3_ROW_PATTERNS:
+        if key == "other.other" and previous not in {"other.no_correction", "other.unpaid_fee"}:
+            continue
+        if pattern.search(label):
+            keys.append(key)
+    if "other_processing" in keys and set(keys).intersection(OTHER_2021):
+        keys.remove("other_processing")
+    return keys
 
 
 def _match_t3(label: str, previous: str | None) -> str | None:
@@ -211,7 +294,32 @@ def read_t4(tables: tuple[Table, ...], span: SectionFact | None, sections: tuple
                 fact = _cell("t4", block, column, placed[i] if placed else None, row.line, section)
                 cells[fact.key] = fact
             return cells
-    return _read_t4_blocks(tables, span, sections, paragraphs) if span is not None else {}
+    if span is None:
+        return {}
+    return _read_t4_blocks(tables, span, sections, paragraphs) or _unfilled_t4(tables, span, sections)
+
+
+def _written_value(text: str) -> bool:
+    """Whether a cell holds a value of any kind: a number (a digit run too long to read included) or a mark."""
+    return any(ch.isdigit() for ch in text) or read_cell(text).status in {"number", "dash", "none"}
+
+
+def _unfilled_t4(tables: tuple[Table, ...], span: SectionFact, sections: tuple[SectionFact, ...]) \
+        -> dict[str, CellFact]:
+    """Table 四 there but never filled in: inside section 四, its header (「结果维持」…) with no value anywhere in the
+    table. Its fifteen cells are blank, at the header's line, so the report says the table is empty rather than
+    absent."""
+    for table in tables:
+        if not span.line <= table.first_line <= span.end_line:
+            continue
+        texts = [c.text for r in table.rows for c in r.cells if not c.covered]
+        header = compact("".join(texts))
+        if "结果维持" not in header or any(_written_value(t) for t in texts):
+            continue
+        section = section_at(sections, table.first_line)
+        return {f"t4.{b}.{c}": CellFact(f"t4.{b}.{c}", "t4", b, c, "", "blank", None, table.first_line, section)
+                for b in T4_BLOCKS for c in T4_COLUMNS}
+    return {}
 
 
 # Headings that name a block of table 四 when each block is a table of its own (沭阳 2025: 「### 行政复议」,
@@ -290,6 +398,9 @@ def read_t2(tables: tuple[Table, ...], span: SectionFact | None, sections: tuple
                 continue
             columns = rows[key]
             placed = fit_values(split, len(columns))
+            if placed is None and not split.values:
+                # the label with nothing after it (a table never filled in): blank cells, not unplaceable ones
+                placed = tuple(Cell("", row.line) for _ in columns)
             section = section_at(sections, row.line)
             for i, column in enumerate(columns):
                 fact = _cell("t2", key, column, placed[i] if placed else None, row.line, section)

@@ -151,6 +151,9 @@ YEAR_EVIDENCE: dict[str, tuple[str, str]] = {
     "file_name": ("文件名", "the file name"),
 }
 
+# The three tables, as a rule's loop names them (`for_each: {table: [t2, t3, t4]}` in TBL-EMPTY).
+TABLES: dict[str, tuple[str, str]] = {"t2": ("表二", "table 2"), "t3": ("表三", "table 3"), "t4": ("表四", "table 4")}
+
 # Section headings are numbered 一、二、…; the same numerals name a section in messages (第二部分).
 CHINESE_NUMERALS = "一二三四五六七八九十"
 CHINESE_ORDINALS = {numeral: n for n, numeral in enumerate(CHINESE_NUMERALS, start=1)}
@@ -161,7 +164,7 @@ T3_ROW_PATTERNS = [(key, re.compile(spec[2])) for key, spec in T3_ROWS.items()]
 def label(segment: str, lang: str) -> str:
     """The label of one key segment (a row, a column, a block) in the given language; the key itself if unknown."""
     index = 0 if lang == "zh" else 1
-    for table in (T3_ROWS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS, T2_COLUMNS, T2_ROWS, ASPECTS, YEAR_EVIDENCE):
+    for table in (T3_ROWS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS, T2_COLUMNS, T2_ROWS, ASPECTS, YEAR_EVIDENCE, TABLES):
         if segment in table:
             return str(table[segment][index])
     if "." in segment and segment not in T3_ROWS:  # a row and a column bound together: `regulations.issued`
@@ -185,6 +188,7 @@ def known_keys() -> set[str]:
     keys |= {"report.year", "report.template", "report.layout", "report.layout_t3"}
     keys |= {f"report.year_evidence.{kind}" for kind in YEAR_EVIDENCE}
     keys |= {f"report.section_{what}.{n}" for what in ("heading", "numeral") for n in SECTIONS}
+    keys |= {f"report.empty.{t}" for t in TABLES}  # a table there but never filled in (facts/tables.empty_table)
     # Derived by comparing texts, not extracted: with last year's report, with other bodies' (facts/similarity.py).
     keys |= {"claim.copied_from_last_year", "claim.copied_from_peer"}
     # Read from the parts of 总体情况 by facts/aspects.py, not by an extractor.

@@ -19,6 +19,7 @@ from auditor.ingest.document import Cell, Paragraph, Row, Table
 _SECTION = re.compile(
     r"[一二三四五六]、(?:总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况|"
     r"政府信息公开行政.?复议、?行政诉讼情况|存在的主要问题及改进情况|其他需要报告的事项)")
+SECTION_TITLE = _SECTION  # text.py: a section title on its own line is never a table cell
 _TABLE_SECTIONS = ("主动公开政府信息情况", "收到和处理", "复议")  # 复议: 平潭 2022 writes 行政法复议
 # A line this long that holds at least three section titles is a flattened report, not a paragraph.
 MIN_FLAT_CHARS = 1000
