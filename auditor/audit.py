@@ -18,9 +18,10 @@ from auditor.facts import ReportFacts, agency_classes, extract_facts
 from auditor.facts.aspects import aspect_claims
 from auditor.facts.claims import extract_claims
 from auditor.facts.model import History, Prepared
+from auditor.facts.unchecked import unchecked_numbers
 from auditor.findings import build_finding, build_not_assessable
 from auditor.ingest import IngestError, read_document
-from auditor.model import DocumentResult, ReportInfo, Status
+from auditor.model import DocumentResult, ReportInfo, Status, Unchecked
 from auditor.packs.model import Pack
 from auditor.problems import problem
 from auditor.store import with_history
@@ -98,18 +99,20 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
     except IngestError as exc:
         return DocumentResult.unread(shown, problem(exc.slug, lang, shown, **exc.values))
     info = report_info(facts, lang)
+    unchecked = tuple(Unchecked(u.line, u.section, u.clause, u.text)
+                      for u in unchecked_numbers(facts.paragraphs, facts.claims))
     problems = [problem(i.slug, lang, shown, **i.values) for i in facts.issues]
     if pack is None:
         problems.append(problem("no_pack_for_template", lang, shown, template=facts.template or "?",
                                 year=facts.year or "?"))
         return DocumentResult(shown, facts.format, info, None, problems=tuple(problems),
-                              coverage=coverage(facts, None, lang=lang))
+                              coverage=coverage(facts, None, lang=lang, unchecked=unchecked))
     try:
         evaluation = evaluate(pack, facts, engine or process_engine())
     except EngineError as exc:
         problems.append(problem("engine_error", lang, shown, reason=str(exc)))
         return DocumentResult(shown, facts.format, info, pack.label, problems=tuple(problems),
-                              coverage=coverage(facts, pack, lang=lang))
+                              coverage=coverage(facts, pack, lang=lang, unchecked=unchecked))
     for check_id, engine_said, reference_said in evaluation.disagreements:
         problems.append(problem("engine_disagreement", lang, shown, check=check_id, engine=engine_said,
                                 reference=reference_said))
@@ -120,7 +123,7 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
                        for o in evaluation.outcomes if o.status is Status.NOT_ASSESSABLE)
     passed = sum(1 for o in evaluation.outcomes if o.status is Status.PASSED)
     return DocumentResult(shown, facts.format, info, pack.label, tuple(findings), passed, unassessed,
-                          tuple(problems), coverage(facts, pack, evaluation.outcomes, lang))
+                          tuple(problems), coverage(facts, pack, evaluation.outcomes, lang, unchecked))
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path]:

@@ -46,7 +46,7 @@ _WORDS = {
            "year_source": "年度依据：{source}", "hint": "（{option} 列出）", "table": "表{n}",
            "tables": "读到的表格：{tables}", "sections": "章节：{sections}",
            "claims": "正文陈述 {claims} 条，已与表格核对 {checked} 条", "unchecked": "未核对的正文数字 {n} 处",
-           "unchecked_line": "未核对: 第 {line} 行「{text}」"},
+           "unchecked_line": "未核对: 第 {line} 行「{text}」中的「{number}」"},
     "en": {"section": "section {n}", "narrative": "narrative", "line": "line {n}", "evidence": "evidence", "sep": "; ",
            "cite": "{what} ({where})", "quote": "'{text}'", "zeros": " ({n} more, all 0)",
            "problems": "tool problems", "unassessed": "not assessable", "summary":
@@ -62,7 +62,7 @@ _WORDS = {
            "tables": "tables read: {tables}", "sections": "sections: {sections}",
            "claims": "{claims} narrative statements, {checked} checked against the tables",
            "unchecked": "{n} narrative numbers not checked",
-           "unchecked_line": "not checked: line {line} '{text}'"},
+           "unchecked_line": "not checked: line {line}, '{number}' in '{text}'"},
 }
 # A finding only one of the two evaluators failed (Finding.failed_by) is kept, and says so.
 _FAILED_BY = {
@@ -129,7 +129,8 @@ def _document(d: DocumentResult, lang: str, color: bool, show: frozenset[str]) -
     c = d.coverage
     if c is not None and "unchecked" in show:
         for u in c.unchecked:
-            lines.append("  " + words["unchecked_line"].format(line=u.line, text=visible(u.text)))
+            lines.append("  " + words["unchecked_line"].format(line=u.line, text=visible(u.text),
+                                                               number=visible(u.number)))
     if c is not None:
         lines.append("  " + _coverage(d, c, words, lang, show))
     return lines
