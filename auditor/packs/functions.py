@@ -87,6 +87,15 @@ def fn_count(items: Sequence[Item]) -> Number | None:
     return sum(1 for i in items if i.value is not None)
 
 
+def fn_printed(items: Sequence[Item]) -> Number | None:
+    """The sum of the members that hold a number, blank and unreadable ones left out: a lower bound of the whole
+    sum, since every member is a count (≥ 0): 0 when none holds one. None when one is negative (not a count)."""
+    values = [i.value for i in items if i.value is not None]
+    if any(v < 0 for v in values):
+        return None
+    return sum(values)
+
+
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
@@ -96,5 +105,6 @@ FUNCTIONS: dict[str, Function] = {
         Function("fractional", False, "cells", fn_fractional),
         Function("decimals", False, "cells", fn_decimals),
         Function("count", False, "any", fn_count),
+        Function("printed", True, "cells", fn_printed, infix="+"),
     )
 }
