@@ -132,15 +132,13 @@ def _unsafe(check: CompiledCheck, env: dict[str, Number]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def _absent_sections(check: CompiledCheck, claim_sections: dict[str, tuple[int, ...]],
-                     present: set[int]) -> list[str]:
-    """`section.N` for each section the check's narrative claims are read from, when the report has none of them."""
+def _absent_sections(needs: tuple[tuple[int, ...], ...], present: set[int]) -> list[str]:
+    """`section.N` for each section a check's narrative claims are read from (Pack.section_needs), when the report
+    has none of the sections one claim kind is read from."""
     absent: list[str] = []
-    for spec in check.operands:
-        for key in spec.members or (spec.key,):
-            sections = claim_sections.get(key) if key.startswith("claim.") else None
-            if sections and not present.intersection(sections):
-                absent.extend(f"section.{n}" for n in sections if f"section.{n}" not in absent)
+    for sections in needs:
+        if not present.intersection(sections):
+            absent.extend(f"section.{n}" for n in sections if f"section.{n}" not in absent)
     return absent
 
 
@@ -176,11 +174,13 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
 
     lookup = _Lookup(facts)
     present = facts.section_numbers()
+    section_needs = pack.section_needs
     for check in pack.checks:
         env: dict[str, Number] = {}
         # A narrative check of a section the report lacks is not assessable: the missing section is SEC-PRESENT's
         # finding, not one more finding of each check that reads it.
-        missing: list[str] = _absent_sections(check, pack.claim_sections, present)
+        needs = section_needs.get(check.index)
+        missing: list[str] = _absent_sections(needs, present) if needs else []
         if missing:
             settle(Outcome(check, Status.NOT_ASSESSABLE, env, missing=tuple(missing)))
             continue

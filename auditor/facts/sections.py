@@ -34,24 +34,25 @@ class _Candidate:
     paragraph: Paragraph
     text: str
     numeral: int | None
+    sub_item: bool  # 「（一）…」: never a section heading, but a sub-heading that can find a section (_by_content)
 
 
 def _candidates(paragraphs: tuple[Paragraph, ...]) -> list[_Candidate]:
+    """Every short line that is no sentence: the headings are among them, and the sub-headings."""
     out = []
     for p in paragraphs:
         text = compact(p.text).lstrip("#")
-        if len(text) > _MAX_HEADING_CHARS or "。" in text.rstrip("。") or _SUB_ITEM.match(text):
+        if len(text) > _MAX_HEADING_CHARS or "。" in text.rstrip("。"):
             continue
         match = _ORDINAL.match(text)
-        out.append(_Candidate(p, text, CHINESE_ORDINALS[match.group(1)] if match else None))
+        out.append(_Candidate(p, text, CHINESE_ORDINALS[match.group(1)] if match else None,
+                              bool(_SUB_ITEM.match(text))))
     return out
 
 
-def _by_content(paragraphs: tuple[Paragraph, ...], found: dict[int, _Candidate]) -> dict[int, _Candidate]:
+def _by_content(candidates: list[_Candidate], found: dict[int, _Candidate]) -> dict[int, _Candidate]:
     """Sections without a heading, found by a sub-heading of their own (「（一）主要问题」: a sub-item, so not a
     heading candidate) between the sections around them."""
-    candidates = [_Candidate(p, text, None) for p in paragraphs
-                  if len(text := compact(p.text).lstrip("#")) <= _MAX_HEADING_CHARS and "。" not in text.rstrip("。")]
     inferred: dict[int, _Candidate] = {}
     for number, pattern in _CONTENT.items():
         if number in found:
@@ -70,16 +71,17 @@ def _by_content(paragraphs: tuple[Paragraph, ...], found: dict[int, _Candidate])
 def find_sections(paragraphs: tuple[Paragraph, ...], line_count: int) -> tuple[SectionFact, ...]:
     """Sections in document order; each number at most once, each after the one before it."""
     candidates = _candidates(paragraphs)
+    headings = [c for c in candidates if not c.sub_item]
     found: dict[int, _Candidate] = {}
     after = 0
     for number in SECTIONS:
-        later = [c for c in candidates if c.paragraph.line > after]
+        later = [c for c in headings if c.paragraph.line > after]
         pick = next((c for c in later if _TITLES[number].search(c.text)), None) or next(
             (c for c in later if c.numeral == number and _KEYWORDS[number].search(c.text)), None)
         if pick is not None:
             found[number] = pick
             after = pick.paragraph.line
-    inferred = _by_content(paragraphs, found)
+    inferred = _by_content(candidates, found)
     ordered = sorted({**found, **inferred}.items(), key=lambda item: item[1].paragraph.line)
     sections = []
     for i, (number, c) in enumerate(ordered):

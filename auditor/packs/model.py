@@ -88,6 +88,18 @@ class Pack:
         """The sections each kind of narrative claim is read from (the aspects of 总体情况: facts/aspects.py)."""
         return {**{f"claim.{a}": (1,) for a in ASPECTS}, **{e.key: e.sections for e in self.extractors}}
 
+    @cached_property  # worked out once per pack, not for every check of every report
+    def section_needs(self) -> dict[int, tuple[tuple[int, ...], ...]]:
+        """Per check (by index), the sections each narrative claim kind it reads is read from; only checks that read
+        a claim kind limited to some sections (evaluate: such a check is not assessable when all are absent)."""
+        needs: dict[int, tuple[tuple[int, ...], ...]] = {}
+        for check in self.checks:
+            keys = [k for spec in check.operands for k in (spec.members or (spec.key,)) if k.startswith("claim.")]
+            found = tuple(sections for k in keys if (sections := self.claim_sections.get(k)))
+            if found:
+                needs[check.index] = found
+        return needs
+
     @property
     def label(self) -> str:
         return f"{self.id}@{self.version}"
