@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from auditor.facts.vocabulary import CHINESE_NUMERALS, label
+from auditor.facts.vocabulary import CHINESE_NUMERALS, TABLES, label
 
-_TABLES = {"t2": ("表二", "table 2"), "t3": ("表三", "table 3"), "t4": ("表四", "table 4")}
 _STATUS = {
     "blank": ("为空白", "is blank"),
     "dash": ("填写为「{raw}」", "reads '{raw}'"),
@@ -21,9 +20,9 @@ def describe_key(key: str, lang: str) -> str:
         return f"上一年度报告{inner}" if zh else f"last year's report, {inner}"
     parts = key.split(".")
     table = parts[0]
-    if table in _TABLES and len(parts) >= 3:
+    if table in TABLES and len(parts) >= 3:
         row, column = ".".join(parts[1:-1]), parts[-1]
-        name = _TABLES[table][0 if zh else 1]
+        name = TABLES[table][0 if zh else 1]
         if zh:
             return f"{name}「{label(row, lang)}」行「{label(column, lang)}」列"
         return f"{name}, row '{label(row, lang)}', column '{label(column, lang)}'"

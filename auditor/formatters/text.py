@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import click
 
 from auditor.describe import describe_key
-from auditor.facts.vocabulary import CHINESE_NUMERALS
+from auditor.facts.vocabulary import CHINESE_NUMERALS, TABLES
 from auditor.formatters import register
 from auditor.formatters.safe import visible
 from auditor.formatters.serialize import Totals
@@ -32,7 +32,6 @@ from auditor.model import (
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _VERDICT_COLORS = {Verdict.CLEAN: "green", Verdict.FINDINGS: "yellow", Verdict.INCOMPLETE: "magenta",
                    Verdict.FAILED: "red"}
-_TABLE_NUMBERS = {"zh": {"t2": "二", "t3": "三", "t4": "四"}, "en": {"t2": "2", "t3": "3", "t4": "4"}}
 _WORDS = {
     "zh": {"section": "第{n}部分", "narrative": "正文", "line": "第 {n} 行", "evidence": "依据", "sep": "；",
            "cite": "{what}（{where}）", "quote": "「{text}」", "zeros": "（其余 {n} 项为 0）",
@@ -43,7 +42,7 @@ _WORDS = {
            "template": "{t} 年格式", "clean": "未发现问题", "colon": "：", "list": "、", "none": "无",
            "verdict_clean": "结论：核查完整，未发现问题", "verdict_findings": "结论：核查完整，发现问题",
            "verdict_incomplete": "结论：核查不完整", "verdict_failed": "结论：未能核查",
-           "year_source": "年度依据：{source}", "hint": "（{option} 列出）", "table": "表{n}",
+           "year_source": "年度依据：{source}", "hint": "（{option} 列出）",
            "tables": "读到的表格：{tables}", "sections": "章节：{sections}",
            "claims": "正文陈述 {claims} 条，已与表格核对 {checked} 条", "unchecked": "未核对的正文数字 {n} 处",
            "unchecked_line": "未核对: 第 {line} 行「{text}」中的「{number}」"},
@@ -58,7 +57,7 @@ _WORDS = {
            "verdict_clean": "verdict: audited in full, no findings",
            "verdict_findings": "verdict: audited in full, findings",
            "verdict_incomplete": "verdict: INCOMPLETE", "verdict_failed": "verdict: NOT AUDITED",
-           "year_source": "year decided by: {source}", "hint": " (listed with {option})", "table": "table {n}",
+           "year_source": "year decided by: {source}", "hint": " (listed with {option})",
            "tables": "tables read: {tables}", "sections": "sections: {sections}",
            "claims": "{claims} narrative statements, {checked} checked against the tables",
            "unchecked": "{n} narrative numbers not checked",
@@ -149,7 +148,7 @@ def _coverage(d: DocumentResult, c: Coverage, words: dict[str, str], lang: str, 
                                      na=len(d.not_assessable))]
     if d.not_assessable and "not-assessable" not in show:
         parts[0] += words["hint"].format(option="--show not-assessable")
-    tables = words["list"].join(words["table"].format(n=_TABLE_NUMBERS[lang][t]) for t in c.tables)
+    tables = words["list"].join(TABLES[t][0 if lang == "zh" else 1] for t in c.tables)
     parts.append(words["tables"].format(tables=tables or words["none"]))
     numerals = [CHINESE_NUMERALS[n - 1] if lang == "zh" else str(n) for n in c.sections]
     parts.append(words["sections"].format(sections=words["list"].join(numerals) or words["none"]))
