@@ -20,6 +20,7 @@ from auditor.facts.claims import extract_claims
 from auditor.facts.model import History, Prepared
 from auditor.facts.unchecked import unchecked_numbers
 from auditor.findings import build_finding, build_not_assessable
+from auditor.fingerprint import distinguish
 from auditor.ingest import IngestError, read_document
 from auditor.model import DocumentResult, ReportInfo, Status, Unchecked
 from auditor.packs.model import Pack
@@ -119,6 +120,7 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
     findings = [build_finding(o, pack.rules_by_id[o.check.rule_id], facts, lang, pack.claim_sections)
                 for o in evaluation.outcomes if o.status is Status.FAILED]
     findings.sort(key=lambda f: (-f.severity, f.location.line or 0, f.rule_id, f.check_id))
+    findings = distinguish(findings)
     unassessed = tuple(build_not_assessable(o, facts, lang)
                        for o in evaluation.outcomes if o.status is Status.NOT_ASSESSABLE)
     passed = sum(1 for o in evaluation.outcomes if o.status is Status.PASSED)

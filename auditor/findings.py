@@ -8,6 +8,7 @@ from auditor.evaluate import APPROXIMATE, OUT_OF_RANGE, ZERO_DIVISOR, Outcome, r
 from auditor.facts.model import ReportFacts
 from auditor.facts.similarity import COPIED, COPIED_FROM_PEER
 from auditor.facts.vocabulary import label
+from auditor.fingerprint import fingerprint, meaning
 from auditor.model import Evidence, Finding, Location, NotAssessable, Operand
 from auditor.packs.expr import Compare, Exists, Key, Node, Num
 from auditor.packs.model import Rule
@@ -123,9 +124,12 @@ def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str,
     values = message_values(outcome, lang)
     values.update(agency=facts.agency or "?", year=str(facts.year or "?"))
     message = rule.message[lang].format_map(_Missing(values))
+    wording = outcome.claim is not None and (rule.no_claims_pass or _counts_matches(outcome))
     return Finding(rule_id=rule.id, rule_name=rule.name, check_id=outcome.check.check_id, severity=rule.severity,
                    message=message, location=_location(outcome, evidence_ops, facts, claim_sections or {}),
-                   evidence=_evidence(outcome, rule, values, evidence_ops, lang), failed_by=outcome.failed_by)
+                   evidence=_evidence(outcome, rule, values, evidence_ops, lang), failed_by=outcome.failed_by,
+                   fingerprint=fingerprint(rule.id, outcome.check.check_id, facts.agency, facts.year,
+                                           meaning(evidence_ops, wording)))
 
 
 _OPERATORS = {"==": "", "!=": "≠ ", ">=": "≥ ", "<=": "≤ ", ">": "> ", "<": "< "}

@@ -63,9 +63,36 @@ class Evidence:
     operands: tuple[Operand, ...] = ()
 
 
+class ReviewState(enum.Enum):
+    """A person's decision on a finding (issue 11), or a baseline's mark. Only CONFIRMED and unreviewed findings count
+    towards `--fail-on`: a dismissed or waived finding, and one a baseline already knows, is shown but not counted."""
+
+    CONFIRMED = "confirmed"  # the problem is real: it goes into the year's 通报
+    DISMISSED = "dismissed"  # a false positive (reason required)
+    WAIVED = "waived"  # an accepted exception (reason required), for a report, an agency or every report
+    KNOWN = "known"  # in the `--baseline` file: reported, not new
+
+    @property
+    def counts(self) -> bool:
+        return self is ReviewState.CONFIRMED
+
+
+@dataclass(frozen=True)
+class Review:
+    """The decision that applies to a finding: the latest one recorded for its fingerprint (or its baseline entry)."""
+
+    state: ReviewState
+    reason: str = ""
+    by: str = ""
+    at: str = ""  # ISO 8601, UTC
+    scope: str = "report"  # "report" | "agency" | "all" (a waiver's reach)
+    until: str | None = None  # a waiver's last day (ISO date), None: no end
+    source: str = "store"  # "store" | "baseline" | "file"
+
+
 @dataclass(frozen=True)
 class Finding:
-    """A failed check: built complete, never mutated."""
+    """A failed check: built complete, never mutated (dataclasses.replace gives the fingerprinted, reviewed copy)."""
 
     rule_id: str
     rule_name: str
@@ -78,6 +105,15 @@ class Finding:
     # "reference". The finding is kept either way (an engine bug must not hide an error) and the run has an
     # engine_disagreement problem.
     failed_by: str | None = None
+    # Stable across re-audits, edited copies, formats and pack upgrades (auditor/fingerprint.py); "" until assigned.
+    fingerprint: str = ""
+    review: Review | None = None  # the decision that applies (auditor/review), None: awaiting review
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding counts towards `--fail-on` and the totals of what is open: not dismissed, waived or
+        already known to a baseline."""
+        return self.review is None or self.review.state.counts
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from auditor.model import DocumentResult, Finding, Problem, Severity, Verdict
 def _finding(f: Finding) -> dict[str, Any]:
     data = asdict(f)
     data["severity"] = f.severity.label
+    if f.review is not None:
+        data["review"]["state"] = f.review.state.value
     return data
 
 
