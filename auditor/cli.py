@@ -8,11 +8,13 @@ an output (-o, summary --out) that cannot be written, the previous one then kept
 from __future__ import annotations
 
 import errno
+import getpass
 import json
 import os
 import sqlite3
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import NoReturn
@@ -34,9 +36,24 @@ from auditor.packs import Pack, PackError
 from auditor.packs.docs import readme_is_current, readme_path, render_rule, rule_summary, write_readme
 from auditor.problems import problem
 from auditor.resources import default_pack_dirs
+from auditor.review import (
+    BaselineError,
+    DecisionError,
+    ExchangeError,
+    Ledger,
+    decide,
+    read_baseline,
+    read_decisions,
+    write_baseline,
+    write_decisions,
+)
+from auditor.review.exchange import decisions_data
+from auditor.review.labels import SCOPE_LABELS, STATE_LABELS
+from auditor.review.queue import FILTERS, Item, pick, queue
 from auditor.ruletests import run_pack_fixtures
 from auditor.run import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Tally, audit_stream
 from auditor.store import Store, StoreError
+from auditor.store.decisions import SCOPES
 from auditor.store.errors import classify
 from auditor.summary import SummaryError, read_roster
 from auditor.summary import collect as collect_summary
@@ -85,25 +102,39 @@ def main() -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
               help="History store (SQLite file, created if absent): records every audit and gives the cross-year "
                    "rules last year's report of the same body.")
-@click.option("--show", type=click.Choice(["not-assessable", "unchecked"]), multiple=True,
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Baseline file (`auditor baseline`): its findings are reported as known and --fail-on counts "
+                   "only new ones.")
+@click.option("--decisions", "decisions_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Review decisions file (`auditor review export`), applied as the store's are with --db.")
+@click.option("--show", type=click.Choice(["not-assessable", "unchecked", "fingerprints"]), multiple=True,
               help="Also list, in the text output, the checks that could not be made or the narrative numbers no "
-                   "check read (their counts are always printed; the JSON output lists both). Repeatable.")
+                   "check read (their counts are always printed; the JSON output lists both), or each finding's "
+                   "fingerprint (for `auditor review`). Repeatable.")
 @_pack_option
 @_config_option
 @_lang_option
 def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, jobs: int, timeout: float,
-          progress: bool | None, db: Path | None, show: tuple[str, ...], packs: tuple[Path, ...],
-          config: Path | None, lang: str) -> None:
-    """Audit report files or folders (folders are walked recursively)."""
+          progress: bool | None, db: Path | None, baseline_file: Path | None, decisions_file: Path | None,
+          show: tuple[str, ...], packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
+    """Audit report files or folders (folders are walked recursively). Findings a person dismissed or waived (with
+    --db or --decisions), or that the --baseline already has, are shown marked and not counted by --fail-on."""
     loaded = _load_packs(packs, lang, config)
     bar = sys.stderr.isatty() if progress is None else progress
     try:
+        known = read_baseline(baseline_file) if baseline_file else frozenset()
+        from_file = read_decisions(decisions_file) if decisions_file else []
+    except (BaselineError, ExchangeError) as exc:
+        _review_failed(str(exc))
+    try:
         store = Store(db) if db else None
+        ledger = Ledger([*store.decisions(), *from_file]) if store else Ledger(from_file, source="file") \
+            if decisions_file else None
     except StoreError as exc:
         _store_failed(exc, lang)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     run = audit_stream(paths, loaded, lang, jobs, partial(_progress_bar, lang=lang) if bar else None, store,
-                       Supervision(seconds=timeout))
+                       Supervision(seconds=timeout), ledger, known)
     tally = Tally(run.problems)
     # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
     watched = RunStream(tally.watch(run.documents), run.problems, lang)
@@ -356,3 +387,254 @@ def summary(db: Path, year: int | None, roster: Path | None, out: Path, lang: st
         _cannot_write("summary", out, exc, lang)
     for path in written:
         click.echo(f"wrote {path}")
+
+
+# --- for the supervisory office: review the findings, keep the decisions -------------------------------------------
+# Decisions live in the history store, appended and never changed; `audit --db` marks the findings they apply to,
+# and --fail-on counts only what still stands. `review export`/`import` move them between stores or into a file.
+
+_REVIEW_WORDS = {
+    "zh": {"none": "没有待列出的问题", "ambiguous": "编号 {wanted} 对应多条问题：{found}；请多写几位",
+           "unknown": "编号 {wanted} 不是 {db} 中任何问题的编号（`auditor review list --state all` 列出全部）",
+           "short": "编号 {wanted} 太短：至少写 8 位", "recorded": "已记录 {n} 条审核结论",
+           "exported": "已导出 {n} 条审核结论到 {path}", "imported": "已导入 {n} 条新的审核结论（共 {total} 条）",
+           "history_none": "编号 {wanted} 没有审核记录", "count": "共 {n} 条",
+           "baseline": "已写入基线 {path}：{n} 条问题"},
+    "en": {"none": "no findings to list", "ambiguous": "{wanted} matches several findings: {found}; give more of it",
+           "unknown": "{wanted} is not the fingerprint of any finding in {db} (`auditor review list --state all`)",
+           "short": "{wanted} is too short: give at least 8 characters", "recorded": "recorded {n} decisions",
+           "exported": "exported {n} decisions to {path}", "imported": "imported {n} new decisions ({total} in all)",
+           "history_none": "no decision recorded on {wanted}", "count": "{n} in all",
+           "baseline": "wrote the baseline {path}: {n} findings"},
+}
+
+
+def _review_failed(message: str) -> NoReturn:
+    click.echo(f"auditor: {visible(message)}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _open_store(db: Path, lang: str, must_exist: bool = True) -> Store:
+    if must_exist and not db.is_file():
+        _review_failed(f"{db}: " + ("没有这个历史库（先运行 `auditor audit --db …`）" if lang == "zh"
+                                    else "no such history store (run `auditor audit --db …` first)"))
+    try:
+        return Store(db)
+    except StoreError as exc:
+        _store_failed(exc, lang)
+
+
+@main.group()
+def review() -> None:
+    """Review a year's findings: list them, record decisions (confirmed, dismissed, waived), show their history,
+    and move decisions between stores as a file."""
+
+
+_db_option = click.option("--db", type=click.Path(path_type=Path, dir_okay=False), required=True,
+                          help="History store written by `auditor audit --db`.")
+
+
+@review.command("list")
+@_db_option
+@click.option("--year", type=int, help="Statistics year (default: every year in the store).")
+@click.option("--state", type=click.Choice(FILTERS), default="awaiting", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_lang_option
+def review_list(db: Path, year: int | None, state: str, fmt: str, lang: str) -> None:
+    """The findings of a year in the store, one per fingerprint, with the decision that applies."""
+    with _open_store(db, lang) as store:
+        try:
+            items = [i for i in queue(store, year) if state == "all" or i.state == state]
+        except StoreError as exc:
+            _store_failed(exc, lang)
+    if fmt == "json":
+        click.echo(json_text(json.dumps([_item_data(i) for i in items], ensure_ascii=False, indent=2)))
+        return
+    words = _REVIEW_WORDS[lang]
+    for item in items:
+        s = item.subject
+        where = (f"第 {item.line} 行" if lang == "zh" else f"line {item.line}") if item.line else ""
+        click.echo("  ".join(visible(str(x)) for x in (
+            s.fingerprint[:12], STATE_LABELS[lang][item.state], item.severity, s.check_id, s.agency or "?",
+            s.year or "?", where) if x))
+        click.echo(f"    {visible(s.message)}")
+        if item.decision is not None and item.decision.reason:
+            click.echo(f"    {visible(item.decision.decided_by)} {visible(item.decision.decided_at)}: "
+                       f"{visible(item.decision.reason)}")
+    click.echo(words["count"].format(n=len(items)) if items else words["none"])
+
+
+def _item_data(item: Item) -> dict[str, object]:
+    s = item.subject
+    return {"fingerprint": s.fingerprint, "state": item.state, "severity": item.severity, "rule_id": s.rule_id,
+            "check_id": s.check_id, "agency": s.agency, "year": s.year, "line": item.line, "message": s.message,
+            "paths": list(item.paths),
+            "decision": None if item.decision is None else decisions_data([item.decision])["decisions"][0]}
+
+
+def _decide(db: Path, fingerprints: tuple[str, ...], state: str, reason: str, by: str | None, scope: str,
+            until: datetime | None, lang: str) -> None:
+    words = _REVIEW_WORDS[lang]
+    who = by or os.environ.get("AUDITOR_REVIEWER") or getpass.getuser()
+    with _open_store(db, lang) as store:
+        try:
+            items = queue(store, None)
+            chosen = []
+            for wanted in fingerprints:
+                if len(wanted) < 8:
+                    _review_failed(words["short"].format(wanted=wanted))
+                found = pick(items, wanted)
+                if not found:
+                    _review_failed(words["unknown"].format(wanted=wanted, db=db))
+                if len(found) > 1:
+                    _review_failed(words["ambiguous"].format(
+                        wanted=wanted, found=", ".join(i.subject.fingerprint[:16] for i in found[:5])))
+                chosen.append(found[0])
+            try:
+                made = [decide(i.subject, state, reason=reason, by=who, scope=scope,
+                               until=until.date() if until else None) for i in chosen]
+            except DecisionError as exc:
+                _review_failed(exc.messages[lang])
+            store.record_decisions(made)
+        except StoreError as exc:
+            _store_failed(exc, lang)
+    click.echo(words["recorded"].format(n=len(made)))
+
+
+_fingerprints = click.argument("fingerprints", nargs=-1, required=True)
+_by_option = click.option("--by", help="Who decides (default: $AUDITOR_REVIEWER, else the login name).")
+
+
+@review.command("confirm")
+@_db_option
+@_fingerprints
+@click.option("--reason", default="", help="Why (optional for a confirmation).")
+@_by_option
+@_lang_option
+def review_confirm(db: Path, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
+    """Confirm findings: real problems, for the year's 通报."""
+    _decide(db, fingerprints, "confirmed", reason, by, "report", None, lang)
+
+
+@review.command("dismiss")
+@_db_option
+@_fingerprints
+@click.option("--reason", required=True, help="Why the finding is a false positive.")
+@_by_option
+@_lang_option
+def review_dismiss(db: Path, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
+    """Dismiss findings as false positives."""
+    _decide(db, fingerprints, "dismissed", reason, by, "report", None, lang)
+
+
+@review.command("waive")
+@_db_option
+@_fingerprints
+@click.option("--reason", required=True, help="Why the exception is accepted.")
+@click.option("--scope", type=click.Choice(SCOPES), default="report", show_default=True,
+              help="This report's finding, the same check on every report of this body, or on every report.")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day the waiver applies.")
+@_by_option
+@_lang_option
+def review_waive(db: Path, fingerprints: tuple[str, ...], reason: str, scope: str, until: datetime | None,
+                 by: str | None, lang: str) -> None:
+    """Waive findings: accepted exceptions, for this report, this body or every report, optionally until a date."""
+    _decide(db, fingerprints, "waived", reason, by, scope, until, lang)
+
+
+@review.command("reopen")
+@_db_option
+@_fingerprints
+@click.option("--reason", default="", help="Why the finding is back in the queue.")
+@_by_option
+@_lang_option
+def review_reopen(db: Path, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
+    """Put findings back in the queue (the earlier decisions stay in their history)."""
+    _decide(db, fingerprints, "awaiting", reason, by, "report", None, lang)
+
+
+@review.command("history")
+@_db_option
+@click.argument("fingerprint")
+@_lang_option
+def review_history(db: Path, fingerprint: str, lang: str) -> None:
+    """Every decision recorded on one finding, oldest first."""
+    words = _REVIEW_WORDS[lang]
+    if len(fingerprint) < 8:
+        _review_failed(words["short"].format(wanted=fingerprint))
+    with _open_store(db, lang) as store:
+        try:
+            found = [d for d in store.decisions() if d.fingerprint.startswith(fingerprint.lower())]
+        except StoreError as exc:
+            _store_failed(exc, lang)
+    if len({d.fingerprint for d in found}) > 1:
+        _review_failed(words["ambiguous"].format(wanted=fingerprint, found=", ".join(
+            sorted({d.fingerprint[:16] for d in found}))))
+    if not found:
+        _review_failed(words["history_none"].format(wanted=fingerprint))
+    click.echo(f"{found[0].fingerprint}  {visible(found[0].check_id)}  {visible(found[0].message)}")
+    for d in found:
+        reach = "" if d.scope == "report" else f" [{SCOPE_LABELS[lang][d.scope]}]"
+        until = f" ≤ {d.until}" if d.until else ""
+        click.echo(f"  {d.decided_at}  {visible(d.decided_by)}  {STATE_LABELS[lang][d.state]}{reach}{until}"
+                   + (f"  {visible(d.reason)}" if d.reason else ""))
+
+
+@review.command("export")
+@_db_option
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@_lang_option
+def review_export(db: Path, output: Path, lang: str) -> None:
+    """Write every decision of the store, with its history, to a YAML file."""
+    with _open_store(db, lang) as store:
+        try:
+            decisions = store.decisions()
+        except StoreError as exc:
+            _store_failed(exc, lang)
+    try:
+        n = write_decisions(decisions, output)
+    except OSError as exc:
+        _cannot_write("file", output, exc, lang)
+    click.echo(_REVIEW_WORDS[lang]["exported"].format(n=n, path=output))
+
+
+@review.command("import")
+@_db_option
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@_lang_option
+def review_import(db: Path, file: Path, lang: str) -> None:
+    """Add the decisions of a file (from `review export`) to the store; those it has already are skipped."""
+    try:
+        decisions = read_decisions(file)
+    except ExchangeError as exc:
+        _review_failed(str(exc))
+    with _open_store(db, lang, must_exist=False) as store:
+        try:
+            n = store.record_decisions(decisions)
+        except StoreError as exc:
+            _store_failed(exc, lang)
+    click.echo(_REVIEW_WORDS[lang]["imported"].format(n=n, total=len(decisions)))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The baseline file to write (JSON).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True)
+@_pack_option
+@_config_option
+@_lang_option
+def baseline(paths: tuple[Path, ...], output: Path, jobs: int, packs: tuple[Path, ...], config: Path | None,
+             lang: str) -> None:
+    """Write the findings of an audit of PATHS as a baseline: `audit --baseline FILE` then reports them as known
+    and fails only on new ones. Exit 2 if a file could not be read (its findings are not in the baseline)."""
+    run = audit_stream(paths, _load_packs(packs, lang, config), lang, jobs)
+    tally = Tally(run.problems)
+    try:
+        n = write_baseline(tally.watch(run.documents), output)
+    except OSError as exc:
+        _cannot_write("file", output, exc, lang)
+    finally:
+        run.documents.close()
+    click.echo(_REVIEW_WORDS[lang]["baseline"].format(path=output, n=n))
+    sys.exit(EXIT_ERROR if tally.input_error else EXIT_CLEAN)

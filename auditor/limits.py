@@ -56,6 +56,9 @@ MAX_EXPR_NUMBER = 10**9  # a number written in a check (the bundled checks write
 MAX_RULE_CHECKS = 1_000  # checks one rule's for_each expands to (the bundled rules: at most 25)
 MAX_PACK_CHECKS = 5_000  # checks of one pack (the bundled packs: 146 and 129)
 
+# The review's files (auditor/review): a year's decisions or baseline of a large jurisdiction, ~400 bytes a finding
+MAX_REVIEW_FILE_BYTES = 64 * MiB  # a baseline (JSON) or decisions file (YAML): over 100,000 findings
+
 
 def exceeded(what_zh: str, what_en: str, limit: str) -> dict[str, str]:
     """The template values of a `limit_exceeded` problem (both languages: the problem is worded later, in the

@@ -64,17 +64,13 @@ class Evidence:
 
 
 class ReviewState(enum.Enum):
-    """A person's decision on a finding (issue 11), or a baseline's mark. Only CONFIRMED and unreviewed findings count
-    towards `--fail-on`: a dismissed or waived finding, and one a baseline already knows, is shown but not counted."""
+    """A person's decision on a finding (issue 11), or a baseline's mark (Finding.stands, Finding.counts)."""
 
     CONFIRMED = "confirmed"  # the problem is real: it goes into the year's 通报
     DISMISSED = "dismissed"  # a false positive (reason required)
     WAIVED = "waived"  # an accepted exception (reason required), for a report, an agency or every report
     KNOWN = "known"  # in the `--baseline` file: reported, not new
 
-    @property
-    def counts(self) -> bool:
-        return self is ReviewState.CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -110,10 +106,15 @@ class Finding:
     review: Review | None = None  # the decision that applies (auditor/review), None: awaiting review
 
     @property
+    def stands(self) -> bool:
+        """Whether the finding is a problem of the report: not dismissed (a false positive) or waived (an accepted
+        exception). The report's verdict and the year's summary count these."""
+        return self.review is None or self.review.state in (ReviewState.CONFIRMED, ReviewState.KNOWN)
+
+    @property
     def counts(self) -> bool:
-        """Whether the finding counts towards `--fail-on` and the totals of what is open: not dismissed, waived or
-        already known to a baseline."""
-        return self.review is None or self.review.state.counts
+        """Whether the finding counts towards `--fail-on`: it stands and a baseline does not already know it."""
+        return self.review is None or self.review.state is ReviewState.CONFIRMED
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,8 @@ class DocumentResult:
             return Verdict.FAILED
         if self.coverage.gaps:
             return Verdict.INCOMPLETE
-        return Verdict.FINDINGS if self.findings else Verdict.CLEAN
+        # Findings a person dismissed or waived are shown but leave the report clean.
+        return Verdict.FINDINGS if any(f.stands for f in self.findings) else Verdict.CLEAN
 
     @classmethod
     def unread(cls, path: str, problem: Problem) -> DocumentResult:

@@ -108,14 +108,14 @@ def read_bounded(path: Path, limit: int = limits.MAX_YAML_BYTES) -> bytes:
     return data
 
 
-def read_yaml(path: Path) -> Any:
+def read_yaml(path: Path, limit: int = limits.MAX_YAML_BYTES) -> Any:
     """The YAML document in `path` (None for an empty file), as JSON would have it. Raises InvalidFile when the file
     cannot be read, is over limits.MAX_YAML_BYTES, is not UTF-8, is not YAML (with PyYAML's line and column), uses
     an anchor or alias, nests too deep, or holds a key that is not a string or a number that is not finite (with the
     JSON pointer): every file read this way (packs, extractors, configurations, rule fixtures) is data for a JSON
     Schema, in which keys are strings and NaN and infinity do not exist."""
     try:
-        text = read_bounded(path).decode("utf-8")
+        text = read_bounded(path, limit).decode("utf-8")
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

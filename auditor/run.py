@@ -19,6 +19,7 @@ from auditor.facts.model import History, Prepared, ReportFacts, from_json
 from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, RunStream, Severity, Verdict
 from auditor.packs.model import Pack
 from auditor.problems import is_input_error, problem
+from auditor.review import Ledger, reviewed
 from auditor.store import Store, StoreError, last_year
 from auditor.store.peers import PeerIndex
 
@@ -37,15 +38,17 @@ Progress = Callable[[int, str], Callable[[], None]]
 
 def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
                 progress: Progress | None = None, store: Store | None = None,
-                supervision: Supervision = SUPERVISED) -> RunResult:
+                supervision: Supervision = SUPERVISED, ledger: Ledger | None = None,
+                baseline: frozenset[str] = frozenset()) -> RunResult:
     """audit_stream, with every document kept: for a library caller or a test that wants the whole run at once."""
-    run = audit_stream(paths, packs, lang, jobs, progress, store, supervision)
+    run = audit_stream(paths, packs, lang, jobs, progress, store, supervision, ledger, baseline)
     return RunResult(documents=tuple(run.documents), problems=run.problems, lang=lang)
 
 
 def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
                  progress: Progress | None = None, store: Store | None = None,
-                 supervision: Supervision = SUPERVISED) -> RunStream:
+                 supervision: Supervision = SUPERVISED, ledger: Ledger | None = None,
+                 baseline: frozenset[str] = frozenset()) -> RunStream:
     """Audit files and folders, each document's result yielded as soon as it and those before it are done, each file
     in a supervised worker process (batch.py: a crash, a hang or a runaway allocation costs that file only). `jobs`
     is the number of workers (0: one per core); the documents come in the same order either way. `supervision`:
@@ -53,7 +56,9 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
     pipeline, e.g. a test).
     `progress` is told of each file done, per stage (Progress). With a `store`, recording is idempotent per file
     content, so a run killed midway is completed by running it again; keep the store open until the documents are
-    consumed, or close the documents first (what was audited is recorded then)."""
+    consumed, or close the documents first (what was audited is recorded then).
+    `ledger` (review decisions, e.g. Ledger(store.decisions())) and `baseline` (fingerprints already known) mark
+    each document's findings as they come (auditor.review.reviewed); the store records the findings unmarked."""
     files: list[Path] = []
     empty: list[Path] = []  # folders given that hold no report file
     for given in paths:
@@ -62,7 +67,19 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
             empty.append(given)
         files.extend(found)
     problems = tuple(problem("no_input_files", lang, str(p)) for p in empty)
-    return RunStream(_documents(files, packs, lang, jobs, progress, store, supervision), problems, lang)
+    documents = _documents(files, packs, lang, jobs, progress, store, supervision)
+    if ledger is not None or baseline:
+        documents = _reviewed(documents, ledger, baseline)
+    return RunStream(documents, problems, lang)
+
+
+def _reviewed(documents: Generator[DocumentResult, None, None], ledger: Ledger | None,
+              baseline: frozenset[str]) -> Generator[DocumentResult, None, None]:
+    try:
+        for document in documents:
+            yield reviewed(document, ledger, baseline)
+    finally:  # closing the run closes the audit under it (what was audited is recorded, the workers stop)
+        documents.close()
 
 
 def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int, progress: Progress | None,
@@ -197,6 +214,8 @@ class Tally:
             self.input_error = self.input_error or verdict is Verdict.FAILED
             self.incomplete = self.incomplete or verdict is Verdict.INCOMPLETE
             for finding in document.findings:
+                if not finding.counts:  # dismissed, waived, or known to the baseline: shown, not counted
+                    continue
                 if self.worst is None or finding.severity > self.worst:
                     self.worst = finding.severity
             yield document

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from auditor.model import DocumentResult, Finding, Problem, Severity, Verdict
+from auditor.model import DocumentResult, Finding, Problem, ReviewState, Severity, Verdict
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -40,6 +40,7 @@ class Totals:
         self.documents = self.findings = self.problems = self.not_assessable = 0
         self.by_severity = dict.fromkeys((s.label for s in Severity), 0)
         self.by_verdict = dict.fromkeys((v.value for v in Verdict), 0)
+        self.by_review = dict.fromkeys((s.value for s in ReviewState), 0)  # findings with a decision or known
 
     def add(self, d: DocumentResult) -> None:
         self.documents += 1
@@ -49,8 +50,11 @@ class Totals:
         self.by_verdict[d.verdict.value] += 1
         for f in d.findings:
             self.by_severity[f.severity.label] += 1
+            if f.review is not None:
+                self.by_review[f.review.state.value] += 1
 
     def data(self, problems: tuple[Problem, ...]) -> dict[str, Any]:
         return {"documents": self.documents, "findings": self.findings, **self.by_severity,
                 "not_assessable": self.not_assessable, "verdicts": dict(self.by_verdict),
+                "reviews": dict(self.by_review),
                 "problems": self.problems + len(problems)}

@@ -28,6 +28,7 @@ from auditor.model import (
     Severity,
     Verdict,
 )
+from auditor.review.labels import STATE_LABELS
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _VERDICT_COLORS = {Verdict.CLEAN: "green", Verdict.FINDINGS: "yellow", Verdict.INCOMPLETE: "magenta",
@@ -45,7 +46,7 @@ _WORDS = {
            "year_source": "年度依据：{source}", "hint": "（{option} 列出）",
            "tables": "读到的表格：{tables}", "sections": "章节：{sections}",
            "claims": "正文陈述 {claims} 条，已与表格核对 {checked} 条", "unchecked": "未核对的正文数字 {n} 处",
-           "unchecked_line": "未核对: 第 {line} 行「{text}」中的「{number}」"},
+           "unchecked_line": "未核对: 第 {line} 行「{text}」中的「{number}」", "reviewed": "其中{states}"},
     "en": {"section": "section {n}", "narrative": "narrative", "line": "line {n}", "evidence": "evidence", "sep": "; ",
            "cite": "{what} ({where})", "quote": "'{text}'", "zeros": " ({n} more, all 0)",
            "problems": "tool problems", "unassessed": "not assessable", "summary":
@@ -61,7 +62,7 @@ _WORDS = {
            "tables": "tables read: {tables}", "sections": "sections: {sections}",
            "claims": "{claims} narrative statements, {checked} checked against the tables",
            "unchecked": "{n} narrative numbers not checked",
-           "unchecked_line": "not checked: line {line}, '{number}' in '{text}'"},
+           "unchecked_line": "not checked: line {line}, '{number}' in '{text}'", "reviewed": "of them {states}"},
 }
 # A finding only one of the two evaluators failed (Finding.failed_by) is kept, and says so.
 _FAILED_BY = {
@@ -82,12 +83,16 @@ def _where(location: Location, words: dict[str, str], lang: str) -> str:
     return " ".join(parts)
 
 
-def _finding(f: Finding, lang: str, color: bool) -> list[str]:
+def _finding(f: Finding, lang: str, color: bool, show: frozenset[str] = frozenset()) -> list[str]:
     words = _WORDS[lang]
     severity = click.style(f"{f.severity.label:<7}", fg=_COLORS[f.severity], bold=True) if color \
         else f"{f.severity.label:<7}"
-    lines = [f"  {severity} {visible(f.check_id)}  {_where(f.location, words, lang)}",
-             f"          {visible(f.message)}"]
+    head = f"  {severity} {visible(f.check_id)}  {_where(f.location, words, lang)}"
+    if "fingerprints" in show:
+        head += f"  #{f.fingerprint[:12]}"
+    if f.review is not None:
+        head += "  " + _review(f, lang, color)
+    lines = [head, f"          {visible(f.message)}"]
     located = [o for o in f.evidence.operands if o.location.line]
     # The located cell and every non-zero operand; zeros are only counted (the JSON output lists them all).
     cited = [o for i, o in enumerate(located) if i == 0 or o.value != 0]
@@ -98,6 +103,17 @@ def _finding(f: Finding, lang: str, color: bool) -> list[str]:
     if f.failed_by is not None:
         lines.append(f"          ⚠ {_FAILED_BY[lang][f.failed_by]}")
     return lines
+
+
+def _review(f: Finding, lang: str, color: bool) -> str:
+    """The decision that applies, e.g. 「[已豁免：本年度统一口径]」; dimmed when the finding no longer counts."""
+    review = f.review
+    assert review is not None
+    text = STATE_LABELS[lang][review.state.value]
+    if review.reason:
+        text += _WORDS[lang]["colon"] + visible(review.reason)
+    text = f"[{text}]"
+    return click.style(text, dim=True) if color and not f.counts else text
 
 
 def _cite(o: Operand, words: dict[str, str], lang: str) -> str:
@@ -121,7 +137,7 @@ def _document(d: DocumentResult, lang: str, color: bool, show: frozenset[str]) -
     for p in d.problems:
         lines.append(_problem(p, words))
     for f in d.findings:
-        lines.extend(_finding(f, lang, color))
+        lines.extend(_finding(f, lang, color, show))
     if "not-assessable" in show:
         for n in d.not_assessable:
             lines.append(f"  {words['unassessed']}: {visible(n.check_id)} — {visible(n.reason)}")
@@ -173,6 +189,10 @@ def as_text(result: RunResult | RunStream, color: bool = False, show: frozenset[
         totals.add(d)
         yield "\n".join(_document(d, lang, color, show)) + "\n\n"
     out = [_problem(p, _WORDS[lang]).lstrip() for p in result.problems]
-    out.append(_WORDS[lang]["run"].format(docs=totals.documents, problems=totals.problems + len(result.problems),
-                                          na=totals.not_assessable, **totals.by_severity, **totals.by_verdict))
+    line = _WORDS[lang]["run"].format(docs=totals.documents, problems=totals.problems + len(result.problems),
+                                      na=totals.not_assessable, **totals.by_severity, **totals.by_verdict)
+    reviewed = [f"{STATE_LABELS[lang][state]} {n}" for state, n in totals.by_review.items() if n]
+    if reviewed:  # how many of the findings counted above a person (or the baseline) has decided already
+        line += _WORDS[lang]["sep"] + _WORDS[lang]["reviewed"].format(states=_WORDS[lang]["list"].join(reviewed))
+    out.append(line)
     yield "\n".join(out) + "\n"

@@ -21,6 +21,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from auditor.facts.model import ReportFacts, to_json
 from auditor.model import DocumentResult
 from auditor.store.agency import agency_stem, normal_agency, same_body
+from auditor.store.decisions import Decision, append
+from auditor.store.decisions import read as read_decisions
 from auditor.store.errors import StoreError, classify
 from auditor.store.peers import encode, report_narratives, signature_of
 from auditor.store.schema import migrate, version
@@ -329,6 +331,34 @@ class Store:
         return int(self._connection.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     @_guarded
+    def record_decisions(self, decisions: Iterable[Decision]) -> int:
+        """Append review decisions (one transaction); return how many were new. Never changes or removes one."""
+        with self._transaction() as db:
+            return append(db, decisions)
+
+    @_guarded
+    def decisions(self, fingerprint: str | None = None) -> list[Decision]:
+        """Every review decision recorded (or those on one fingerprint), oldest first."""
+        return read_decisions(self._connection, fingerprint)
+
+    @_guarded
+    def year_findings(self, year: int | None) -> list[dict[str, Any]]:
+        """The findings recorded on the documents of `year` (None: every year), with their document's agency, its
+        stem, year and path, in the order of documents and then of findings; fingerprinted ones only (a finding
+        recorded before schema version 6 has none until its report is audited again)."""
+        where, params = ("AND d.year = ?", (year,)) if year is not None else ("", ())
+        rows = self._connection.execute(
+            "SELECT f.fingerprint, f.rule_id, f.rule_name, f.check_id, f.severity, f.message, f.location, "
+            "d.agency, d.agency_stem, d.year, d.path, d.id FROM findings f JOIN documents d ON d.id = f.document_id "
+            f"WHERE f.fingerprint IS NOT NULL {where} ORDER BY d.year, d.agency_norm, d.path, f.id", params)
+        keys = ("fingerprint", "rule_id", "rule_name", "check_id", "severity", "message", "location", "agency",
+                "agency_stem", "year", "path", "document_id")
+        out = [dict(zip(keys, row, strict=True)) for row in rows.fetchall()]
+        for item in out:
+            item["location"] = json.loads(item["location"])
+        return out
+
+    @_guarded
     def findings_of(self, document_id: int) -> list[dict[str, Any]]:
         """A document's stored findings as dicts (location and evidence decoded), in insertion order."""
         rows = self._connection.execute(
@@ -362,10 +392,10 @@ def _write_results(db: sqlite3.Connection, document_id: int, result: DocumentRes
     db.execute("DELETE FROM problems WHERE document_id = ?", (document_id,))
     db.executemany(
         "INSERT INTO findings (document_id, rule_id, rule_name, check_id, severity, message, location, "
-        "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "evidence, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(document_id, f.rule_id, f.rule_name, f.check_id, f.severity.label, f.message,
           json.dumps(asdict(f.location), ensure_ascii=False),
-          json.dumps(asdict(f.evidence), ensure_ascii=False)) for f in result.findings])
+          json.dumps(asdict(f.evidence), ensure_ascii=False), f.fingerprint or None) for f in result.findings])
     db.executemany("INSERT INTO problems (document_id, slug, title, message) VALUES (?, ?, ?, ?)",
                    [(document_id, p.slug, p.title, p.message) for p in result.problems])
 

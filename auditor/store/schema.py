@@ -42,6 +42,17 @@ Version 5:
 
 - `documents.gaps`: why the audit was incomplete (auditor.model.Coverage.gaps, a JSON list of messages; `[]` when
   every core check ran). NULL for a document audited before version 5: the summary then judges it as before.
+
+Version 6 (issue 11, the office's review):
+
+- `findings.fingerprint`: the finding's stable identity (auditor/fingerprint.py); NULL for a finding recorded before
+  version 6, until its document is audited again.
+- `decisions`: a person's decisions on findings, **append-only** (triggers refuse UPDATE and DELETE): a changed mind
+  is a new row, so the history of every decision can be shown. Each row: the finding's `fingerprint`, `rule_id`,
+  `check_id`, the body's `agency_stem` and the `year` (a waiver's scope beyond one report is matched on these), the
+  `state` (confirmed, dismissed, waived, or awaiting: reopened), the `scope` (report, agency, all), the `reason`
+  (required for dismissed and waived), `decided_by`, `decided_at` (ISO 8601, UTC), a waiver's last day `until`
+  (ISO date or NULL), and the finding's `message` when decided (for a person reading the history or an export).
 """
 
 from __future__ import annotations
@@ -116,6 +127,36 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     """
     ALTER TABLE documents ADD COLUMN gaps TEXT;
+    """,
+    """
+    ALTER TABLE findings ADD COLUMN fingerprint TEXT;
+    CREATE INDEX findings_by_fingerprint ON findings (fingerprint);
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        rule_id TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        agency_stem TEXT NOT NULL,
+        year INTEGER,
+        state TEXT NOT NULL CHECK (state IN ('confirmed', 'dismissed', 'waived', 'awaiting')),
+        scope TEXT NOT NULL CHECK (scope IN ('report', 'agency', 'all')),
+        reason TEXT NOT NULL,
+        decided_by TEXT NOT NULL,
+        decided_at TEXT NOT NULL,
+        until TEXT,
+        message TEXT NOT NULL,
+        CHECK (state NOT IN ('dismissed', 'waived') OR length(trim(reason)) > 0),
+        CHECK (scope = 'report' OR state = 'waived')
+    );
+    CREATE INDEX decisions_by_fingerprint ON decisions (fingerprint);
+    CREATE TRIGGER decisions_are_never_updated BEFORE UPDATE ON decisions
+    BEGIN
+        SELECT RAISE(ABORT, 'decisions are append-only: record a new decision instead');
+    END;
+    CREATE TRIGGER decisions_are_never_deleted BEFORE DELETE ON decisions
+    BEGIN
+        SELECT RAISE(ABORT, 'decisions are append-only: record a new decision instead');
+    END;
     """,
 )
 
