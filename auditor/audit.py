@@ -123,9 +123,10 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
     findings = distinguish(findings)
     unassessed = tuple(build_not_assessable(o, facts, lang)
                        for o in evaluation.outcomes if o.status is Status.NOT_ASSESSABLE)
-    passed = sum(1 for o in evaluation.outcomes if o.status is Status.PASSED)
-    return DocumentResult(shown, facts.format, info, pack.label, tuple(findings), passed, unassessed,
-                          tuple(problems), coverage(facts, pack, evaluation.outcomes, lang, unchecked))
+    passed = [o.check.check_id for o in evaluation.outcomes if o.status is Status.PASSED]
+    return DocumentResult(shown, facts.format, info, pack.label, tuple(findings), len(passed), unassessed,
+                          tuple(problems), coverage(facts, pack, evaluation.outcomes, lang, unchecked),
+                          tuple(dict.fromkeys(passed)))
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path]:

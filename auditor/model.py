@@ -198,6 +198,21 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class Rectification:
+    """One of last year's confirmed findings on the same body, matched with this year's report (issue 11 part 6):
+    `fixed` (the check ran and passed), `repeated` (the same check fails again: a 通报 names these) or
+    `not_assessable` (the check could not be made this year, or the report could not be audited)."""
+
+    rule_id: str
+    check_id: str
+    year: int  # last year's
+    fingerprint: str  # last year's finding's
+    message: str  # last year's finding's message, as recorded
+    status: str  # "fixed" | "repeated" | "not_assessable"
+    now: str | None = None  # this year's finding's fingerprint, when repeated
+
+
+@dataclass(frozen=True)
 class DocumentResult:
     """Everything one document's audit produced."""
 
@@ -210,6 +225,9 @@ class DocumentResult:
     not_assessable: tuple[NotAssessable, ...] = ()
     problems: tuple[Problem, ...] = ()
     coverage: Coverage | None = None  # None: nothing was read, so nothing was checked
+    # The check ids that ran and passed: a finding confirmed last year is "fixed" only when its check passed now.
+    passed_checks: tuple[str, ...] = ()
+    rectification: tuple[Rectification, ...] = ()  # with a history store: last year's confirmed findings, matched
 
     @property
     def verdict(self) -> Verdict:

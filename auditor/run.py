@@ -8,6 +8,7 @@ then each file's facts are read back from the store, given what the store holds 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Generator, Iterable
 from functools import partial
 from itertools import islice
@@ -20,6 +21,7 @@ from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, RunStr
 from auditor.packs.model import Pack
 from auditor.problems import is_input_error, problem
 from auditor.review import Ledger, reviewed
+from auditor.review.rectification import rectify
 from auditor.store import Store, StoreError, last_year
 from auditor.store.peers import PeerIndex
 
@@ -68,16 +70,25 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
         files.extend(found)
     problems = tuple(problem("no_input_files", lang, str(p)) for p in empty)
     documents = _documents(files, packs, lang, jobs, progress, store, supervision)
+    if store is not None and ledger is None:
+        ledger = Ledger(store.decisions())
     if ledger is not None or baseline:
-        documents = _reviewed(documents, ledger, baseline)
+        documents = _reviewed(documents, ledger, baseline, store, packs)
     return RunStream(documents, problems, lang)
 
 
 def _reviewed(documents: Generator[DocumentResult, None, None], ledger: Ledger | None,
-              baseline: frozenset[str]) -> Generator[DocumentResult, None, None]:
+              baseline: frozenset[str], store: Store | None,
+              packs: list[Pack]) -> Generator[DocumentResult, None, None]:
+    """Each document with its findings' reviews and, with a store, last year's confirmed findings matched."""
+    aliases = {p.label: p.agency_aliases for p in packs}
     try:
         for document in documents:
-            yield reviewed(document, ledger, baseline)
+            document = reviewed(document, ledger, baseline)
+            if store is not None and ledger is not None and len(ledger):  # no decision: nothing confirmed
+                names = aliases.get(document.pack or "", {}).get(document.report.agency or "", ())
+                document = dataclasses.replace(document, rectification=rectify(document, ledger, names))
+            yield document
     finally:  # closing the run closes the audit under it (what was audited is recorded, the workers stop)
         documents.close()
 

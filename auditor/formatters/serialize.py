@@ -30,6 +30,7 @@ def document(d: DocumentResult) -> dict[str, Any]:
         "not_assessable": [asdict(n) for n in d.not_assessable],
         "problems": [asdict(p) for p in d.problems],
         "coverage": asdict(d.coverage) if d.coverage is not None else None,
+        "rectification": [asdict(r) for r in d.rectification],
     }
 
 

@@ -146,8 +146,27 @@ def _document(d: DocumentResult, lang: str, color: bool, show: frozenset[str]) -
         for u in c.unchecked:
             lines.append("  " + words["unchecked_line"].format(line=u.line, text=visible(u.text),
                                                                number=visible(u.number)))
+    if d.rectification:
+        lines.extend(_rectification(d, lang))
     if c is not None:
         lines.append("  " + _coverage(d, c, words, lang, show))
+    return lines
+
+
+_RECTIFIED = {
+    "zh": {"head": "上年度已确认问题整改情况：已整改 {fixed}，重复出现 {repeated}，无法评估 {not_assessable}",
+           "repeated": "重复出现: {check}（{year} 年：{message}）"},
+    "en": {"head": "last year's confirmed findings: {fixed} fixed, {repeated} repeated, {not_assessable} not "
+                   "assessable", "repeated": "repeated: {check} ({year}: {message})"},
+}
+
+
+def _rectification(d: DocumentResult, lang: str) -> list[str]:
+    words = _RECTIFIED[lang]
+    counts = {s: sum(1 for r in d.rectification if r.status == s) for s in ("fixed", "repeated", "not_assessable")}
+    lines = ["  " + words["head"].format(**counts)]
+    lines.extend("    " + words["repeated"].format(check=visible(r.check_id), year=r.year, message=visible(r.message))
+                 for r in d.rectification if r.status == "repeated")
     return lines
 
 

@@ -96,6 +96,14 @@ class Ledger:
                 return live[-1]
         return None
 
+    def confirmed(self, year: int, agencies: Iterable[str]) -> list[Decision]:
+        """The findings of `year` on the body (any of its names) whose latest decision is a confirmation, oldest
+        decision first: what the office held against the body's report of that year."""
+        stems = {agency_stem(a) for a in agencies if a}
+        found = [d for d in self._report.values()
+                 if d.state == "confirmed" and d.year == year and d.agency_stem in stems and self._live(d)]
+        return sorted(found, key=lambda d: d.decided_at)
+
     def review(self, subject: Subject) -> Review | None:
         d = self.decision(subject)
         if d is None:

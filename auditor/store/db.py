@@ -146,23 +146,23 @@ class Store:
         row = (str(path), result.format or facts.format, agency,
                normal_agency(agency) if agency else None, agency_stem(agency) if agency else None,
                facts.year, facts.template, json.dumps(to_json(facts), ensure_ascii=False), result.passed,
-               len(result.not_assessable), _gaps(result), when)
+               len(result.not_assessable), _gaps(result), _checks(result), when)
         pack = result.pack or ""
         with self._transaction() as db:
             found = db.execute("SELECT id FROM documents WHERE sha256 = ? AND pack = ?", (digest, pack)).fetchone()
             if found is None:
                 cursor = db.execute(
                     "INSERT INTO documents (path, format, agency, agency_norm, agency_stem, year, template, facts, "
-                    "passed, not_assessable, gaps, audited_at, sha256, pack) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "passed, not_assessable, gaps, checks, audited_at, sha256, pack) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*row, digest, pack))
                 document_id = int(cursor.lastrowid or 0)
             else:
                 document_id = int(found[0])
                 db.execute(
                     "UPDATE documents SET path = ?, format = ?, agency = ?, agency_norm = ?, agency_stem = ?, "
-                    "year = ?, template = ?, facts = ?, passed = ?, not_assessable = ?, gaps = ?, audited_at = ? "
-                    "WHERE id = ?",
+                    "year = ?, template = ?, facts = ?, passed = ?, not_assessable = ?, gaps = ?, checks = ?, "
+                    "audited_at = ? WHERE id = ?",
                     (*row, document_id))
             self.record_narratives(document_id, narratives)
             db.execute("DELETE FROM unreadable WHERE sha256 = ?", (digest,))
@@ -174,8 +174,9 @@ class Store:
         """Replace a recorded document's audit outcome (counts, findings, problems), keeping its facts and pack: the
         second half of a batch that recorded every file's facts first (auditor.run). One transaction."""
         with self._transaction() as db:
-            db.execute("UPDATE documents SET passed = ?, not_assessable = ?, gaps = ?, audited_at = ? WHERE id = ?",
-                       (result.passed, len(result.not_assessable), _gaps(result), _stamp(audited_at), document_id))
+            db.execute("UPDATE documents SET passed = ?, not_assessable = ?, gaps = ?, checks = ?, audited_at = ? "
+                       "WHERE id = ?", (result.passed, len(result.not_assessable), _gaps(result), _checks(result),
+                                        _stamp(audited_at), document_id))
             _write_results(db, document_id, result)
 
     @contextmanager
@@ -342,6 +343,13 @@ class Store:
         return read_decisions(self._connection, fingerprint)
 
     @_guarded
+    def checks_of(self, document_id: int) -> dict[str, list[str]] | None:
+        """The check ids of the document's audit that passed and those not assessable (documents.checks); None for
+        a document audited before schema version 7."""
+        row = self._connection.execute("SELECT checks FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
+    @_guarded
     def year_findings(self, year: int | None) -> list[dict[str, Any]]:
         """The findings recorded on the documents of `year` (None: every year), with their document's agency, its
         stem, year and path, in the order of documents and then of findings; fingerprinted ones only (a finding
@@ -362,11 +370,11 @@ class Store:
     def findings_of(self, document_id: int) -> list[dict[str, Any]]:
         """A document's stored findings as dicts (location and evidence decoded), in insertion order."""
         rows = self._connection.execute(
-            "SELECT rule_id, rule_name, check_id, severity, message, location, evidence FROM findings "
+            "SELECT rule_id, rule_name, check_id, severity, message, location, evidence, fingerprint FROM findings "
             "WHERE document_id = ? ORDER BY id", (document_id,)).fetchall()
         keys = ("rule_id", "rule_name", "check_id", "severity", "message")
-        return [{**dict(zip(keys, r[:5], strict=True)), "location": json.loads(r[5]), "evidence": json.loads(r[6])}
-                for r in rows]
+        return [{**dict(zip(keys, r[:5], strict=True)), "location": json.loads(r[5]), "evidence": json.loads(r[6]),
+                 "fingerprint": r[7]} for r in rows]
 
 
 def _left_by_a_crash(path: Path) -> bool:
@@ -403,6 +411,13 @@ def _write_results(db: sqlite3.Connection, document_id: int, result: DocumentRes
 def _gaps(result: DocumentResult) -> str:
     """Why the audit was incomplete, as stored (documents.gaps); a result without coverage read nothing at all."""
     return json.dumps(list(result.coverage.gaps) if result.coverage is not None else [], ensure_ascii=False)
+
+
+def _checks(result: DocumentResult) -> str:
+    """The check ids that passed and those not assessable, as stored (documents.checks)."""
+    return json.dumps({"passed": list(result.passed_checks),
+                       "not_assessable": list(dict.fromkeys(n.check_id for n in result.not_assessable))},
+                      ensure_ascii=False)
 
 
 def _stamp(audited_at: datetime | None) -> str:

@@ -53,6 +53,12 @@ Version 6 (issue 11, the office's review):
   `state` (confirmed, dismissed, waived, or awaiting: reopened), the `scope` (report, agency, all), the `reason`
   (required for dismissed and waived), `decided_by`, `decided_at` (ISO 8601, UTC), a waiver's last day `until`
   (ISO date or NULL), and the finding's `message` when decided (for a person reading the history or an export).
+
+Version 7:
+
+- `documents.checks`: the check ids of the audit that passed and those not assessable, as JSON
+  (`{"passed": […], "not_assessable": […]}`), so that a finding confirmed last year can be called fixed (its check
+  ran and passed this year) or not assessable, not merely absent. NULL for a document audited before version 7.
 """
 
 from __future__ import annotations
@@ -157,6 +163,9 @@ MIGRATIONS: tuple[str, ...] = (
     BEGIN
         SELECT RAISE(ABORT, 'decisions are append-only: record a new decision instead');
     END;
+    """,
+    """
+    ALTER TABLE documents ADD COLUMN checks TEXT;
     """,
 )
 
