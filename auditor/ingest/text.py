@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
 from auditor.ingest.flat import SECTION_TITLE, looks_flattened, read_flattened
+from auditor.ingest.rewrap import unwrap
 
 _HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 # Web-archive dumps open with the page's metadata (发布时间, 原文链接, 本地目录…) above a 「==== 正文 ====」 line: not
@@ -338,6 +339,29 @@ def _add_table(tables: list[Table], rows: list[Row], lines: list[_Line], start: 
     tables.append(Table(rows=tuple(rows)))
 
 
+def _unwrapped(body: list[_Line], paragraphs: list[Paragraph], used: set[int]) -> list[Paragraph]:
+    """The paragraphs with the lines a PDF's wrap cut joined again (rewrap.py). Two prose lines follow each other
+    when nothing but page marks (「— 2 —」) stands between them; in a wrapped file those marks are the PDF's page
+    breaks, not report text, and are dropped, so the paragraph they cut joins across them."""
+    follows: set[tuple[int, int]] = set()
+    marks: set[int] = set()
+    previous: _Line | None = None
+    pending: list[int] = []
+    for item in body:
+        if item.kind == "page" and item.number not in used:
+            pending.append(item.number)
+            continue
+        is_prose = item.kind in ("text", "cell") and item.number not in used
+        if is_prose and previous is not None:
+            follows.add((previous.number, item.number))
+            marks.update(pending)
+        previous = item if is_prose else None
+        pending = []
+    prose = [p for p in paragraphs if p.line not in marks]
+    joined = unwrap(prose, follows)
+    return paragraphs if len(joined) == len(prose) else joined
+
+
 def read_text(text: str, path: str, fmt: str, encoding: str) -> Document:
     lines = text.splitlines()
     header = lines[:_ARCHIVE_HEADER_LINES]
@@ -376,6 +400,8 @@ def read_text(text: str, path: str, fmt: str, encoding: str) -> Document:
             paragraphs.append(Paragraph(item.number, match.group(2), heading_level=len(match.group(1))))
         else:
             paragraphs.append(Paragraph(item.number, item.text))
+    if flattened_line is None:
+        paragraphs = _unwrapped(body, paragraphs, used)
     if flattened_line is not None:  # the flattened line's tables, where it was among the others
         before = [t for t in tables if t.first_line < flattened_line]
         tables = before + flat_tables + tables[len(before):]

@@ -1,0 +1,72 @@
+"""Paragraphs a text copy of a PDF wrapped at the page's width, put back together.
+
+A Markdown or text file saved from a PDF (the 上海 reports) breaks every paragraph into lines of one width: 「其中，
+予以公开及部」 / 「分公开 208 件（17.46%）」. Read line by line, a statement cut by the wrap is never read. The wrap is
+recognised by the file itself: many prose lines of nearly one display width (a CJK character is two columns). Only
+then is a line that fills the width and does not end a sentence joined with the prose line right after it, as
+pdf.py joins a PDF's wrapped lines. A file whose paragraphs are one line each (most Markdown) has no such width, and
+nothing is joined. The joined paragraph keeps its first line's number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+from auditor.ingest.document import Paragraph
+
+MIN_WRAPPED_LINES = 10  # prose lines at the common width, for a file to count as wrapped
+MIN_SHARE = 0.25  # of its prose lines
+MIN_WIDTH = 30  # columns: a width narrower than this is a list or a table, not a page's wrap
+SLACK = 8  # columns a wrapped line may fall short of the width (half-width digits, a character moved down)
+_SENTENCE_END = re.compile(r"[。！？；：:;!?”」）)]$")
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in {"W", "F"} else 1 for ch in text)
+
+
+def wrap_width(lines: Sequence[str]) -> int | None:
+    """The display width the file's prose was wrapped at, or None when it was not."""
+    widths = [width(line) for line in lines]
+    counted = Counter(w for w in widths if w >= MIN_WIDTH)
+    if not counted:
+        return None
+    mode = max(counted, key=lambda w: (sum(counted[v] for v in range(w - 2, w + 3)), w))
+    near = sum(1 for w in widths if mode - SLACK <= w <= mode + 3)
+    if near < MIN_WRAPPED_LINES or near < MIN_SHARE * len(widths):
+        return None
+    return mode
+
+
+def _join(before: str, after: str) -> str:
+    # As pdf._join_text: Chinese wraps anywhere (inside a number too), so only two English words keep a space.
+    if before[-1:].isascii() and before[-1:].isalpha() and after[:1].isascii() and after[:1].isalpha():
+        return f"{before} {after}"
+    return before + after
+
+
+def unwrap(prose: Sequence[Paragraph], follows: set[tuple[int, int]]) -> list[Paragraph]:
+    """The prose paragraphs with wrapped lines joined. `follows` holds the (line, next line) pairs with nothing but
+    a page mark between them: only those may join (a blank line or a table ends a paragraph)."""
+    limit = wrap_width([p.text for p in prose if p.heading_level is None])
+    if limit is None:
+        return list(prose)
+    out: list[Paragraph] = []
+    last_line, last_text = -1, ""  # the physical line before, of the paragraph being built
+    for paragraph in prose:
+        previous = out[-1] if out else None
+        if (previous is not None and previous.heading_level is None and paragraph.heading_level is None
+                and (last_line, paragraph.line) in follows and _fills(last_text, limit)):
+            out[-1] = Paragraph(previous.line, _join(previous.text, paragraph.text))
+        else:
+            out.append(paragraph)
+        last_line, last_text = paragraph.line, paragraph.text
+    return out
+
+
+def _fills(text: str, limit: int) -> bool:
+    """Whether a physical line was cut by the wrap: it fills the width and does not end a sentence."""
+    return width(text) >= limit - SLACK and not _SENTENCE_END.search(text)
