@@ -58,6 +58,10 @@ CATALOG: dict[str, ProblemType] = {
                            "and table rows, cited line numbers count those segments, and runs of digits that cannot be "
                            "split "
                            "one way only are unreadable"}, False),
+        ProblemType("traditional_script", {"zh": "繁体字文本", "en": "Traditional characters"},
+                    {"zh": "{path} 以繁体字书写，已转换为简体字后核查（OpenCC）；问题中引用的原文为转换后的文字",
+                     "en": "{path} is written in traditional characters and was audited converted to simplified ones "
+                           "(OpenCC); quotations in the findings are of the converted text"}, False),
         ProblemType("no_tables", {"zh": "未找到表格", "en": "No tables found"},
                     {"zh": "{path} 中没有找到任何表格，表格核查均无法进行",
                      "en": "No table was found in {path}; no table check can be made"}, False),

@@ -35,6 +35,8 @@ def extract_facts(document: Document) -> ReportFacts:
         issues.append(Issue("title_not_found"))
     if document.flattened_line is not None:
         issues.append(Issue("flattened_text", {"line": str(document.flattened_line)}))
+    if document.script == "traditional":
+        issues.append(Issue("traditional_script"))
 
     by_number = {s.number: s for s in sections}
     cells: dict[str, CellFact] = {}

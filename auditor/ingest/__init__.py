@@ -5,6 +5,7 @@ Readers are imported when a file of their format arrives: a run over text report
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from pathlib import Path
@@ -13,6 +14,7 @@ from auditor import limits
 from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
 from auditor.ingest.errors import IngestError
+from auditor.ingest.script import document_simplified, document_text, is_traditional, simplified
 from auditor.ingest.text import read_text
 
 __all__ = ["Cell", "Document", "IngestError", "Paragraph", "Row", "Table", "read_document", "sniff_format"]
@@ -37,7 +39,16 @@ def sniff_format(data: bytes, path: Path) -> str:
 
 def read_document(path: Path) -> Document:
     """Read one report. Raises IngestError (never a traceback-worthy exception) for anything unreadable, and
-    `file_too_large` for a file over limits.MAX_INPUT_BYTES, before it is read into memory."""
+    `file_too_large` for a file over limits.MAX_INPUT_BYTES, before it is read into memory. A report in traditional
+    characters is read converted to simplified ones (script.py; Document.script says so)."""
+    document = _read(path)
+    # Text is converted before it is cut into lines (_read); the other formats after they are read.
+    if document.format not in ("text", "markdown") and is_traditional(document_text(document)):
+        return document_simplified(document)
+    return document
+
+
+def _read(path: Path) -> Document:
     data = read_bounded(path, limits.MAX_INPUT_BYTES)
     if not data.strip():
         raise IngestError("empty_file")
@@ -59,6 +70,8 @@ def read_document(path: Path) -> Document:
         text, encoding = decode(data)
     except DecodeError:
         raise IngestError("undecodable_text") from None
+    if is_traditional(text):  # before the text is cut into lines: its headings and table words must be recognised
+        return dataclasses.replace(read_text(simplified(text), str(path), fmt, encoding), script="traditional")
     return read_text(text, str(path), fmt, encoding)
 
 

@@ -98,3 +98,4 @@ class Document:
     line_count: int
     flattened_line: int | None = None  # a report run together on this physical line; later lines count its segments
     page_title: str | None = None  # an HTML page's <title>: evidence of the report's year and agency (facts/identity)
+    script: str | None = None  # "traditional": written in traditional characters, read converted (ingest/script.py)
