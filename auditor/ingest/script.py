@@ -1,7 +1,7 @@
 """Reports written in traditional characters (繁体字), as some bodies' sites serve a page
-(「政府信息公開工作年度報告」): converted to simplified characters with OpenCC's phrase-aware `t2s` conversion before anything reads them, so that
-sections, table labels and statements are recognised. The result says so (problem `traditional_script`), and every
-quotation in it is of the converted text.
+(「政府信息公開工作年度報告」): converted to simplified characters with OpenCC's phrase-aware `t2s` conversion before
+anything reads them, so that sections, table labels and statements are recognised. The result says so (problem
+`traditional_script`), and every quotation in it is of the converted text.
 
 Recognition is by the text itself: converting simplified text changes (almost) nothing, a traditional text changes
 a large share of its Han characters. Mixed text (a simplified report quoting a traditional name) stays as written.
