@@ -90,3 +90,26 @@ def test_a_publication_date_is_not_the_statistics_year() -> None:
 def test_a_period_across_two_years_is_no_evidence() -> None:
     paragraphs = (Paragraph(1, "统计期限为2023年1月1日至2024年12月31日。"),)
     assert decide(gather(paragraphs, None, None, "x.txt", None)).year is None
+
+
+FOUND = Path(__file__).resolve().parent / "corpus" / "found"
+
+
+@pytest.mark.parametrize(("name", "agency"), [
+    # 「Page 8 - 威海市文登区信访局2022年…」: the printed page's header before the title
+    ("wendeng-xinfang-2022-p8.txt", "威海市文登区信访局"),
+    # 「盐边县新九镇人民政府」 on its own line above 「关于2021年度政府信息公开工作的年度报告」
+    ("yanbian-xinjiu-2021.txt", "盐边县新九镇人民政府"),
+    # the title's 「市政府研究室」, the text's 「2019年孝感市政府研究室主动公开信息16条」
+    ("xiaogan-yjs-2019.txt", "孝感市政府研究室"),
+])
+def test_the_agency_of_a_real_title_that_names_it_badly(name: str, agency: str, packs: list[Pack]) -> None:
+    result = audit_file(FOUND / name, packs)
+    assert result.report.agency == agency
+
+
+def test_a_title_without_an_agency_names_none() -> None:
+    from auditor.facts.report import parse_title
+
+    assert parse_title("关于2021年度政府信息公开工作的年度报告") == (None, 2021)
+    assert parse_title("某某局关于2021年度政府信息公开工作的年度报告") == ("某某局", 2021)

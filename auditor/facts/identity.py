@@ -79,6 +79,10 @@ def gather(paragraphs: tuple[Paragraph, ...], title: tuple[str, int] | None, pag
     found: list[Evidence] = []
     if title is not None:
         agency, year = parse_title(title[0])
+        if agency is None:  # 「盐边县新九镇人民政府」 / 「关于2021年度政府信息公开工作的年度报告」: a title of two lines
+            agency = _agency_above(paragraphs, title[0])
+        elif agency[:1] in _BARE_LEVEL:
+            agency = _fuller(paragraphs, agency)
         found.append(Evidence(TITLE, year, agency, title[0], title[1]))
     preamble = paragraphs[:_PREAMBLE_PARAGRAPHS]
     for p in preamble:
@@ -105,6 +109,33 @@ def gather(paragraphs: tuple[Paragraph, ...], title: tuple[str, int] | None, pag
             found.append(Evidence(OPENING, _year(first.group(1)), None, opening.text[:40], opening.line))
     found.extend(_signature(paragraphs))
     return tuple(e for e in found if e.year is not None or e.agency)
+
+
+# A title that names its body from the level down (「市政府研究室」) leaves out the place the text then names
+# (「孝感市政府研究室」).
+_BARE_LEVEL = frozenset("省市区县州乡镇")
+# A place name's characters: Han characters that are not the words a sentence puts before a name (「2019年孝感市…」).
+_PLACE = re.compile(r"((?:(?![年的了在和与及是为对向从将把被于等共由经])[\u4e00-\u9fff]){2,4})")
+
+
+def _agency_above(paragraphs: tuple[Paragraph, ...], title: str) -> str | None:
+    """The agency's name on the line right above the title (or above a repetition of it: a page prints its title
+    in its header and again above the report), when the title itself names none."""
+    wanted = compact(nfkc(title))
+    for before, line in zip(paragraphs, paragraphs[1:], strict=False):
+        if compact(nfkc(line.text)) == wanted:
+            name = compact(nfkc(before.text))
+            if _AGENCY_LINE.match(name) and not name.endswith("年度报告"):
+                return name
+    return None
+
+
+def _fuller(paragraphs: tuple[Paragraph, ...], agency: str) -> str:
+    """The title's agency with its place, when the preamble names it so with one place only (「孝感市政府研究室」 for
+    the title's 「市政府研究室」); else as the title gives it."""
+    text = "".join(compact(nfkc(p.text)) for p in paragraphs[:_PREAMBLE_PARAGRAPHS])
+    places = {m.group(1) for m in re.finditer(_PLACE.pattern + re.escape(agency), text)}
+    return places.pop() + agency if len(places) == 1 else agency
 
 
 def _signature(paragraphs: tuple[Paragraph, ...]) -> list[Evidence]:

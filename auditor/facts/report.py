@@ -8,7 +8,9 @@ from auditor.facts.normalize import compact, nfkc
 from auditor.ingest.document import Paragraph
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
-_SUFFIX = re.compile(r"(?:关于)?(?:政府信息公开|政务公开)?(?:工作)?年度报告.*$")
+_SUFFIX = re.compile(r"(?:关于)?(?:政府信息公开|政务公开)?(?:工作)?的?年度报告.*$")
+# What a page header puts before the title on a printed page (「Page 8 - 威海市文登区信访局2022年…」).
+_PAGE_HEADER = re.compile(r"^(?:Page\s+\d+\s*[-—–]\s*|第\s*\d+\s*页\s*)", re.IGNORECASE)
 # A title ends with 年度报告 (perhaps followed by a bracketed note such as （全文）) and is short: a sentence that only
 # mentions 年度报告 is not one.
 _TITLE_END = re.compile(r"年度报告(?:[(（][^)）]*[)）])?$")
@@ -33,11 +35,13 @@ def find_title(paragraphs: tuple[Paragraph, ...], before_line: int | None) -> tu
 
 def parse_title(title: str) -> tuple[str | None, int | None]:
     """(agency, year) from a title such as 「焦作市人民政府办公室 2021 年政府信息公开工作年度报告」."""
-    text = _LABEL.sub("", nfkc(title).strip().strip("#").strip())
+    text = _PAGE_HEADER.sub("", _LABEL.sub("", nfkc(title).strip().strip("#").strip()))
     match = _YEAR.search(text)
     if not match:
         return None, None
     year = int(match.group(1))
     without_year = (text[: match.start()] + text[match.end():]).strip()
     agency = _SUFFIX.sub("", without_year).strip(" 《》<>\"“”:：-—")
+    if agency.startswith("关于"):  # 「关于2021年度政府信息公开工作的年度报告」: no agency in the title
+        agency = agency[2:].strip()
     return (agency or None), year
