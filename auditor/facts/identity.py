@@ -79,7 +79,7 @@ def gather(paragraphs: tuple[Paragraph, ...], title: tuple[str, int] | None, pag
     found: list[Evidence] = []
     if title is not None:
         agency, year = parse_title(title[0])
-        if agency is None:  # 「盐边县新九镇人民政府」 / 「关于2021年度政府信息公开工作的年度报告」: a title of two lines
+        if agency is None:  # 「盐边县新九镇人民政府」 above 「关于2021年度政府信息公开工作的年度报告」: two lines
             agency = _agency_above(paragraphs, title[0])
         elif agency[:1] in _BARE_LEVEL:
             agency = _fuller(paragraphs, agency)
