@@ -18,7 +18,9 @@ from auditor.facts import ReportFacts, agency_classes, extract_facts
 from auditor.facts.aspects import aspect_claims
 from auditor.facts.claims import extract_claims
 from auditor.facts.model import History, Prepared
+from auditor.facts.sections import numbering_claims
 from auditor.facts.unchecked import unchecked_numbers
+from auditor.facts.vocabulary import CHINESE_NUMERALS
 from auditor.findings import build_finding, build_not_assessable
 from auditor.fingerprint import distinguish
 from auditor.ingest import IngestError, read_document
@@ -51,7 +53,7 @@ def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]
     if pack is not None:
         aliases = pack.agency_aliases.get(facts.agency or "", ())
         claims = extract_claims(facts.paragraphs, pack.extractors, facts.agency, aliases)
-        claims += aspect_claims(facts.paragraphs)
+        claims += aspect_claims(facts.paragraphs) + numbering_claims(facts.sections, CHINESE_NUMERALS)
         facts = dataclasses.replace(facts, claims=claims,
                                     values={**facts.values, **agency_classes(facts, pack.agency_classes)})
     return facts, pack

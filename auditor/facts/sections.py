@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from auditor.facts.model import SectionFact
+from auditor.facts.model import Claim, SectionFact
 from auditor.facts.normalize import compact
 from auditor.facts.vocabulary import CHINESE_ORDINALS, SECTIONS
 from auditor.ingest.document import Paragraph
@@ -94,14 +94,23 @@ def find_sections(paragraphs: tuple[Paragraph, ...], line_count: int) -> tuple[S
 
 def heading_values(sections: tuple[SectionFact, ...]) -> dict[str, int]:
     """`report.section_heading.<n>`: 1 when section n has its heading, 0 when it was found by its content alone;
-    `report.section_numeral.<n>`: 1 when its heading carries the template's numeral (五、 for 5) or none, 0 when
-    another (a renumbered report). Absent for a section not found (SEC-PRESENT's finding)."""
-    values: dict[str, int] = {}
-    for s in sections:
-        values[f"report.section_heading.{s.number}"] = 0 if s.inferred else 1
-        if not s.inferred:
-            values[f"report.section_numeral.{s.number}"] = int(s.numeral in (None, s.number))
-    return values
+    absent for a section not found (SEC-PRESENT's finding). (A heading's numeral is numbering_claims'.)"""
+    return {f"report.section_heading.{s.number}": 0 if s.inferred else 1 for s in sections}
+
+
+MISNUMBERED = "claim.section_misnumbered"
+
+
+def numbering_claims(sections: tuple[SectionFact, ...], numerals: str) -> tuple[Claim, ...]:
+    """One claim for every heading numbered otherwise than the template numbers its section, at the first of them:
+    a section added outside the template renumbers every one after it, which is one mistake, not four. Its value
+    counts them, its text lists each heading with the numeral the template gives it. `numerals`: 一 to 十."""
+    wrong = [s for s in sections if not s.inferred and s.numeral not in (None, s.number)]
+    if not wrong:
+        return ()
+    text = "；".join(f"「{s.title}」应为「{numerals[s.number - 1]}、」" for s in wrong)
+    first = wrong[0]
+    return (Claim(MISNUMBERED, len(wrong), text, first.line, first.number, 1, 1 + len(text)),)
 
 
 def section_at(sections: tuple[SectionFact, ...], line: int) -> int | None:

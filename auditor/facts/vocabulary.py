@@ -187,7 +187,7 @@ def known_keys() -> set[str]:
     keys |= {f"section.{n}" for n in SECTIONS}
     keys |= {"report.year", "report.template", "report.layout", "report.layout_t3"}
     keys |= {f"report.year_evidence.{kind}" for kind in YEAR_EVIDENCE}
-    keys |= {f"report.section_{what}.{n}" for what in ("heading", "numeral") for n in SECTIONS}
+    keys |= {f"report.section_heading.{n}" for n in SECTIONS}
     keys |= {f"report.empty.{t}" for t in TABLES}  # a table there but never filled in (facts/tables.empty_table)
     # Derived by comparing texts, not extracted: with last year's report, with other bodies' (facts/similarity.py).
     keys |= {"claim.copied_from_last_year", "claim.copied_from_peer"}
@@ -195,4 +195,6 @@ def known_keys() -> set[str]:
     keys |= {f"claim.{aspect}" for aspect in ASPECTS}
     # Last year's section 五 problems this year's 五 does not take up (auditor/store/previous.py, YOY-PREV5).
     keys |= {"claim.previous_problems_not_taken_up"}
+    # The headings numbered otherwise than the template numbers their sections (facts/sections.numbering_claims).
+    keys |= {"claim.section_misnumbered"}
     return keys
