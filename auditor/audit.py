@@ -31,6 +31,10 @@ from auditor.store import with_history
 
 # Files a folder walk picks up; anything named explicitly on the command line is read whatever its name.
 REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
+# Reports in formats not read yet: walked all the same, so each is a problem of its own (unsupported_format, exit 2),
+# never a report that silently was not audited.
+UNREAD_REPORT_SUFFIXES = {".doc", ".wps", ".ofd"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
 
 
 def select_pack(packs: Iterable[Pack], facts: ReportFacts) -> Pack | None:
@@ -134,13 +138,28 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
 def expand(paths: Iterable[Path]) -> Iterator[Path]:
     """Files in a stable order: explicit files as given, folders walked recursively and sorted."""
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and child.suffix.lower() in REPORT_SUFFIXES:
-                    yield child
+        yield from walk(path)[0]
+
+
+def walk(path: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to audit under `path` (itself when it is not a folder), sorted, and the files left out with why:
+    "hidden" (a dot file, or in a dot folder), "image" (a scan or photo: no text to read yet) or "other" (not a
+    report's format). Nothing is left out in silence: a run lists them (problem `file_skipped`)."""
+    if not path.is_dir():
+        return [path], []
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for child in sorted(path.rglob("*")):
+        if not child.is_file():
+            continue
+        suffix = child.suffix.lower()
+        if any(part.startswith(".") for part in child.relative_to(path).parts):
+            skipped.append((child, "hidden"))
+        elif suffix in REPORT_SUFFIXES or suffix in UNREAD_REPORT_SUFFIXES:
+            files.append(child)
         else:
-            yield path
+            skipped.append((child, "image" if suffix in IMAGE_SUFFIXES else "other"))
+    return files, skipped
 
 
 def audit_guarded(path: Path, packs: list[Pack], lang: str, prepared: Prepared | None = None) -> DocumentResult:

@@ -102,6 +102,8 @@ CATALOG: dict[str, ProblemType] = {
         ProblemType("no_input_files", {"zh": "没有可核查的文件", "en": "No files to audit"},
                     {"zh": "{path} 中没有报告文件（.txt .md .html .htm .docx .pdf）",
                      "en": "{path} holds no report files (.txt .md .html .htm .docx .pdf)"}, True),
+        ProblemType("file_skipped", {"zh": "未核查的文件", "en": "File not audited"},
+                    {"zh": "{path}：未核查（{reason}）", "en": "{path}: not audited ({reason})"}, False),
         ProblemType("file_too_large", {"zh": "文件过大", "en": "File too large"},
                     {"zh": "{path} 有 {size}，超过单个文件 {limit} 的上限，未作核查",
                      "en": "{path} is {size}, over the limit of {limit} per file; nothing was checked"}, True),

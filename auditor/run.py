@@ -14,7 +14,7 @@ from functools import partial
 from itertools import islice
 from pathlib import Path
 
-from auditor.audit import audit_guarded, expand, read_facts, select_pack
+from auditor.audit import audit_guarded, read_facts, select_pack, walk
 from auditor.batch import SUPERVISED, Lost, Supervision, in_order, jobs_wanted, run_parallel
 from auditor.facts.model import History, Prepared, ReportFacts, from_json
 from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, RunStream, Severity, Verdict
@@ -29,6 +29,14 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 EXIT_INCOMPLETE = 3  # a report whose core checks could not run: never to be taken for a clean one
+
+# Why a folder walk left a file out (audit.walk), as a run says it.
+SKIP_REASONS = {
+    "zh": {"hidden": "隐藏文件", "image": "图片（暂不支持文字识别）",
+           "other": "不是报告的文件格式（可读 .txt .md .html .htm .docx .pdf）"},
+    "en": {"hidden": "a hidden file", "image": "an image (no text recognition yet)",
+           "other": "not a report's file format (.txt .md .html .htm .docx .pdf are read)"},
+}
 
 # Documents recorded per store transaction: one commit per batch, not per file (Store.batch).
 RECORD_BATCH = 64
@@ -63,12 +71,15 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
     each document's findings as they come (auditor.review.reviewed); the store records the findings unmarked."""
     files: list[Path] = []
     empty: list[Path] = []  # folders given that hold no report file
+    left_out: list[tuple[Path, str]] = []
     for given in paths:
-        found = list(expand([given]))
+        found, skipped = walk(given)
         if given.is_dir() and not found:
             empty.append(given)
         files.extend(found)
-    problems = tuple(problem("no_input_files", lang, str(p)) for p in empty)
+        left_out.extend(skipped)
+    problems = tuple(problem("no_input_files", lang, str(p)) for p in empty) + tuple(
+        problem("file_skipped", lang, str(p), reason=SKIP_REASONS[lang][why]) for p, why in left_out)
     documents = _documents(files, packs, lang, jobs, progress, store, supervision)
     if store is not None and ledger is None:
         ledger = Ledger(store.decisions())

@@ -7,6 +7,8 @@ from typing import Any
 
 from auditor.model import DocumentResult, Finding, Problem, ReviewState, Severity, Verdict
 
+SKIPPED = "file_skipped"  # a run's problem for each file a folder walk left out (audit.walk)
+
 
 def _finding(f: Finding) -> dict[str, Any]:
     data = asdict(f)
@@ -58,4 +60,5 @@ class Totals:
         return {"documents": self.documents, "findings": self.findings, **self.by_severity,
                 "not_assessable": self.not_assessable, "verdicts": dict(self.by_verdict),
                 "reviews": dict(self.by_review),
-                "problems": self.problems + len(problems)}
+                "skipped": sum(1 for p in problems if p.slug == SKIPPED),
+                "problems": self.problems + sum(1 for p in problems if p.slug != SKIPPED)}

@@ -15,7 +15,7 @@ from auditor.describe import describe_key
 from auditor.facts.vocabulary import CHINESE_NUMERALS, TABLES
 from auditor.formatters import register
 from auditor.formatters.safe import visible
-from auditor.formatters.serialize import Totals
+from auditor.formatters.serialize import SKIPPED, Totals
 from auditor.model import (
     Coverage,
     DocumentResult,
@@ -46,7 +46,8 @@ _WORDS = {
            "year_source": "年度依据：{source}", "hint": "（{option} 列出）",
            "tables": "读到的表格：{tables}", "sections": "章节：{sections}",
            "claims": "正文陈述 {claims} 条，已与表格核对 {checked} 条", "unchecked": "未核对的正文数字 {n} 处",
-           "unchecked_line": "未核对: 第 {line} 行「{text}」中的「{number}」", "reviewed": "其中{states}"},
+           "unchecked_line": "未核对: 第 {line} 行「{text}」中的「{number}」", "reviewed": "其中{states}",
+           "skipped": "未核查的其他文件 {n} 个"},
     "en": {"section": "section {n}", "narrative": "narrative", "line": "line {n}", "evidence": "evidence", "sep": "; ",
            "cite": "{what} ({where})", "quote": "'{text}'", "zeros": " ({n} more, all 0)",
            "problems": "tool problems", "unassessed": "not assessable", "summary":
@@ -62,7 +63,8 @@ _WORDS = {
            "tables": "tables read: {tables}", "sections": "sections: {sections}",
            "claims": "{claims} narrative statements, {checked} checked against the tables",
            "unchecked": "{n} narrative numbers not checked",
-           "unchecked_line": "not checked: line {line}, '{number}' in '{text}'", "reviewed": "of them {states}"},
+           "unchecked_line": "not checked: line {line}, '{number}' in '{text}'", "reviewed": "of them {states}",
+           "skipped": "{n} other files not audited"},
 }
 # A finding only one of the two evaluators failed (Finding.failed_by) is kept, and says so.
 _FAILED_BY = {
@@ -208,8 +210,12 @@ def as_text(result: RunResult | RunStream, color: bool = False, show: frozenset[
         totals.add(d)
         yield "\n".join(_document(d, lang, color, show)) + "\n\n"
     out = [_problem(p, _WORDS[lang]).lstrip() for p in result.problems]
-    line = _WORDS[lang]["run"].format(docs=totals.documents, problems=totals.problems + len(result.problems),
+    skipped = sum(1 for p in result.problems if p.slug == SKIPPED)
+    line = _WORDS[lang]["run"].format(docs=totals.documents,
+                                      problems=totals.problems + len(result.problems) - skipped,
                                       na=totals.not_assessable, **totals.by_severity, **totals.by_verdict)
+    if skipped:  # listed above, one line each: a folder walk leaves nothing out in silence
+        line += _WORDS[lang]["sep"] + _WORDS[lang]["skipped"].format(n=skipped)
     reviewed = [f"{STATE_LABELS[lang][state]} {n}" for state, n in totals.by_review.items() if n]
     if reviewed:  # how many of the findings counted above a person (or the baseline) has decided already
         line += _WORDS[lang]["sep"] + _WORDS[lang]["reviewed"].format(states=_WORDS[lang]["list"].join(reviewed))
