@@ -52,7 +52,7 @@ from auditor.review.labels import SCOPE_LABELS, STATE_LABELS
 from auditor.review.queue import FILTERS, Item, pick, queue
 from auditor.ruletests import run_pack_fixtures
 from auditor.run import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Tally, audit_stream
-from auditor.store import Store, StoreError
+from auditor.store import Store, StoreError, display, is_url
 from auditor.store.decisions import SCOPES
 from auditor.store.errors import classify
 from auditor.summary import SummaryError, read_roster
@@ -86,6 +86,20 @@ def main() -> None:
     """Audit 政府信息公开工作年度报告 against the State Council template and its arithmetic."""
 
 
+
+
+class _StoreLocation(click.ParamType[Path | str, str]):
+    """--db: a postgresql:// URL as given (a Path would fold its //), else a file path, as click.Path checks it."""
+
+    name = "file-or-url"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        if is_url(value):
+            return value
+        return Path(click.Path(dir_okay=False, path_type=str).convert(value, param, ctx))
+
+
+_STORE = _StoreLocation()
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True)
@@ -99,9 +113,10 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(min=1, max=3600), default=limits.FILE_SECONDS, show_default=True,
               help="Seconds one file may take; a file still running then is stopped and reported (file_timeout).")
 @click.option("--progress/--no-progress", default=None, help="A progress bar (default: on a terminal only).")
-@click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
-              help="History store (SQLite file, created if absent): records every audit and gives the cross-year "
-                   "rules last year's report of the same body.")
+@click.option("--db", type=_STORE,
+              help="History store (SQLite file, created if absent, or a PostgreSQL database as "
+                   "postgresql://user@host:port/dbname): records every audit and gives the cross-year rules last "
+                   "year's report of the same body.")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Baseline file (`auditor baseline`): its findings are reported as known and --fail-on counts "
                    "only new ones.")
@@ -115,7 +130,7 @@ def main() -> None:
 @_config_option
 @_lang_option
 def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, jobs: int, timeout: float,
-          progress: bool | None, db: Path | None, baseline_file: Path | None, decisions_file: Path | None,
+          progress: bool | None, db: Path | str | None, baseline_file: Path | None, decisions_file: Path | None,
           show: tuple[str, ...], packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
     """Audit report files or folders (folders are walked recursively). Findings a person dismissed or waived (with
     --db or --decisions), or that the --baseline already has, are shown marked and not counted by --fail-on."""
@@ -361,16 +376,20 @@ def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> No
 
 
 @main.command()
-@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="History store written by `auditor audit --db`.")
+@click.option("--db", type=_STORE, required=True, help="History store written by `auditor audit --db`.")
 @click.option("--year", type=int, help="Statistics year to summarise (default: every year in the store).")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Text file, one agency name per line: those without a report are listed as not submitted.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="Folder for summary.html, summary.xlsx, agencies.csv, findings.csv and summary.md.")
 @_lang_option
-def summary(db: Path, year: int | None, roster: Path | None, out: Path, lang: str) -> None:
+def summary(db: Path | str, year: int | None, roster: Path | None, out: Path, lang: str) -> None:
     """Summarise a year's audits for the jurisdiction: status per agency, findings by rule, table 三 and 四 totals."""
+    if is_url(db):  # auditor.summary reads the SQLite file itself, for now (Store.summary_rows is its way over)
+        _review_failed(f"{display(str(db))}: " + (
+            "汇总暂只能读取 SQLite 历史库文件，尚不能读取 PostgreSQL 历史库" if lang == "zh" else
+            "the summary reads only an SQLite history store file for now, not a PostgreSQL one"))
+    db = Path(db)
     try:
         collected = collect_summary(db, year, read_roster(roster) if roster else None)
     except SummaryError as exc:
@@ -414,8 +433,8 @@ def _review_failed(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def _open_store(db: Path, lang: str, must_exist: bool = True) -> Store:
-    if must_exist and not db.is_file():
+def _open_store(db: Path | str, lang: str, must_exist: bool = True) -> Store:
+    if must_exist and not is_url(db) and not Path(db).is_file():  # a server's database: connecting says
         _review_failed(f"{db}: " + ("没有这个历史库（先运行 `auditor audit --db …`）" if lang == "zh"
                                     else "no such history store (run `auditor audit --db …` first)"))
     try:
@@ -430,8 +449,8 @@ def review() -> None:
     and move decisions between stores as a file."""
 
 
-_db_option = click.option("--db", type=click.Path(path_type=Path, dir_okay=False), required=True,
-                          help="History store written by `auditor audit --db`.")
+_db_option = click.option("--db", type=_STORE, required=True,
+                          help="History store written by `auditor audit --db` (a file, or a postgresql:// URL).")
 
 
 @review.command("list")
@@ -440,7 +459,7 @@ _db_option = click.option("--db", type=click.Path(path_type=Path, dir_okay=False
 @click.option("--state", type=click.Choice(FILTERS), default="awaiting", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_lang_option
-def review_list(db: Path, year: int | None, state: str, fmt: str, lang: str) -> None:
+def review_list(db: Path | str, year: int | None, state: str, fmt: str, lang: str) -> None:
     """The findings of a year in the store, one per fingerprint, with the decision that applies."""
     with _open_store(db, lang) as store:
         try:
@@ -472,7 +491,7 @@ def _item_data(item: Item) -> dict[str, object]:
             "decision": None if item.decision is None else decisions_data([item.decision])["decisions"][0]}
 
 
-def _decide(db: Path, fingerprints: tuple[str, ...], state: str, reason: str, by: str | None, scope: str,
+def _decide(db: Path | str, fingerprints: tuple[str, ...], state: str, reason: str, by: str | None, scope: str,
             until: datetime | None, lang: str) -> None:
     words = _REVIEW_WORDS[lang]
     who = by or os.environ.get("AUDITOR_REVIEWER") or getpass.getuser()
@@ -485,7 +504,7 @@ def _decide(db: Path, fingerprints: tuple[str, ...], state: str, reason: str, by
                     _review_failed(words["short"].format(wanted=wanted))
                 found = pick(items, wanted)
                 if not found:
-                    _review_failed(words["unknown"].format(wanted=wanted, db=db))
+                    _review_failed(words["unknown"].format(wanted=wanted, db=store.path))
                 if len(found) > 1:
                     _review_failed(words["ambiguous"].format(
                         wanted=wanted, found=", ".join(i.subject.fingerprint[:16] for i in found[:5])))
@@ -511,7 +530,7 @@ _by_option = click.option("--by", help="Who decides (default: $AUDITOR_REVIEWER,
 @click.option("--reason", default="", help="Why (optional for a confirmation).")
 @_by_option
 @_lang_option
-def review_confirm(db: Path, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
+def review_confirm(db: Path | str, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
     """Confirm findings: real problems, for the year's 通报."""
     _decide(db, fingerprints, "confirmed", reason, by, "report", None, lang)
 
@@ -522,7 +541,7 @@ def review_confirm(db: Path, fingerprints: tuple[str, ...], reason: str, by: str
 @click.option("--reason", required=True, help="Why the finding is a false positive.")
 @_by_option
 @_lang_option
-def review_dismiss(db: Path, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
+def review_dismiss(db: Path | str, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
     """Dismiss findings as false positives."""
     _decide(db, fingerprints, "dismissed", reason, by, "report", None, lang)
 
@@ -536,7 +555,7 @@ def review_dismiss(db: Path, fingerprints: tuple[str, ...], reason: str, by: str
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day the waiver applies.")
 @_by_option
 @_lang_option
-def review_waive(db: Path, fingerprints: tuple[str, ...], reason: str, scope: str, until: datetime | None,
+def review_waive(db: Path | str, fingerprints: tuple[str, ...], reason: str, scope: str, until: datetime | None,
                  by: str | None, lang: str) -> None:
     """Waive findings: accepted exceptions, for this report, this body or every report, optionally until a date."""
     _decide(db, fingerprints, "waived", reason, by, scope, until, lang)
@@ -548,7 +567,7 @@ def review_waive(db: Path, fingerprints: tuple[str, ...], reason: str, scope: st
 @click.option("--reason", default="", help="Why the finding is back in the queue.")
 @_by_option
 @_lang_option
-def review_reopen(db: Path, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
+def review_reopen(db: Path | str, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
     """Put findings back in the queue (the earlier decisions stay in their history)."""
     _decide(db, fingerprints, "awaiting", reason, by, "report", None, lang)
 
@@ -557,7 +576,7 @@ def review_reopen(db: Path, fingerprints: tuple[str, ...], reason: str, by: str 
 @_db_option
 @click.argument("fingerprint")
 @_lang_option
-def review_history(db: Path, fingerprint: str, lang: str) -> None:
+def review_history(db: Path | str, fingerprint: str, lang: str) -> None:
     """Every decision recorded on one finding, oldest first."""
     words = _REVIEW_WORDS[lang]
     if len(fingerprint) < 8:
@@ -584,7 +603,7 @@ def review_history(db: Path, fingerprint: str, lang: str) -> None:
 @_db_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @_lang_option
-def review_export(db: Path, output: Path, lang: str) -> None:
+def review_export(db: Path | str, output: Path, lang: str) -> None:
     """Write every decision of the store, with its history, to a YAML file."""
     with _open_store(db, lang) as store:
         try:
@@ -602,7 +621,7 @@ def review_export(db: Path, output: Path, lang: str) -> None:
 @_db_option
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @_lang_option
-def review_import(db: Path, file: Path, lang: str) -> None:
+def review_import(db: Path | str, file: Path, lang: str) -> None:
     """Add the decisions of a file (from `review export`) to the store; those it has already are skipped."""
     try:
         decisions = read_decisions(file)

@@ -60,11 +60,13 @@ class PostgresConnection:
         except ImportError as exc:
             raise StoreError("driver_missing", self.location) from exc
         self._psycopg = psycopg
+        try:  # libpq reads the URL first: a typing error in it is named as such, not as a server unreachable
+            psycopg.conninfo.conninfo_to_dict(url)
+        except psycopg.Error as exc:
+            raise StoreError("bad_url", self.location, reason=_reason(exc)) from exc
         try:
             self._raw: psycopg.Connection[Any] = psycopg.connect(url, autocommit=True,
                                                                  connect_timeout=CONNECT_SECONDS)
-        except psycopg.ProgrammingError as exc:  # libpq could not read the URL itself
-            raise StoreError("bad_url", self.location, reason=_reason(exc)) from exc
         except psycopg.Error as exc:
             raise classify(exc, self.location, timeout) from exc
         # SQLite's busy timeout, on the server: a row or table another writer holds is waited for this long, then
