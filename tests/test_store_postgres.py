@@ -238,21 +238,24 @@ def test_two_batches_and_a_review_at_once_lose_nothing(pg_url: str, tmp_path: Pa
     corpus = sorted(p for p in CORPUS.glob("pingtan-*") if p.is_file())[:6]
     first, second = [*samples[:3], *corpus], [*samples[2:], *corpus[::-1]]  # sample 3 and the corpus in both
     Store(pg_url).close()
-    made: list[Decision] = [
-        Decision(f"{n:064x}", "TXT-NEW", "TXT-NEW", "某区政府", 2024, "confirmed", "report", "", f"reviewer{n}",
-                 f"2025-01-01T00:00:{n:02d}.000000+00:00") for n in range(30)]
+    made: list[Decision] = []
     failures: list[BaseException] = []
+    batches: list[subprocess.Popen[str]] = []
 
-    def review() -> None:
+    def review() -> None:  # one decision after another for as long as the batches run (and at least 10)
         try:
             with Store(pg_url) as store:
-                for decision in made:
-                    store.record_decisions([decision])
+                while len(made) < 10 or any(p.poll() is None for p in batches):
+                    n = len(made)
+                    decision = Decision(f"{n:064x}", "TXT-NEW", "TXT-NEW", "某区政府", 2024, "confirmed", "report",
+                                        "", f"reviewer{n}", f"2025-01-01T00:00:00.{n:06d}+00:00")
+                    assert store.record_decisions([decision]) == 1
+                    made.append(decision)
         except BaseException as exc:  # noqa: BLE001 - reported below
             failures.append(exc)
 
+    batches.extend([_audit_process(pg_url, first), _audit_process(pg_url, second)])
     reviewer = threading.Thread(target=review)
-    batches = [_audit_process(pg_url, first), _audit_process(pg_url, second)]
     reviewer.start()
     errors = [p.communicate(timeout=300)[1] for p in batches]
     reviewer.join(timeout=120)
