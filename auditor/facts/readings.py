@@ -14,8 +14,11 @@ to a reading, so it stops after `cap` of them.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from auditor.facts.model import CellFact
 from auditor.limits import MAX_NUMBER_DIGITS
 
 # A row's readings kept on its cells: more than this and the row is left unreadable, saying it has more.
@@ -86,3 +89,24 @@ def split_digit_run(run: str, width: int) -> list[str] | None:
     """The cells of a run when exactly one reading exists, else None."""
     readings = digit_readings(run, width, cap=1)
     return list(readings.cells[0]) if readings.count == 1 else None
+
+
+Case = tuple[tuple[str, int], ...]  # one reading of the runs a check reads: each cell's key and its value in it
+
+
+def cases(cells: Sequence[CellFact], cap: int) -> list[Case] | None:
+    """The distinct combinations of values `cells` take over their rows' readings: the cells of one run move
+    together (the i-th reading of the row), different runs independently. Only the values of these cells count, so
+    two readings that differ elsewhere in the row are one case. None when there would be more than `cap`."""
+    rows: dict[tuple[str, int, str], list[CellFact]] = {}
+    for cell in cells:
+        rows.setdefault((cell.table, cell.line, cell.raw), []).append(cell)
+    choices: list[list[Case]] = []
+    size = 1
+    for row in rows.values():
+        distinct = dict.fromkeys(tuple((c.key, c.readings[i]) for c in row) for i in range(len(row[0].readings)))
+        size *= len(distinct)
+        if size > cap:
+            return None
+        choices.append(list(distinct))
+    return [tuple(pair for part in combination for pair in part) for combination in itertools.product(*choices)]
