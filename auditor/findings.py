@@ -16,8 +16,8 @@ from auditor.evaluate import (
     referent,
 )
 from auditor.facts.model import ReportFacts
-from auditor.facts.similarity import COPIED, COPIED_FROM_PEER
 from auditor.facts.readings import READINGS_PER_ROW
+from auditor.facts.similarity import COPIED, COPIED_FROM_PEER
 from auditor.facts.vocabulary import TABLES, label
 from auditor.fingerprint import fingerprint, meaning
 from auditor.model import Evidence, Finding, Location, NotAssessable, Operand, Status
@@ -187,8 +187,8 @@ def _under_every_reading(outcome: Outcome, quoted: Outcome, message: str, eviden
         message = (f"{runs}，无法唯一拆分；本项用到的数字有 {n} 种读法（{shown}），每一种读法下本项都不成立。"
                    f"如读作 {example}：{message}")
     else:
-        message = (f"{runs[:1].upper()}{runs[1:]}, which cannot be split one way; the values this check reads have {n} readings ({shown}) "
-                   f"and the check fails under every one. Reading {example}: {message}")
+        message = (f"{runs[:1].upper()}{runs[1:]}, which cannot be split one way; the values this check reads "
+                   f"have {n} readings ({shown}) and the check fails under every one. Reading {example}: {message}")
     found = comparisons(outcome.check.node)
     on_left = bool(found) and bool(set(keys) & set(left_keys(found[0].left)))
     if on_left:
@@ -209,7 +209,8 @@ def _reading(values: tuple[tuple[str, int], ...], facts: ReportFacts, lang: str)
 
 
 def _runs(keys: list[str], facts: ReportFacts, lang: str) -> str:
-    """The digit runs the cells come from, each with its row and line: 「表三「（七）总计」行的数字连写为「…」（第 49 行）」."""
+    """The digit runs the cells come from, each with its row and line (「表三「（七）总计」行的数字连写为「…」
+    （第 49 行）」)."""
     seen: dict[tuple[str, int, str], str] = {}
     for key in keys:
         cell = facts.cells[key]
@@ -388,7 +389,8 @@ def _missing_reason(key: str, facts: ReportFacts, lang: str) -> str:
         many = run.reading_count > READINGS_PER_ROW
         if lang == "zh":
             count = f"读法超过 {READINGS_PER_ROW} 种，未逐一列出" if many else f"有 {run.reading_count} 种读法"
-            return f"{describe_key(key, lang)}无法确定：第 {run.line} 行的数字无法与各列一一对应（连写为「{raw}」，{count}）"
+            return (f"{describe_key(key, lang)}无法确定：第 {run.line} 行的数字无法与各列一一对应"
+                    f"（连写为「{raw}」，{count}）")
         count = f"more than {READINGS_PER_ROW} readings, not listed" if many else f"{run.reading_count} readings"
         return (f"{describe_key(key, lang)} cannot be told: the numbers of its row (line {run.line}) do not map onto "
                 f"the columns one to one (run together as '{raw}', {count})")

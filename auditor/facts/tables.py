@@ -323,7 +323,6 @@ def _read_t4_blocks(tables: tuple[Table, ...], span: SectionFact, sections: tupl
                     paragraphs: tuple[Paragraph, ...]) -> dict[str, CellFact]:
     """Table 四 written as three tables of five, each under a heading that names its block."""
     cells: dict[str, CellFact] = {}
-    width = len(T4_COLUMNS)
     for table in tables:
         if not span.line <= table.first_line <= span.end_line:
             continue
