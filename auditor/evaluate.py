@@ -16,6 +16,7 @@ from auditor import limits
 from auditor.engine import Engine, EngineFact
 from auditor.facts.model import CellFact, Claim, ReportFacts
 from auditor.facts.readings import Case, cases
+from auditor.facts.vocabulary import OTHER_2021
 from auditor.model import Status
 from auditor.packs.compile import CompiledCheck, OperandSpec
 from auditor.packs.functions import FUNCTIONS, Item
@@ -121,13 +122,32 @@ def referent(key: str, facts: ReportFacts) -> tuple[Kind, list[Item]]:
     return "cell", [Item(cell.value if cell.status == "number" else None, cell.raw, cell.status, cell)]
 
 
+def members_read(spec: OperandSpec, facts: ReportFacts) -> tuple[str, ...]:
+    """The facts a function operand reads in this report: its members, except that in a sum (an additive function)
+    （六）'s three 2021 sub-rows of a column, none of them in the report, are read as the one （六）其他处理 row of that
+    column when the report prints table 三 in the 2019 layout. (六) is by definition the three together (domain.md
+    §2.6, item 6), so a sum over the result rows or over （六） means the same in both layouts; a check of one sub-row
+    alone stays not assessable, and TPL-LAYOUT-T3 reports the layout."""
+    members = spec.members
+    if spec.fn is None or not FUNCTIONS[spec.fn].additive:
+        return members
+    for column in {k.rsplit(".", 1)[1] for k in members if k.startswith("t3.other.")}:
+        parts = [f"t3.{row}.{column}" for row in OTHER_2021]
+        printed = f"t3.other_processing.{column}"
+        if all(k in members and k not in facts.cells for k in parts) and printed in facts.cells:
+            first = members.index(parts[0])
+            kept = [k for k in members if k not in parts]
+            members = (*kept[:first], printed, *kept[first:])
+    return members
+
+
 def _resolve(spec: OperandSpec, lookup: _Lookup) -> Resolved:
     """The operand's value (and, for a function, its members' values) for `env`, or the keys that are missing.
     Blank, '—', '无' and unreadable cells are missing: never zero."""
     if spec.fn is None:
         (item,) = lookup.items(spec.key)
         return ((), (spec.key,)) if item.value is None else (((spec.key, item.value),), ())
-    member_items = {key: lookup.items(key) for key in spec.members}
+    member_items = {key: lookup.items(key) for key in members_read(spec, lookup.facts)}
     known = [(key, found[0].value) for key, found in member_items.items()
              if len(found) == 1 and found[0].value is not None]
     result = FUNCTIONS[spec.fn].compute([i for found in member_items.values() for i in found])
@@ -207,10 +227,10 @@ def _with_case(check: CompiledCheck, env: dict[str, Number], case: Case, lookup:
     values = dict(case)
     instance = {**env, **values}
     for spec in check.operands:
-        if spec.fn is None or not values.keys() & set(spec.members):
+        if spec.fn is None or not values.keys() & set(members_read(spec, lookup.facts)):
             continue
         items = [Item(values[key], lookup.items(key)[0].raw) if key in values else item
-                 for key in spec.members for item in lookup.items(key)]
+                 for key in members_read(spec, lookup.facts) for item in lookup.items(key)]
         result = FUNCTIONS[spec.fn].compute(items)
         if result is not None:  # every other member was known: only reading cells were missing
             instance[spec.key] = result

@@ -13,6 +13,7 @@ from auditor.evaluate import (
     TOO_MANY_READINGS,
     ZERO_DIVISOR,
     Outcome,
+    members_read,
     referent,
 )
 from auditor.facts.model import ReportFacts
@@ -37,7 +38,7 @@ def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
         out.append(Operand(c.key, c.value, c.text, "number",
                            Location(section=c.section, line=c.line, snippet=c.text)))
     for spec in outcome.check.operands:
-        for key in spec.members or (spec.key,):
+        for key in members_read(spec, facts) or (spec.key,):
             kind, found = referent(key, facts)
             if kind not in ("prev", "cell"):
                 continue  # claims are cited above; sections and report values have no cell to point at
