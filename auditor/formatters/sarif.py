@@ -195,7 +195,7 @@ def _location(at: Location, where: dict[str, Any], line_true: bool, lang: str, n
     if logical:
         location["logicalLocations"] = logical
     if at.line and not line_true:  # a paragraph's position in reading order, not a line of the file
-        location["properties"] = {"line": at.line, "snippet": at.snippet}
+        location["properties"] = {"line": at.line} | ({"snippet": at.snippet} if at.snippet else {})
     return location
 
 
