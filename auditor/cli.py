@@ -137,7 +137,7 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
                        Supervision(seconds=timeout), ledger, known)
     tally = Tally(run.problems)
     # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
-    watched = RunStream(tally.watch(run.documents), run.problems, lang)
+    watched = RunStream(tally.watch(run.documents), run.problems, lang, run.rules, baseline_file is not None)
     try:
         try:
             _write_run(watched, fmt, color, output, lang, frozenset(show))

@@ -245,6 +245,22 @@ class DocumentResult:
 
 
 @dataclass(frozen=True)
+class RuleInfo:
+    """What an output says about one rule of the run's packs (SARIF's reportingDescriptor): its metadata, not its
+    check. A rule two packs share (one extends the other) is one RuleInfo naming both."""
+
+    id: str
+    name: str
+    title: dict[str, str]  # by language
+    severity: Severity  # the run configuration's, when it overrides the pack's
+    category: str
+    rationale: str
+    remediation: str
+    references: tuple[str, ...] = ()
+    packs: tuple[str, ...] = ()  # the labels (id@version) of the packs that have it
+
+
+@dataclass(frozen=True)
 class RunStream:
     """A run whose documents come one at a time, in input order (auditor.run.audit_stream): formatters write each
     as it comes, so a run of any size holds only the documents in flight. Iterate `documents` once."""
@@ -252,6 +268,8 @@ class RunStream:
     documents: Generator[DocumentResult, None, None]
     problems: tuple[Problem, ...] = ()
     lang: str = "zh"
+    rules: tuple[RuleInfo, ...] = ()  # every rule of the packs the run loaded
+    baseline: bool = False  # a `--baseline` was given: a finding without review.state "known" is new
 
 
 @dataclass(frozen=True)
@@ -261,3 +279,5 @@ class RunResult:
     documents: tuple[DocumentResult, ...]
     problems: tuple[Problem, ...] = field(default_factory=tuple)
     lang: str = "zh"
+    rules: tuple[RuleInfo, ...] = ()
+    baseline: bool = False

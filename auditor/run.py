@@ -17,7 +17,7 @@ from pathlib import Path
 from auditor.audit import audit_guarded, read_facts, select_pack, walk
 from auditor.batch import SUPERVISED, Lost, Supervision, in_order, jobs_wanted, run_parallel
 from auditor.facts.model import History, Prepared, ReportFacts, from_json
-from auditor.model import DocumentResult, Problem, ReportInfo, RunResult, RunStream, Severity, Verdict
+from auditor.model import DocumentResult, Problem, ReportInfo, RuleInfo, RunResult, RunStream, Severity, Verdict
 from auditor.packs.model import Pack
 from auditor.problems import is_input_error, problem
 from auditor.review import Ledger, reviewed
@@ -52,7 +52,8 @@ def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs
                 baseline: frozenset[str] = frozenset()) -> RunResult:
     """audit_stream, with every document kept: for a library caller or a test that wants the whole run at once."""
     run = audit_stream(paths, packs, lang, jobs, progress, store, supervision, ledger, baseline)
-    return RunResult(documents=tuple(run.documents), problems=run.problems, lang=lang)
+    return RunResult(documents=tuple(run.documents), problems=run.problems, lang=lang, rules=run.rules,
+                     baseline=run.baseline)
 
 
 def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
@@ -85,7 +86,21 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
         ledger = Ledger(store.decisions())
     if ledger is not None or baseline:
         documents = _reviewed(documents, ledger, baseline, store, packs)
-    return RunStream(documents, problems, lang)
+    return RunStream(documents, problems, lang, rule_infos(packs), bool(baseline))
+
+
+def rule_infos(packs: Iterable[Pack]) -> tuple[RuleInfo, ...]:
+    """One entry per rule id of the packs, in the packs' order. A pack that extends another takes its rules
+    unchanged, so the first pack's metadata stands for every pack that has the rule."""
+    found: dict[str, RuleInfo] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            if (known := found.get(rule.id)) is not None:
+                found[rule.id] = dataclasses.replace(known, packs=(*known.packs, pack.label))
+                continue
+            found[rule.id] = RuleInfo(rule.id, rule.name, dict(rule.title), rule.severity, rule.category,
+                                      rule.rationale, rule.remediation, rule.references, (pack.label,))
+    return tuple(found.values())
 
 
 def _reviewed(documents: Generator[DocumentResult, None, None], ledger: Ledger | None,
