@@ -60,6 +60,8 @@ MIME_TYPES = {"text": "text/plain", "markdown": "text/markdown", "html": "text/h
 # Formats whose line numbers are the file's own lines (ingest/text.py); a flattened dump's count its segments.
 _LINE_TRUE = frozenset({"text", "markdown"})
 _SUPPRESSED = (ReviewState.DISMISSED, ReviewState.WAIVED)
+# tool.driver.notifications lists the catalog in its order
+_NOTIFICATION_INDEX = {slug: i for i, slug in enumerate(CATALOG)}
 _WORDS = {
     "zh": {"section": "第{n}部分", "remediation": "整改建议", "references": "依据", "value": "{what} = {value}"},
     "en": {"section": "section {n}", "remediation": "Remediation", "references": "References",
@@ -250,8 +252,8 @@ def _notification_level(slug: str, blocking: bool) -> str:
 def _notification(p: Problem, lang: str, where: dict[str, Any] | None) -> dict[str, Any]:
     item: dict[str, Any] = {"level": _notification_level(p.slug, _blocking(p)), "message": {"text": visible(p.message)},
                             "properties": {"slug": p.slug, "title": p.title, "blocking": _blocking(p)}}
-    if p.slug in CATALOG:
-        item["descriptor"] = {"id": p.slug, "index": list(CATALOG).index(p.slug)}
+    if p.slug in _NOTIFICATION_INDEX:
+        item["descriptor"] = {"id": p.slug, "index": _NOTIFICATION_INDEX[p.slug]}
     if where is not None:
         item["locations"] = [{"physicalLocation": {"artifactLocation": where}}]
     return item
