@@ -298,8 +298,8 @@ def test_the_draft_holds_the_totals_problems_non_submitters_and_says_what_it_lac
                         "五、未能完整核查的报告", "六、评分与排名", "七、整改要求"]
     assert "共核查年度报告 7 份" in text and "核查不完整 1 份、未能核查 0 份、无法读取 1 份" in text
     assert f"本年新收申请 {NEW_APPLICATIONS}" in text  # the jurisdiction's table 三 total
-    assert re.search(r"（[一二三四五六七八九十]+）未做到“正文所述收到申请数与表三一致”：共 1 处（错误），涉及 1 个单位："
-                     r"焦作市城乡一体化示范区管委会。", text)
+    assert re.search(r"（[一二三四五六七八九十]+）未做到“正文所述收到申请数与表三一致”：共 1 处（错误），"
+                     r"涉及 1 个单位：焦作市城乡一体化示范区管委会。", text)
     assert "焦作市城乡一体化示范区管委会：正文称收到申请 9 件" in text
     assert "另有提示类问题" in text  # info findings counted, not listed
     assert "以下 1 个单位未报送" in text and "某某县教育局" in text and "孟州市政府办" not in text
