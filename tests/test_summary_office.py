@@ -190,7 +190,7 @@ def test_a_mistyped_year_exits_2_whatever_else_the_store_holds(store: Path, tmp_
     made a 'summary' of 20244."""
     code, output = _run("--db", str(store), "--year", year, "--out", str(tmp_path / "out"))
     assert code == EXIT_ERROR
-    assert f"no document of {year}" in output and "2021、2024、2025" in output
+    assert f"no document of {year}" in output and "2021, 2024, 2025" in output
     assert not (tmp_path / "out").exists()
 
 

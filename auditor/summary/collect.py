@@ -237,7 +237,7 @@ def collect(db: Path, year: int | None = None, roster: Iterable[str] | None = No
         connection.close()
     if year is not None and not docs:
         # Files of no year would otherwise make a summary of 20244 (a typo for 2024) out of nothing but them.
-        held = "、".join(str(y) for y in years) if years else "none"
+        held = ", ".join(str(y) for y in years) if years else "none"
         raise SummaryError(f"{db}: no document of {year} (the years the store holds: {held})")
     if not docs and not unreadable:
         raise SummaryError(f"{db}: the store is empty")
