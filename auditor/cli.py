@@ -55,8 +55,7 @@ from auditor.run import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Tally, audit_stre
 from auditor.store import Store, StoreError
 from auditor.store.decisions import SCOPES
 from auditor.store.errors import classify
-from auditor.summary import SummaryError, read_roster
-from auditor.summary import collect as collect_summary
+from auditor.summary import SummaryError, summarise
 from auditor.summary import write_all as write_summary
 
 
@@ -66,10 +65,14 @@ def _load_packs(dirs: tuple[Path, ...], lang: str, config: Path | None = None) -
     try:
         return load_configured_packs(list(dirs or default_pack_dirs()), load_config(config))
     except PackError as exc:
-        slug = "config_invalid" if isinstance(exc, ConfigError) else "pack_invalid"
-        p = problem(slug, lang, file=exc.file, pointer=exc.pointer, reason=exc.reason)
-        click.echo(f"auditor: {p.title}: {visible(p.message)}", err=True)
-        sys.exit(EXIT_ERROR)
+        _pack_failed(exc, lang)
+
+
+def _pack_failed(exc: PackError, lang: str) -> NoReturn:
+    slug = "config_invalid" if isinstance(exc, ConfigError) else "pack_invalid"
+    p = problem(slug, lang, file=exc.file, pointer=exc.pointer, reason=exc.reason)
+    click.echo(f"auditor: {p.title}: {visible(p.message)}", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 _pack_option = click.option("--pack", "packs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
@@ -365,21 +368,30 @@ def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> No
               help="History store written by `auditor audit --db`.")
 @click.option("--year", type=int, help="Statistics year to summarise (default: every year in the store).")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Text file, one agency name per line: those without a report are listed as not submitted.")
+              help="Text file (UTF-8, GBK or GB18030), one agency name per line: those without a report are listed "
+                   "as not submitted.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Folder for summary.html, summary.xlsx, agencies.csv, findings.csv and summary.md.")
+              help="Folder for summary.html, summary.xlsx, agencies.csv, findings.csv, summary.md and tongbao.docx "
+                   "(the 通报 draft); scores.csv with a scoring scheme.")
+@_pack_option
+@_config_option
 @_lang_option
-def summary(db: Path, year: int | None, roster: Path | None, out: Path, lang: str) -> None:
-    """Summarise a year's audits for the jurisdiction: status per agency, findings by rule, table 三 and 四 totals."""
+def summary(db: Path, year: int | None, roster: Path | None, out: Path, packs: tuple[Path, ...],
+            config: Path | None, lang: str) -> None:
+    """Summarise a year's audits for the jurisdiction: findings by agency and by rule, table 三 and 四 totals, the
+    reports not fully audited, non-submitters, scores, and a draft of the 通报."""
+    loaded = _load_packs(packs, lang, config)  # rule titles, agency aliases, and the scheme's rules to check
     try:
-        collected = collect_summary(db, year, read_roster(roster) if roster else None)
+        collected = summarise(db, year, roster, load_config(config), loaded)
+    except ConfigError as exc:
+        _pack_failed(exc, lang)
     except SummaryError as exc:
         cause = exc.__cause__  # the store refused (StoreError) or failed while read (sqlite3.Error): its message
         if isinstance(cause, StoreError):
             _store_failed(cause.at(db), lang)
         if isinstance(cause, sqlite3.Error):
             _store_failed(classify(cause, db), lang)
-        click.echo(f"auditor: {exc}", err=True)
+        click.echo(f"auditor: {visible(str(exc))}", err=True)
         sys.exit(EXIT_ERROR)
     try:
         written = write_summary(collected, out, lang)
