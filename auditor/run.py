@@ -108,10 +108,11 @@ def _reviewed(documents: Generator[DocumentResult, None, None], ledger: Ledger |
               packs: list[Pack]) -> Generator[DocumentResult, None, None]:
     """Each document with its findings' reviews and, with a store, last year's confirmed findings matched."""
     aliases = {p.label: p.agency_aliases for p in packs}
+    rectifying = store is not None and ledger is not None and len(ledger) > 0  # no decision: nothing confirmed
     try:
         for document in documents:
             document = reviewed(document, ledger, baseline)
-            if store is not None and ledger is not None and len(ledger):  # no decision: nothing confirmed
+            if rectifying and ledger is not None:
                 names = aliases.get(document.pack or "", {}).get(document.report.agency or "", ())
                 document = dataclasses.replace(document, rectification=rectify(document, ledger, names))
             yield document
