@@ -90,9 +90,11 @@ def report_info(facts: ReportFacts, lang: str) -> ReportInfo:
 
 
 def report_view(facts: ReportFacts) -> ReportView:
-    """The report's headings, paragraphs and cells, for an output that draws it (a heading and a paragraph on one
-    line: the heading)."""
+    """The report's title, headings, paragraphs and cells, for an output that draws it (a heading and a paragraph
+    on one line: the heading)."""
     headings = {s.line: ViewLine(s.line, s.number, s.title, heading=True) for s in facts.sections if not s.inferred}
+    if facts.title and facts.title_line is not None:
+        headings.setdefault(facts.title_line, ViewLine(facts.title_line, None, facts.title, heading=True))
     lines = {**{p.line: ViewLine(p.line, p.section, p.text) for p in facts.paragraphs}, **headings}
     cells = tuple(ViewCell(c.table, c.row, c.column, c.raw, c.status, c.line) for c in facts.cells.values())
     return ReportView(tuple(lines[n] for n in sorted(lines)), cells, facts.title_line)
