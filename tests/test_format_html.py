@@ -18,8 +18,7 @@ from lxml import html as lxml_html
 from auditor.audit import audit_file
 from auditor.batch import IN_PROCESS
 from auditor.cli import main
-from auditor.formatters.html import SeveralReports, as_html, page_html, page_name, write_site
-from auditor.formatters.html import grids
+from auditor.formatters.html import SeveralReports, as_html, grids, page_html, page_name, write_site
 from auditor.model import DocumentResult, Review, ReviewState, RunResult
 from auditor.packs import Pack
 from auditor.run import audit_stream

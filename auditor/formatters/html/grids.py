@@ -8,6 +8,7 @@ never as 0.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from auditor.facts.vocabulary import (
@@ -55,7 +56,8 @@ _T3_GROUPS = (
     ("（六）其他处理", "(6) other processing", "other."),
 )
 _WORDS = {
-    "zh": {"results": "三、本年度办理结果", "header": "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    "zh": {"results": "三、本年度办理结果",
+           "header": "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
            "applicants": "申请人情况", "organisations": "法人或其他组织", "content": "信息内容",
            "litigation": "行政诉讼"},
     "en": {"results": "3. results of processing this year", "header": "(in every column: 1 + 2 = 3 + 4)",
@@ -64,7 +66,7 @@ _WORDS = {
 }
 
 
-def _label(table: dict[str, tuple[str, ...]], key: str, lang: str) -> str:
+def _label(table: Mapping[str, tuple[str, ...]], key: str, lang: str) -> str:
     return str(table[key][0 if lang == "zh" else 1])
 
 
