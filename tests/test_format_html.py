@@ -189,6 +189,9 @@ def test_one_report_is_one_page_and_several_go_to_a_folder(packs: list[Pack]) ->
 def test_cli_prints_one_page_and_refuses_several_without_a_folder(tmp_path: Path) -> None:
     single = run("audit", str(S003), "--format", "html")
     assert single.exit_code == 1 and single.stdout.startswith("<!DOCTYPE html>")
+    finding = lxml_html.fromstring(single.stdout).xpath("//tr[@data-finding][contains(., 'TXT-NEW')]")[0]
+    assert "正文所述收到申请数与表三一致" in finding.text_content()  # the rule's title, from the run's packs
+    assert "整改建议" in finding.text_content()
     several = run("audit", str(SAMPLES), "--format", "html")
     assert several.exit_code == 2 and several.stdout == ""
     assert "-o" in several.stderr and "文件夹" in several.stderr

@@ -15,23 +15,25 @@ writes OUT/index.html and one page per report, named by its place in the run and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from auditor.formatters import register
 from auditor.formatters.html.page import build_page
 from auditor.formatters.html.render import render
-from auditor.model import DocumentResult, Problem, RunResult, RunStream, Verdict
+from auditor.model import DocumentResult, Problem, RuleInfo, RunResult, RunStream, Verdict
 
 
 class SeveralReports(ValueError):
     """A run of several reports cannot be one page: write them to a folder (write_site)."""
 
 
-def page_html(d: DocumentResult, lang: str, index_href: str | None = None) -> str:
-    """The page of one report (its `view` draws the report; without one, the findings only)."""
-    page = build_page(d, lang)
+def page_html(d: DocumentResult, lang: str, index_href: str | None = None,
+              rules: Mapping[str, RuleInfo] | None = None) -> str:
+    """The page of one report (its `view` draws the report; without one, the findings only). `rules`: the run's,
+    by id (each finding's rule title and remediation)."""
+    page = build_page(d, lang, rules)
     counts = {s: sum(1 for r in d.rectification if r.status == s) for s in ("fixed", "repeated", "not_assessable")}
     return render("page.html.j2", lang, script=bool(page.findings), page=page, index_href=index_href,
                   rect=counts)
@@ -83,9 +85,10 @@ def write_site(result: RunResult | RunStream, folder: Path) -> int:
     OSError when the folder cannot be written."""
     folder.mkdir(parents=True, exist_ok=True)
     rows: list[IndexRow] = []
+    rules = {r.id: r for r in result.rules}
     for number, d in enumerate(result.documents, start=1):
         name = page_name(number, d.path)
-        _write(folder / name, page_html(d, result.lang, index_href="index.html"))
+        _write(folder / name, page_html(d, result.lang, "index.html", rules))
         rows.append(IndexRow.of(number, name, d))
     _write(folder / "index.html", index_html(rows, result.problems, result.lang))
     return len(rows)
@@ -112,4 +115,4 @@ def as_html(result: RunResult | RunStream, color: bool = False, show: frozenset[
     if first is None:
         yield index_html([], result.problems, result.lang)
     else:
-        yield page_html(first, result.lang)
+        yield page_html(first, result.lang, rules={r.id: r for r in result.rules})

@@ -6,13 +6,14 @@ Nothing here writes markup: the template does, and Jinja2 escapes every value (a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from auditor.describe import describe_key
 from auditor.facts.vocabulary import CHINESE_NUMERALS, TABLES, label
 from auditor.formatters.html import grids
 from auditor.formatters.html.words import SEVERITY_LABELS, STATE_LABELS, STATES, WORDS
-from auditor.model import DocumentResult, Finding, Operand, ReportView, Severity, ViewCell, ViewLine
+from auditor.model import DocumentResult, Finding, Operand, ReportView, RuleInfo, Severity, ViewCell, ViewLine
 
 _TITLES = {"t2": ("表二　主动公开政府信息情况", "Table 2: proactive disclosure"),
            "t3": ("表三　收到和处理政府信息公开申请情况", "Table 3: applications received and processed"),
@@ -29,6 +30,8 @@ class FindingItem:
     anchor: str | None  # the id of the cell or line it is marked on; None: shown in the list only
     evidence: tuple[str, ...]
     failed_by: str | None
+    title: str = ""  # the rule's title and what to do about it, from the run's packs (RunStream.rules)
+    remediation: str = ""
 
 
 @dataclass
@@ -170,7 +173,8 @@ def _tables(view: ReportView, template: int | None, lang: str) -> tuple[list[Tab
     return drawn, missing
 
 
-def build_page(d: DocumentResult, lang: str) -> Page:
+def build_page(d: DocumentResult, lang: str, rules: Mapping[str, RuleInfo] | None = None) -> Page:
+    """`rules`: the run's rules by id, for each finding's rule title and remediation."""
     view = d.view or ReportView((), ())
     tables, missing = _tables(view, d.report.template, lang) if d.view is not None else ([], [])
     cells = {item.slot.key: item for t in tables for row in t.rows for item in row if item.slot.key and item.cell}
@@ -185,8 +189,10 @@ def build_page(d: DocumentResult, lang: str) -> Page:
             anchor = cells[key].id
         elif loc.line in lines:
             anchor = f"L{loc.line}"
+        rule = (rules or {}).get(f.rule_id)
         item = FindingItem(f"f{n}", f.severity.label, _state(f), f, _where(f, lang), anchor, _evidence(f, lang),
-                           WORDS[lang][f"failed_by_{f.failed_by}"] if f.failed_by else None)
+                           WORDS[lang][f"failed_by_{f.failed_by}"] if f.failed_by else None,
+                           rule.title.get(lang, "") if rule else "", rule.remediation if rule else "")
         items.append(item)
         if key in cells:
             cells[key].findings.append(item)

@@ -18,7 +18,8 @@ STATES = ("awaiting", "confirmed", "dismissed", "waived", "known")
 
 WORDS = {
     "zh": {
-        "page_title": "核查结果", "index_title": "政府信息公开工作年度报告核查结果", "agency": "机关", "year": "年度",
+        "page_title": "核查结果",
+        "remediation": "整改建议", "index_title": "政府信息公开工作年度报告核查结果", "agency": "机关", "year": "年度",
         "template": "格式", "template_value": "{t} 年格式", "pack": "规则包", "year_source": "年度依据",
         "agency_source": "机关依据", "file": "文件", "unknown": "未能确定", "verdict": "结论", "coverage": "核查范围",
         "checks": "核查 {total} 项：通过 {passed}，未通过 {failed}，无法评估 {na}", "tables_read": "读到的表格",
@@ -39,7 +40,8 @@ WORDS = {
         "shown": "显示 {shown} / {total} 条",
     },
     "en": {
-        "page_title": "audit result", "index_title": "Audit of government information disclosure annual reports",
+        "page_title": "audit result",
+        "remediation": "what to do", "index_title": "Audit of government information disclosure annual reports",
         "agency": "agency", "year": "year", "template": "template", "template_value": "{t} template", "pack": "pack",
         "year_source": "year decided by", "agency_source": "agency decided by", "file": "file",
         "unknown": "not determined", "verdict": "verdict", "coverage": "coverage",
