@@ -112,7 +112,8 @@ def table3(layout: int, lang: str) -> Grid:
         leaves = [k for k in leaves if layout == 2021 or k not in OTHER_2021]
         for n, key in enumerate(leaves, start=1):
             head = [Slot(zh if lang == "zh" else en, rowspan=len(leaves))] if n == 1 else []
-            results.append(head + [Slot(f"{n}.{_t3_row_label(key, lang)}")] + values(key))
+            results.append(head + [Slot(f"{n}.{'' if lang == 'zh' else ' '}{_t3_row_label(key, lang)}")]
+                           + values(key))
     total = T3_ROWS["total_processed"][0 if lang == "zh" else 1]
     results.append([Slot(total, colspan=2)] + values("total_processed"))
     results[0].insert(0, Slot(words["results"], rowspan=len(results)))

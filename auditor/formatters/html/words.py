@@ -18,7 +18,7 @@ STATES = ("awaiting", "confirmed", "dismissed", "waived", "known")
 
 WORDS = {
     "zh": {
-        "page_title": "核查结果",
+        "page_title": "核查结果", "colon": "：", "sep": "；", "comma": "，", "cited": "（{where}）",
         "remediation": "整改建议", "index_title": "政府信息公开工作年度报告核查结果", "agency": "机关", "year": "年度",
         "template": "格式", "template_value": "{t} 年格式", "pack": "规则包", "year_source": "年度依据",
         "agency_source": "机关依据", "file": "文件", "unknown": "未能确定", "verdict": "结论", "coverage": "核查范围",
@@ -40,7 +40,7 @@ WORDS = {
         "shown": "显示 {shown} / {total} 条",
     },
     "en": {
-        "page_title": "audit result",
+        "page_title": "audit result", "colon": ": ", "sep": "; ", "comma": ", ", "cited": " ({where})",
         "remediation": "what to do", "index_title": "Audit of government information disclosure annual reports",
         "agency": "agency", "year": "year", "template": "template", "template_value": "{t} template", "pack": "pack",
         "year_source": "year decided by", "agency_source": "agency decided by", "file": "file",
