@@ -29,6 +29,7 @@ from auditor.config import ConfigError, load_config, load_configured_packs
 from auditor.engine import process_engine
 from auditor.facts.model import cell_counts, to_json
 from auditor.formatters import FORMATTERS
+from auditor.formatters.html import write_site
 from auditor.formatters.safe import json_text, visible
 from auditor.ingest import IngestError
 from auditor.model import RunStream, Severity
@@ -52,11 +53,10 @@ from auditor.review.labels import SCOPE_LABELS, STATE_LABELS
 from auditor.review.queue import FILTERS, Item, pick, queue
 from auditor.ruletests import run_pack_fixtures
 from auditor.run import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Tally, audit_stream
-from auditor.store import Store, StoreError, display, is_url
+from auditor.store import Store, StoreError, is_url
 from auditor.store.decisions import SCOPES
 from auditor.store.errors import classify
-from auditor.summary import SummaryError, read_roster
-from auditor.summary import collect as collect_summary
+from auditor.summary import SummaryError, summarise
 from auditor.summary import write_all as write_summary
 
 
@@ -66,10 +66,14 @@ def _load_packs(dirs: tuple[Path, ...], lang: str, config: Path | None = None) -
     try:
         return load_configured_packs(list(dirs or default_pack_dirs()), load_config(config))
     except PackError as exc:
-        slug = "config_invalid" if isinstance(exc, ConfigError) else "pack_invalid"
-        p = problem(slug, lang, file=exc.file, pointer=exc.pointer, reason=exc.reason)
-        click.echo(f"auditor: {p.title}: {visible(p.message)}", err=True)
-        sys.exit(EXIT_ERROR)
+        _pack_failed(exc, lang)
+
+
+def _pack_failed(exc: PackError, lang: str) -> NoReturn:
+    slug = "config_invalid" if isinstance(exc, ConfigError) else "pack_invalid"
+    p = problem(slug, lang, file=exc.file, pointer=exc.pointer, reason=exc.reason)
+    click.echo(f"auditor: {p.title}: {visible(p.message)}", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 _pack_option = click.option("--pack", "packs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
@@ -100,6 +104,8 @@ class _StoreLocation(click.ParamType[Path | str, str]):
 
 
 _STORE = _StoreLocation()
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True)
@@ -107,7 +113,8 @@ _STORE = _StoreLocation()
               show_default=True,
               help="Lowest severity that makes the exit code 1; `none` also lets an incomplete audit (exit code 3) "
                    "exit 0.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write to a file; with --format html, to a folder (index.html and one page per report).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per core). The order of results does not depend on it.")
 @click.option("--timeout", type=click.FloatRange(min=1, max=3600), default=limits.FILE_SECONDS, show_default=True,
@@ -134,6 +141,8 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
           show: tuple[str, ...], packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
     """Audit report files or folders (folders are walked recursively). Findings a person dismissed or waived (with
     --db or --decisions), or that the --baseline already has, are shown marked and not counted by --fail-on."""
+    if fmt == "html" and output is None and sum(1 for _ in expand(paths)) > 1:
+        _usage_failed(_HTML_NEEDS_FOLDER[lang])
     loaded = _load_packs(packs, lang, config)
     bar = sys.stderr.isatty() if progress is None else progress
     try:
@@ -149,10 +158,10 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
         _store_failed(exc, lang)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     run = audit_stream(paths, loaded, lang, jobs, partial(_progress_bar, lang=lang) if bar else None, store,
-                       Supervision(seconds=timeout), ledger, known)
+                       Supervision(seconds=timeout), ledger, known, view=fmt == "html")
     tally = Tally(run.problems)
     # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
-    watched = RunStream(tally.watch(run.documents), run.problems, lang)
+    watched = RunStream(tally.watch(run.documents), run.problems, lang, run.rules, baseline_file is not None)
     try:
         try:
             _write_run(watched, fmt, color, output, lang, frozenset(show))
@@ -173,7 +182,13 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
 def _write_run(watched: RunStream, fmt: str, color: bool, output: Path | None, lang: str,
                show: frozenset[str] = frozenset()) -> None:
     """The run's report on stdout, or in `output`: written beside the file and moved over it when complete, so a
-    failed run leaves the last good one (exit 2 with the reason)."""
+    failed run leaves the last good one (exit 2 with the reason). HTML with `output`: a folder of pages."""
+    if fmt == "html" and output is not None:
+        try:
+            write_site(watched, output)
+        except OSError as exc:
+            _cannot_write("file", output, exc, lang)
+        return
     if output is None:
         for piece in FORMATTERS[fmt](watched, color, show):
             with tqdm.external_write_mode():  # the bar (on stderr) steps aside while the report is written
@@ -215,6 +230,18 @@ def _os_reason(exc: OSError, lang: str) -> str:
 def _cannot_write(what: str, path: Path, exc: OSError, lang: str) -> NoReturn:
     message = _CANNOT_WRITE[what][lang].format(path=path, reason=_os_reason(exc, lang))
     click.echo(f"auditor: {visible(message)}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+_HTML_NEEDS_FOLDER = {
+    "zh": "--format html 为每份报告生成一个页面：多份报告请用 -o 指定输出文件夹（写入 index.html 和各报告页面）",
+    "en": "--format html makes one page per report: for several reports name a folder with -o (index.html and one "
+          "page per report are written there)",
+}
+
+
+def _usage_failed(message: str) -> NoReturn:
+    click.echo(f"auditor: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -379,26 +406,30 @@ def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> No
 @click.option("--db", type=_STORE, required=True, help="History store written by `auditor audit --db`.")
 @click.option("--year", type=int, help="Statistics year to summarise (default: every year in the store).")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Text file, one agency name per line: those without a report are listed as not submitted.")
+              help="Text file (UTF-8, GBK or GB18030), one agency name per line: those without a report are listed "
+                   "as not submitted.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Folder for summary.html, summary.xlsx, agencies.csv, findings.csv and summary.md.")
+              help="Folder for summary.html, summary.xlsx, agencies.csv, findings.csv, summary.md and tongbao.docx "
+                   "(the 通报 draft); scores.csv with a scoring scheme.")
+@_pack_option
+@_config_option
 @_lang_option
-def summary(db: Path | str, year: int | None, roster: Path | None, out: Path, lang: str) -> None:
-    """Summarise a year's audits for the jurisdiction: status per agency, findings by rule, table 三 and 四 totals."""
-    if is_url(db):  # auditor.summary reads the SQLite file itself, for now (Store.summary_rows is its way over)
-        _review_failed(f"{display(str(db))}: " + (
-            "汇总暂只能读取 SQLite 历史库文件，尚不能读取 PostgreSQL 历史库" if lang == "zh" else
-            "the summary reads only an SQLite history store file for now, not a PostgreSQL one"))
-    db = Path(db)
+def summary(db: Path | str, year: int | None, roster: Path | None, out: Path, packs: tuple[Path, ...],
+            config: Path | None, lang: str) -> None:
+    """Summarise a year's audits for the jurisdiction: findings by agency and by rule, table 三 and 四 totals, the
+    reports not fully audited, non-submitters, scores, and a draft of the 通报."""
+    loaded = _load_packs(packs, lang, config)  # rule titles, agency aliases, and the scheme's rules to check
     try:
-        collected = collect_summary(db, year, read_roster(roster) if roster else None)
+        collected = summarise(db, year, roster, load_config(config), loaded)
+    except ConfigError as exc:
+        _pack_failed(exc, lang)
     except SummaryError as exc:
         cause = exc.__cause__  # the store refused (StoreError) or failed while read (sqlite3.Error): its message
         if isinstance(cause, StoreError):
             _store_failed(cause.at(db), lang)
         if isinstance(cause, sqlite3.Error):
             _store_failed(classify(cause, db), lang)
-        click.echo(f"auditor: {exc}", err=True)
+        click.echo(f"auditor: {visible(str(exc))}", err=True)
         sys.exit(EXIT_ERROR)
     try:
         written = write_summary(collected, out, lang)

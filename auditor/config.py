@@ -23,6 +23,32 @@ class ConfigError(PackError):
 
 
 @dataclass(frozen=True)
+class ScoringScheme:
+    """How `auditor summary` scores an agency (config `summary.scoring`): from `start`, each finding that stands (not
+    dismissed or waived: auditor.summary.collect.FindingRow.stands) deducts its rule's amount, else its severity's
+    (a severity not named deducts 0); one rule deducts at most `cap_per_rule` from one agency; no score is below
+    `floor`. `rules` is keyed as the configuration names them (id, name or alias) until resolved against the packs
+    (resolve_scoring)."""
+
+    severity: dict[Severity, float]
+    rules: dict[str, float] = field(default_factory=dict)
+    start: float = 100.0
+    floor: float = 0.0
+    cap_per_rule: float | None = None
+
+
+@dataclass(frozen=True)
+class SummaryOptions:
+    """`auditor summary`'s choices (config `summary`): the 通报 draft's jurisdiction, issuer and deadline (None: the
+    draft leaves a marked blank for the office to fill), and the scoring scheme (None: no scores)."""
+
+    jurisdiction: str | None = None
+    issuer: str | None = None
+    deadline: str | None = None
+    scoring: ScoringScheme | None = None
+
+
+@dataclass(frozen=True)
 class RunConfig:
     path: str | None = None
     disable: tuple[str, ...] = ()
@@ -30,6 +56,7 @@ class RunConfig:
     parameters: dict[str, float] = field(default_factory=dict)
     agency_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     agency_classes: dict[str, str] = field(default_factory=dict)
+    summary: SummaryOptions = field(default_factory=SummaryOptions)
 
 
 def load_config(path: Path | None) -> RunConfig:
@@ -43,11 +70,39 @@ def load_config(path: Path | None) -> RunConfig:
     except InvalidFile as exc:  # bad YAML too, with its line and column, as the pack loader reports it
         raise ConfigError(str(path), exc.pointer, exc.reason) from None
     rules = data.get("rules") or {}
-    return RunConfig(path=str(path), disable=tuple(rules.get("disable", ())),
+    summary = _summary_options(data.get("summary") or {}, str(path))
+    return RunConfig(summary=summary, path=str(path), disable=tuple(rules.get("disable", ())),
                      severity={k: Severity.parse(v) for k, v in (rules.get("severity") or {}).items()},
                      parameters={k: float(v) for k, v in (data.get("parameters") or {}).items()},
                      agency_aliases={k: tuple(v) for k, v in (data.get("agency_aliases") or {}).items()},
                      agency_classes=dict(data.get("agency_classes") or {}))
+
+
+def _summary_options(data: dict[str, Any], where: str) -> SummaryOptions:
+    scoring = data.get("scoring")
+    scheme = None
+    if scoring is not None:
+        scheme = ScoringScheme(severity={Severity.parse(k): float(v) for k, v in scoring["severity"].items()},
+                               rules={k: float(v) for k, v in (scoring.get("rules") or {}).items()},
+                               start=float(scoring.get("start", 100)), floor=float(scoring.get("floor", 0)),
+                               cap_per_rule=None if "cap_per_rule" not in scoring else float(scoring["cap_per_rule"]))
+        if scheme.floor > scheme.start:  # a relation between two values, which JSON Schema cannot state
+            raise ConfigError(where, "/summary/scoring/floor", f"the floor ({scheme.floor:g}) is above the start "
+                                                              f"({scheme.start:g})")
+    return SummaryOptions(data.get("jurisdiction"), data.get("issuer"), data.get("deadline"), scheme)
+
+
+def resolve_scoring(scheme: ScoringScheme, packs: list[Pack], where: str = "configuration") -> ScoringScheme:
+    """The scheme with its rules keyed by rule id. ConfigError for a name no loaded pack has: a misspelt id would
+    otherwise silently score that rule by its severity."""
+    rules: dict[str, float] = {}
+    for name, deduction in scheme.rules.items():
+        found = next((r for p in packs if (r := p.rule(name))), None)
+        if found is None:
+            pointer = name.replace("~", "~0").replace("/", "~1")  # RFC 6901
+            raise ConfigError(where, f"/summary/scoring/rules/{pointer}", f"no loaded pack has a rule {name!r}")
+        rules[found.id] = deduction
+    return dataclasses.replace(scheme, rules=rules)
 
 
 def load_configured_packs(directories: list[Path], config: RunConfig) -> list[Pack]:

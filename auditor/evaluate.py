@@ -14,7 +14,9 @@ from typing import Literal
 
 from auditor import limits
 from auditor.engine import Engine, EngineFact
-from auditor.facts.model import Claim, ReportFacts
+from auditor.facts.model import CellFact, Claim, ReportFacts
+from auditor.facts.readings import Case, cases
+from auditor.facts.vocabulary import OTHER_2021
 from auditor.model import Status
 from auditor.packs.compile import CompiledCheck, OperandSpec
 from auditor.packs.functions import FUNCTIONS, Item
@@ -24,6 +26,15 @@ from auditor.packs.reference import Number, fmt, holds, value
 APPROXIMATE = "approximate"
 ZERO_DIVISOR = "zero_divisor"
 OUT_OF_RANGE = "out_of_range"  # a value the engine cannot read exactly: `unsafe` names its keys
+READINGS = "readings"  # some readings of a digit run fail the check and some do not: `cases` says which
+TOO_MANY_READINGS = "too_many_readings"  # more combinations of readings than are checked one by one
+
+# Readings are checked one engine fact each, and the engine slows past ~64 facts a state (README, Performance): at
+# most this many combinations for one instance, and this many reading facts for one report (later instances are
+# not assessable, saying so). The corpus's worst, pingtan-2025.txt, posts 849 (+56 ms); at the cap a report of
+# 2,048 reading facts took 160 ms.
+READINGS_PER_INSTANCE = 256
+READINGS_PER_REPORT = 2048
 
 # Who failed an instance the other passed (Outcome.failed_by): the reference evaluator alone, or the engine alone.
 BY_REFERENCE = "reference"
@@ -44,6 +55,18 @@ class Outcome:
     missing: tuple[str, ...] = ()
     cause: str | None = None
     unsafe: tuple[str, ...] = ()
+    failed_by: str | None = None
+    cases: tuple[ReadingCase, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReadingCase:
+    """One reading of the digit runs an instance reads (the value each of its cells takes) and the check's status
+    under it: passed, failed, or not assessable (a zero divisor in this reading)."""
+
+    values: Case
+    env: dict[str, Number]
+    status: Status
     failed_by: str | None = None
 
 
@@ -99,13 +122,32 @@ def referent(key: str, facts: ReportFacts) -> tuple[Kind, list[Item]]:
     return "cell", [Item(cell.value if cell.status == "number" else None, cell.raw, cell.status, cell)]
 
 
+def members_read(spec: OperandSpec, facts: ReportFacts) -> tuple[str, ...]:
+    """The facts a function operand reads in this report: its members, except that in a sum (an additive function)
+    （六）'s three 2021 sub-rows of a column, none of them in the report, are read as the one （六）其他处理 row of that
+    column when the report prints table 三 in the 2019 layout. (六) is by definition the three together (domain.md
+    §2.6, item 6), so a sum over the result rows or over （六） means the same in both layouts; a check of one sub-row
+    alone stays not assessable, and TPL-LAYOUT-T3 reports the layout."""
+    members = spec.members
+    if spec.fn is None or not FUNCTIONS[spec.fn].additive:
+        return members
+    for column in {k.rsplit(".", 1)[1] for k in members if k.startswith("t3.other.")}:
+        parts = [f"t3.{row}.{column}" for row in OTHER_2021]
+        printed = f"t3.other_processing.{column}"
+        if all(k in members and k not in facts.cells for k in parts) and printed in facts.cells:
+            first = members.index(parts[0])
+            kept = [k for k in members if k not in parts]
+            members = (*kept[:first], printed, *kept[first:])
+    return members
+
+
 def _resolve(spec: OperandSpec, lookup: _Lookup) -> Resolved:
     """The operand's value (and, for a function, its members' values) for `env`, or the keys that are missing.
     Blank, '—', '无' and unreadable cells are missing: never zero."""
     if spec.fn is None:
         (item,) = lookup.items(spec.key)
         return ((), (spec.key,)) if item.value is None else (((spec.key, item.value),), ())
-    member_items = {key: lookup.items(key) for key in spec.members}
+    member_items = {key: lookup.items(key) for key in members_read(spec, lookup.facts)}
     known = [(key, found[0].value) for key, found in member_items.items()
              if len(found) == 1 and found[0].value is not None]
     result = FUNCTIONS[spec.fn].compute([i for found in member_items.values() for i in found])
@@ -161,16 +203,78 @@ def _distinct(claims: list[Claim]) -> list[Claim]:
     return kept
 
 
+def _blocked(check: CompiledCheck, instance: dict[str, Number], claim: Claim | None) -> Outcome | None:
+    """Why an instance with every value present still cannot go to the engine, as its outcome; None when it can."""
+    if claim is not None and claim.approximate:  # 「4.6万余件」 bounds a count; comparing it exactly would invent one
+        return Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=APPROXIMATE)
+    unsafe = _unsafe(check, instance)
+    if unsafe:  # before the divisor test: value() of an infinite or huge operand can overflow
+        return Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=OUT_OF_RANGE, unsafe=unsafe)
+    if check.divisors and _zero_divisor(check, instance):
+        return Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=ZERO_DIVISOR)
+    return None
+
+
+def _reading_cells(missing: list[str], facts: ReportFacts) -> list[CellFact] | None:
+    """The missing values' cells when every one is a cell of a digit run with its readings listed, else None."""
+    found = [facts.cells.get(key) for key in dict.fromkeys(missing)]
+    cells = [c for c in found if c is not None and c.readings]
+    return cells if cells and len(cells) == len(found) else None
+
+
+def _with_case(check: CompiledCheck, env: dict[str, Number], case: Case, lookup: _Lookup) -> dict[str, Number]:
+    """The instance's values under one reading: its cells' values, and every function of them computed again."""
+    values = dict(case)
+    instance = {**env, **values}
+    for spec in check.operands:
+        if spec.fn is None or not values.keys() & set(members_read(spec, lookup.facts)):
+            continue
+        items = [Item(values[key], lookup.items(key)[0].raw) if key in values else item
+                 for key in members_read(spec, lookup.facts) for item in lookup.items(key)]
+        result = FUNCTIONS[spec.fn].compute(items)
+        if result is not None:  # every other member was known: only reading cells were missing
+            instance[spec.key] = result
+    return instance
+
+
+def _settle_cases(check: CompiledCheck, claim: Claim | None, missing: tuple[str, ...],
+                  found: list[ReadingCase]) -> Outcome:
+    """One outcome from an instance's readings: failed only when every reading fails, passed when every one passes,
+    else not assessable, the cases saying how many failed."""
+    statuses = {c.status for c in found}
+    if statuses == {Status.FAILED}:
+        by = {c.failed_by for c in found}
+        failed_by = BY_REFERENCE if BY_REFERENCE in by else BY_ENGINE if BY_ENGINE in by else None
+        return Outcome(check, Status.FAILED, found[0].env, claim, cases=tuple(found), failed_by=failed_by)
+    if statuses == {Status.PASSED}:
+        return Outcome(check, Status.PASSED, found[0].env, claim, cases=tuple(found))
+    first = next((c for c in found if c.status is Status.FAILED), found[0])
+    return Outcome(check, Status.NOT_ASSESSABLE, first.env, claim, missing=missing, cause=READINGS,
+                   cases=tuple(found))
+
+
 def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
+    """Every check instance of `pack` on `facts`: settled here when not assessable, else decided by the engine and
+    re-decided by the reference evaluator. An instance whose only missing values are cells of digit runs with
+    several readings is posted once per combination of readings (facts.readings.cases), each decided the same way,
+    and settled from all of them (_settle_cases)."""
     pending: list[tuple[CompiledCheck, dict[str, Number], Claim | None]] = []
     outcomes: dict[int, Outcome] = {}
     order: list[int] = []
+    # Instances checked under readings: the slot of their outcome, and per reading its values and its engine fact
+    # (a pending index) or the outcome it was settled with.
+    grouped: list[tuple[int, CompiledCheck, Claim | None, tuple[str, ...], list[tuple[Case, int | Outcome]]]] = []
+    reading_facts = 0
 
     def settle(outcome: Outcome) -> None:
         """An outcome decided without the engine (not assessable, or a detector with nothing to detect)."""
-        slot = -len(outcomes) - 1  # negative slots never meet the engine's fact ids, which start at 1
+        slot = -len(outcomes) - len(grouped) - 1  # negative slots never meet the engine's fact ids, which start at 1
         outcomes[slot] = outcome
         order.append(slot)
+
+    def post(check: CompiledCheck, instance: dict[str, Number], claim: Claim | None) -> int:
+        pending.append((check, instance, claim))
+        return len(pending)  # fact ids start at 1; 0 is the document-complete fact
 
     lookup = _Lookup(facts)
     present = facts.section_numbers()
@@ -199,25 +303,37 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
                 continue
             if not claims:
                 missing.append(claim_key)
-        if missing:
+        reading_cells = _reading_cells(missing, facts) if missing else None
+        if missing and reading_cells is None:
             settle(Outcome(check, Status.NOT_ASSESSABLE, env, missing=tuple(missing)))
+            continue
+        combinations = cases(reading_cells, READINGS_PER_INSTANCE) if reading_cells else [()]
+        if combinations is None or reading_facts + len(combinations) * len(claims) > READINGS_PER_REPORT:
+            settle(Outcome(check, Status.NOT_ASSESSABLE, env, missing=tuple(missing), cause=TOO_MANY_READINGS))
             continue
         for claim in claims:
             instance = dict(env)
             if claim is not None:
                 instance[claim.key] = claim.value
-                if claim.approximate:  # 「4.6万余件」 bounds a count; comparing it exactly would invent a finding
-                    settle(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=APPROXIMATE))
-                    continue
-            unsafe = _unsafe(check, instance)
-            if unsafe:  # before the divisor test: value() of an infinite or huge operand can overflow
-                settle(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=OUT_OF_RANGE, unsafe=unsafe))
+            if not reading_cells:
+                blocked = _blocked(check, instance, claim)
+                if blocked is not None:
+                    settle(blocked)
+                else:
+                    order.append(post(check, instance, claim))
                 continue
-            if check.divisors and _zero_divisor(check, instance):
-                settle(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=ZERO_DIVISOR))
+            if claim is not None and claim.approximate:
+                settle(Outcome(check, Status.NOT_ASSESSABLE, instance, claim, cause=APPROXIMATE))
                 continue
-            pending.append((check, instance, claim))
-            order.append(len(pending))  # fact ids start at 1; 0 is the document-complete fact
+            readings: list[tuple[Case, int | Outcome]] = []
+            for case in combinations:
+                reading = _with_case(check, instance, case, lookup)
+                blocked = _blocked(check, reading, claim)
+                readings.append((case, blocked if blocked is not None else post(check, reading, claim)))
+            reading_facts += len(readings)
+            slot = -len(outcomes) - len(grouped) - 1
+            grouped.append((slot, check, claim, tuple(missing), readings))
+            order.append(slot)
 
     engine_input = [EngineFact(i, check.fact_key, tuple([(s.field, env[s.key]) for s in check.operands]))
                     for i, (check, env, _) in enumerate(pending, start=1)]
@@ -234,4 +350,10 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
             failed_by = BY_ENGINE if fired else BY_REFERENCE
         status = Status.FAILED if fired or reference_fails else Status.PASSED
         outcomes[i] = Outcome(check, status, env, claim, failed_by=failed_by)
+    for slot, check, claim, missing_keys, readings in grouped:
+        under: list[ReadingCase] = []
+        for case, decided in readings:
+            outcome = outcomes.pop(decided) if isinstance(decided, int) else decided
+            under.append(ReadingCase(case, outcome.env, outcome.status, outcome.failed_by))
+        outcomes[slot] = _settle_cases(check, claim, missing_keys, under)
     return Evaluation(tuple(outcomes[k] for k in order), tuple(disagreements))

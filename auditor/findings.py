@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from auditor import limits
 from auditor.describe import describe_key, describe_status
-from auditor.evaluate import APPROXIMATE, OUT_OF_RANGE, ZERO_DIVISOR, Outcome, referent
+from auditor.evaluate import (
+    APPROXIMATE,
+    OUT_OF_RANGE,
+    READINGS,
+    READINGS_PER_INSTANCE,
+    READINGS_PER_REPORT,
+    TOO_MANY_READINGS,
+    ZERO_DIVISOR,
+    Outcome,
+    members_read,
+    referent,
+)
 from auditor.facts.model import ReportFacts
+from auditor.facts.readings import READINGS_PER_ROW
 from auditor.facts.similarity import COPIED, COPIED_FROM_PEER
-from auditor.facts.vocabulary import label
+from auditor.facts.vocabulary import TABLES, label
 from auditor.fingerprint import fingerprint, meaning
-from auditor.model import Evidence, Finding, Location, NotAssessable, Operand
+from auditor.model import Evidence, Finding, Location, NotAssessable, Operand, Status
 from auditor.packs.expr import Compare, Exists, Key, Node, Num
 from auditor.packs.model import Rule
 from auditor.packs.reference import Number, comparisons, fmt, holds, left_keys, terms, value
@@ -26,7 +38,7 @@ def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
         out.append(Operand(c.key, c.value, c.text, "number",
                            Location(section=c.section, line=c.line, snippet=c.text)))
     for spec in outcome.check.operands:
-        for key in spec.members or (spec.key,):
+        for key in members_read(spec, facts) or (spec.key,):
             kind, found = referent(key, facts)
             if kind not in ("prev", "cell"):
                 continue  # claims are cited above; sections and report values have no cell to point at
@@ -121,15 +133,94 @@ def _show(node: Node, number: Number) -> str:
 def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str,
                   claim_sections: dict[str, tuple[int, ...]] | None = None) -> Finding:
     evidence_ops = operands(outcome, facts)
-    values = message_values(outcome, lang)
+    quoted = _quoted(outcome) if outcome.cases else outcome  # failed under every reading: quote the nearest one
+    values = message_values(quoted, lang)
     values.update(agency=facts.agency or "?", year=str(facts.year or "?"))
     message = rule.message[lang].format_map(_Missing(values))
+    evidence = _evidence(quoted, rule, values, evidence_ops, lang)
+    if outcome.cases:
+        message, evidence = _under_every_reading(outcome, quoted, message, evidence, facts, lang)
     wording = outcome.claim is not None and (rule.no_claims_pass or _counts_matches(outcome))
     return Finding(rule_id=rule.id, rule_name=rule.name, check_id=outcome.check.check_id, severity=rule.severity,
                    message=message, location=_location(outcome, evidence_ops, facts, claim_sections or {}),
-                   evidence=_evidence(outcome, rule, values, evidence_ops, lang), failed_by=outcome.failed_by,
+                   evidence=evidence, failed_by=outcome.failed_by,
                    fingerprint=fingerprint(rule.id, outcome.check.check_id, facts.agency, facts.year,
                                            meaning(evidence_ops, wording)))
+
+
+def _quoted(outcome: Outcome) -> Outcome:
+    """The outcome under the reading nearest to holding (its first comparison's sides closest), the one a message
+    quotes as its example: 21 of 121, 21 and 1 against a sum of 27."""
+    found = comparisons(outcome.check.node)
+
+    def gap(env: dict[str, Number]) -> float:
+        try:
+            return abs(value(found[0].left, env) - value(found[0].right, env)) if found else 0.0
+        except (KeyError, ZeroDivisionError):
+            return float("inf")
+
+    nearest = min(outcome.cases, key=lambda c: gap(c.env))
+    return Outcome(outcome.check, outcome.status, nearest.env, outcome.claim, failed_by=outcome.failed_by)
+
+
+# Readings listed in a message; more are counted, not listed.
+_LISTED_READINGS = 8
+
+
+def _under_every_reading(outcome: Outcome, quoted: Outcome, message: str, evidence: Evidence, facts: ReportFacts,
+                         lang: str) -> tuple[str, Evidence]:
+    """A check failed under every reading of the digit runs it reads: the message says which runs, lists their
+    readings and quotes the rule's message under the nearest; the evidence gives the readings on their side."""
+    zh = lang == "zh"
+    keys = [key for key, _ in outcome.cases[0].values]
+    readings = [_reading(case.values, facts, lang) for case in outcome.cases]
+    listed = readings[:_LISTED_READINGS]
+    if len(readings) > len(listed):
+        shown = ("、".join(listed) + " 等") if zh else (", ".join(listed) + ", …")
+    elif len(listed) > 1:
+        shown = ("、".join(listed[:-1]) + " 或 " + listed[-1]) if zh else (", ".join(listed[:-1]) + " or " + listed[-1])
+    else:
+        shown = listed[0]
+    example = _reading(next(c.values for c in outcome.cases if c.env == quoted.env), facts, lang)
+    runs = _runs(keys, facts, lang)
+    n = len(readings)
+    if zh:
+        message = (f"{runs}，无法唯一拆分；本项用到的数字有 {n} 种读法（{shown}），每一种读法下本项都不成立。"
+                   f"如读作 {example}：{message}")
+    else:
+        message = (f"{runs[:1].upper()}{runs[1:]}, which cannot be split one way; the values this check reads "
+                   f"have {n} readings ({shown}) and the check fails under every one. Reading {example}: {message}")
+    found = comparisons(outcome.check.node)
+    on_left = bool(found) and bool(set(keys) & set(left_keys(found[0].left)))
+    if on_left:
+        return message, Evidence(expected=evidence.expected, found=shown, operands=evidence.operands)
+    return message, Evidence(expected=shown, found=evidence.found, operands=evidence.operands)
+
+
+def _reading(values: tuple[tuple[str, int], ...], facts: ReportFacts, lang: str) -> str:
+    """One reading in words: the value alone for one cell, else each cell's row and column with its value."""
+    if len(values) == 1:
+        return fmt(values[0][1])
+    parts = []
+    for key, number in values:
+        cell = facts.cells[key]
+        row, column = label(cell.row, lang), label(cell.column, lang)
+        parts.append(f"「{row}」行「{column}」列 {number}" if lang == "zh" else f"'{row}'/'{column}' {number}")
+    return ("、" if lang == "zh" else ", ").join(parts)
+
+
+def _runs(keys: list[str], facts: ReportFacts, lang: str) -> str:
+    """The digit runs the cells come from, each with its row and line (「表三「（七）总计」行的数字连写为「…」
+    （第 49 行）」)."""
+    seen: dict[tuple[str, int, str], str] = {}
+    for key in keys:
+        cell = facts.cells[key]
+        name = TABLES.get(cell.table, (cell.table, cell.table))[0 if lang == "zh" else 1]
+        row = label(cell.row, lang)
+        seen.setdefault((cell.table, cell.line, cell.raw),
+                        f"{name}「{row}」行的数字连写为「{cell.raw}」（第 {cell.line} 行）" if lang == "zh" else
+                        f"{name}, row '{row}', runs its digits together as '{cell.raw}' (line {cell.line})")
+    return ("，" if lang == "zh" else "; ").join(seen.values())
 
 
 _OPERATORS = {"==": "", "!=": "≠ ", ">=": "≥ ", "<=": "≤ ", ">": "> ", "<": "< "}
@@ -191,6 +282,8 @@ def _failed_comparison(outcome: Outcome) -> tuple[str, str] | None:
 def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> NotAssessable:
     evidence = operands(outcome, facts)
     reasons = _cause(outcome, lang) + _missing_reasons(outcome.missing, facts, lang)
+    if outcome.cause in (READINGS, TOO_MANY_READINGS):  # which cells first, then what their readings gave
+        reasons = reasons[1:] + reasons[:1]
     return NotAssessable(rule_id=outcome.check.rule_id, check_id=outcome.check.check_id,
                          reason=("；" if lang == "zh" else "; ").join(dict.fromkeys(reasons)),
                          operands=tuple(o for o in evidence if o.ref in outcome.missing or o.ref in outcome.unsafe))
@@ -207,6 +300,22 @@ def _cause(outcome: Outcome, lang: str) -> list[str]:
         if zeros:
             return [f"{'、'.join(zeros)}为 0，无法计算占比" if zh else f"{', '.join(zeros)} is 0: no share to compute"]
         return ["分母为 0，无法计算占比" if zh else "a divisor is 0: no share to compute"]
+    if outcome.cause == READINGS:
+        n = len(outcome.cases)
+        failed = sum(1 for c in outcome.cases if c.status is Status.FAILED)
+        held = sum(1 for c in outcome.cases if c.status is Status.PASSED)
+        other = n - failed - held
+        if zh:
+            rest = f"、{other} 种无法核对" if other else ""
+            return [f"按本项用到的数字的 {n} 种读法逐一核对：{failed} 种不成立、{held} 种成立{rest}，无法断定"]
+        rest = f", {other} cannot be checked" if other else ""
+        return [f"checked under each of the {n} readings of the values it reads: {failed} "
+                f"fail{'s' * (failed == 1)}, {held} hold{'s' * (held == 1)}{rest}; no conclusion"]
+    if outcome.cause == TOO_MANY_READINGS:
+        return [f"连写数字的读法组合过多（每项最多逐一核对 {READINGS_PER_INSTANCE} 种，每份报告最多 "
+                f"{READINGS_PER_REPORT} 种），未逐一核对" if zh else
+                f"too many combinations of readings of the digits run together (at most {READINGS_PER_INSTANCE} "
+                f"are checked one by one per check, {READINGS_PER_REPORT} per report)"]
     if outcome.cause == OUT_OF_RANGE:
         bounds = f"{limits.ENGINE_MIN_ABS:g} ≤ |x| < {limits.ENGINE_MAX_ABS:.0e}".replace("e+", "e")
         computed = "计算所得的值" if zh else "a computed value"
@@ -276,6 +385,16 @@ def _missing_reason(key: str, facts: ReportFacts, lang: str) -> str:
         what = _REPORT_VALUES.get(key) or (_AGENCY_CLASS if key.startswith("report.agency.") else _REPORT_VALUE)
         return f"{what[0]}无法判断" if lang == "zh" else f"{what[1]} cannot be told"
     status, raw = (found[0].status, found[0].raw) if found else ("absent", "")
+    run = found[0].cell if kind == "cell" and found else None
+    if run is not None and run.reading_count:  # a digit run of several readings (facts.readings)
+        many = run.reading_count > READINGS_PER_ROW
+        if lang == "zh":
+            count = f"读法超过 {READINGS_PER_ROW} 种，未逐一列出" if many else f"有 {run.reading_count} 种读法"
+            return (f"{describe_key(key, lang)}无法确定：第 {run.line} 行的数字无法与各列一一对应"
+                    f"（连写为「{raw}」，{count}）")
+        count = f"more than {READINGS_PER_ROW} readings, not listed" if many else f"{run.reading_count} readings"
+        return (f"{describe_key(key, lang)} cannot be told: the numbers of its row (line {run.line}) do not map onto "
+                f"the columns one to one (run together as '{raw}', {count})")
     if kind == "cell" and status == "unreadable" and not raw.strip():  # a row read whose cells could not be placed
         cell = found[0].cell
         line = cell.line if cell is not None else None

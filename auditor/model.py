@@ -213,6 +213,39 @@ class Rectification:
 
 
 @dataclass(frozen=True)
+class ViewLine:
+    """One line of the report as a page shows it: a paragraph or a section heading, with its line number."""
+
+    line: int
+    section: int | None
+    text: str
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class ViewCell:
+    """One table cell as read (facts.model.CellFact without its value): `status` is number, blank, dash, none or
+    unreadable, and `raw` the text as printed."""
+
+    table: str
+    row: str
+    column: str
+    raw: str
+    status: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """What a page of the report needs beyond its findings (`--format html`): its text lines and its table cells.
+    Filled only when an output draws the report (audit_file's `view`), so JSON and text runs stay lean."""
+
+    lines: tuple[ViewLine, ...]
+    cells: tuple[ViewCell, ...]
+    title_line: int | None = None
+
+
+@dataclass(frozen=True)
 class DocumentResult:
     """Everything one document's audit produced."""
 
@@ -228,6 +261,7 @@ class DocumentResult:
     # The check ids that ran and passed: a finding confirmed last year is "fixed" only when its check passed now.
     passed_checks: tuple[str, ...] = ()
     rectification: tuple[Rectification, ...] = ()  # with a history store: last year's confirmed findings, matched
+    view: ReportView | None = None  # the report's lines and cells, only when an HTML output asked for them
 
     @property
     def verdict(self) -> Verdict:
@@ -245,6 +279,22 @@ class DocumentResult:
 
 
 @dataclass(frozen=True)
+class RuleInfo:
+    """What an output says about one rule of the run's packs (SARIF's reportingDescriptor): its metadata, not its
+    check. A rule two packs share (one extends the other) is one RuleInfo naming both."""
+
+    id: str
+    name: str
+    title: dict[str, str]  # by language
+    severity: Severity  # the run configuration's, when it overrides the pack's
+    category: str
+    rationale: str
+    remediation: str
+    references: tuple[str, ...] = ()
+    packs: tuple[str, ...] = ()  # the labels (id@version) of the packs that have it
+
+
+@dataclass(frozen=True)
 class RunStream:
     """A run whose documents come one at a time, in input order (auditor.run.audit_stream): formatters write each
     as it comes, so a run of any size holds only the documents in flight. Iterate `documents` once."""
@@ -252,6 +302,8 @@ class RunStream:
     documents: Generator[DocumentResult, None, None]
     problems: tuple[Problem, ...] = ()
     lang: str = "zh"
+    rules: tuple[RuleInfo, ...] = ()  # every rule of the packs the run loaded
+    baseline: bool = False  # a `--baseline` was given: a finding without review.state "known" is new
 
 
 @dataclass(frozen=True)
@@ -261,3 +313,5 @@ class RunResult:
     documents: tuple[DocumentResult, ...]
     problems: tuple[Problem, ...] = field(default_factory=tuple)
     lang: str = "zh"
+    rules: tuple[RuleInfo, ...] = ()
+    baseline: bool = False

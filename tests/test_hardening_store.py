@@ -41,7 +41,7 @@ SAMPLES = ROOT / "samples"
 S004 = SAMPLES / "004_bdd5b039361f2e6c.txt"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
 AUDITOR = [sys.executable, "-c", "from auditor.cli import main; main()"]  # the command, in a process of its own
-SUMMARY_FILES = ["agencies.csv", "findings.csv", "summary.html", "summary.md", "summary.xlsx"]
+SUMMARY_FILES = ["agencies.csv", "findings.csv", "summary.html", "summary.md", "summary.xlsx", "tongbao.docx"]
 
 
 def run(*args: str) -> Result:

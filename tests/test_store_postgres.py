@@ -180,7 +180,7 @@ def test_a_connection_lost_mid_run_is_named(pg_url: str, postgres_server: Postgr
 def _contents(location: Path | str) -> dict[str, Any]:
     """What a store holds, without the ids the engines number for themselves."""
     with Store(location) as store:
-        docs, findings, problems, unreadable = store.summary_rows(None)
+        docs, findings, problems, unreadable, _years = store.summary_rows(None)
         by_id = {d[0]: d[3] for d in docs}
         return {
             "documents": [d[1:] for d in docs],
@@ -215,9 +215,25 @@ def test_an_audit_records_the_same_on_both_engines(pg_url: str, tmp_path: Path) 
             assert on_postgres[key] == on_sqlite[key], key
 
 
-def test_the_summary_says_it_reads_only_sqlite_for_now(pg_url: str, tmp_path: Path) -> None:
-    result = run("summary", "--db", pg_url, "--out", str(tmp_path / "out"))
-    assert result.exit_code == 2 and "PostgreSQL" in result.stderr and PASSWORD not in result.stderr
+def test_the_summary_of_a_server_store_is_the_summary_of_a_file_store(pg_url: str, tmp_path: Path) -> None:
+    files = [f for f in (*sorted(SAMPLES.glob("*.txt")), CORPUS / "huaian-hongze-gov-2024.pdf") if f.exists()]
+    lite = tmp_path / "h.db"
+    outs = {}
+    for name, where in (("sqlite", str(lite)), ("postgresql", pg_url)):
+        run("audit", "--db", where, *map(str, files))
+        outs[name] = tmp_path / name
+        result = run("summary", "--db", where, "--year", "2024", "--out", str(outs[name]))
+        assert result.exit_code == 0, result.stderr
+    for written in ("agencies.csv", "findings.csv", "summary.md"):
+        text = (outs["postgresql"] / written).read_text(encoding="utf-8-sig")
+        assert text == (outs["sqlite"] / written).read_text(encoding="utf-8-sig"), written
+    assert "洪泽" in (outs["postgresql"] / "agencies.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_mistyped_year_on_a_server_store_names_the_years_without_the_password(pg_url: str) -> None:
+    run("audit", "--db", pg_url, str(CORPUS / "huaian-hongze-gov-2024.pdf"))
+    result = run("summary", "--db", pg_url, "--year", "20244", "--out", "unused")
+    assert result.exit_code == 2 and "2024" in result.stderr and PASSWORD not in result.stderr
 
 
 # --- writers at once ------------------------------------------------------------------------------------------------

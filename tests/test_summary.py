@@ -52,8 +52,8 @@ def out_zh(store: tuple[Path, list[str]], tmp_path_factory: pytest.TempPathFacto
 
 def test_every_output_is_written(out_zh: Path) -> None:
     names = {p.name for p in out_zh.iterdir()}
-    assert {"summary.html", "summary.xlsx", "agencies.csv", "findings.csv", "summary.md"} <= names
-    assert set(WRITERS) == {"html", "md", "xlsx", "csv"}
+    assert {"summary.html", "summary.xlsx", "agencies.csv", "findings.csv", "summary.md", "tongbao.docx"} == names
+    assert set(WRITERS) == {"html", "md", "xlsx", "csv", "docx"}
 
 
 def test_html_is_self_contained_and_names_agencies_and_totals(out_zh: Path, store: tuple[Path, list[str]]) -> None:
@@ -83,7 +83,7 @@ def test_totals_of_table_three_and_four(store: tuple[Path, list[str]]) -> None:
 
 def test_xlsx_has_a_row_per_document_and_per_finding(out_zh: Path, store: tuple[Path, list[str]]) -> None:
     workbook = openpyxl.load_workbook(out_zh / "summary.xlsx")
-    agencies, findings = workbook.worksheets
+    agencies, findings = workbook.worksheets[:2]
     assert agencies.max_row == len(store[1]) + 1
     assert [c.value for c in agencies[1]] == ["机关", "年度", "文件", "规则包", "错误", "警告", "提示", "无法评估",
                                               "状态"]
@@ -131,7 +131,7 @@ def test_english_labels(store: tuple[Path, list[str]], tmp_path: Path) -> None:
     md = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert "Agencies with errors" in md and "No roster given." in md
     header = (tmp_path / "findings.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header == "Agency,Year,Rule,Check,Severity,Message,Line,Expected,Found"
+    assert header == "Agency,Year,Rule,Check,Severity,Message,Line,Expected,Found,Rule title"
 
 
 def test_empty_store_or_year_exits_2(store: tuple[Path, list[str]], tmp_path: Path) -> None:
@@ -186,7 +186,7 @@ def test_unreadable_files_are_counted_once_and_leave_when_read(packs: list[Pack]
     summary = collect(db)
     assert summary.status_counts["problem"] == 1 and len(summary.documents) == 2
     md = render_markdown(summary, "zh")
-    assert "## 无法读取或未作核查的文件" in md and "- empty.txt: " in md
+    assert "## 未能完整核查的报告（单独统计）" in md and "- empty.txt: 无法读取，" in md
     with Store(db) as opened:  # the same bytes, now read: stand in a sample's facts for the better reader's
         facts, _ = read_facts(folder / sample.name, packs)
         result = audit_paths([folder / sample.name], packs).documents[0]

@@ -8,7 +8,12 @@ from typing import Any
 
 @dataclass(frozen=True)
 class CellFact:
-    """One table cell under its canonical key (`t3.new_received.total`); `value` only when status is `number`."""
+    """One table cell under its canonical key (`t3.new_received.total`); `value` only when status is `number`.
+
+    A cell of a row that flattened text ran into one digit run with several readings (「200 000121」) is unreadable,
+    its raw text the run, and carries `readings`: its value in each reading of the row, in the same order for every
+    cell of the row (the i-th values of the row's cells are one reading), and `reading_count`, how many readings the
+    run has. More than facts.readings.READINGS_PER_ROW: none is listed, and the count is that cap + 1."""
 
     key: str
     table: str
@@ -19,6 +24,8 @@ class CellFact:
     value: int | float | None
     line: int
     section: int | None
+    readings: tuple[int, ...] = ()
+    reading_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -166,10 +173,24 @@ def _flat(fact: CellFact | SectionFact | ParagraphFact | Claim | Evidence) -> di
     return {f.name: getattr(fact, f.name) for f in fields(fact)}
 
 
+def _flat_cell(cell: CellFact) -> dict[str, Any]:
+    """A cell as a dict; the readings of a digit run only where the cell has them (most cells have none)."""
+    flat = _flat(cell)
+    if not cell.reading_count:
+        del flat["readings"], flat["reading_count"]
+    else:
+        flat["readings"] = list(cell.readings)
+    return flat
+
+
+def _cell_from(data: dict[str, Any]) -> CellFact:
+    return CellFact(**{**data, "readings": tuple(data.get("readings", ()))})
+
+
 def to_json(facts: ReportFacts) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for name in ("t2", "t3", "t4"):
-        cells = [_flat(c) for c in facts.cells.values() if c.table == name]
+        cells = [_flat_cell(c) for c in facts.cells.values() if c.table == name]
         tables[name] = {"found": name in facts.tables_found, "cells": cells}
     return {
         "path": facts.path,
@@ -193,7 +214,7 @@ def from_json(data: dict[str, Any]) -> ReportFacts:
     not hold every file's facts in memory between recording them and auditing them)."""
     report = data["report"]
     identity = data.get("identity") or {}
-    cells = {c["key"]: CellFact(**c) for name in ("t2", "t3", "t4") for c in data["tables"][name]["cells"]}
+    cells = {c["key"]: _cell_from(c) for name in ("t2", "t3", "t4") for c in data["tables"][name]["cells"]}
     return ReportFacts(
         path=data["path"], format=data["format"], encoding=data["encoding"], title=report["title"],
         title_line=report["title_line"], agency=report["agency"], year=report["year"], template=report["template"],

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from auditor.facts.model import CellFact, Issue, SectionFact
 from auditor.facts.normalize import compact, read_cell, written_as_number
+from auditor.facts.readings import Readings, digit_readings, split_digit_run
 from auditor.facts.sections import section_at
 from auditor.facts.vocabulary import (
     OTHER_2021,
@@ -26,6 +27,8 @@ from auditor.facts.vocabulary import (
     T4_COLUMNS,
 )
 from auditor.ingest.document import Cell, Paragraph, Row, Table
+
+__all__ = ["fit_values", "read_t2", "read_t3", "read_t4", "split_digit_run", "split_row"]
 
 
 @dataclass(frozen=True)
@@ -51,45 +54,6 @@ def split_row(row: Row) -> SplitRow:
         start -= 1
     label = compact("".join([c.text for c in cells[:start]]))
     return SplitRow(label=label, values=tuple(cells[start:end]), trailing_blanks=len(cells) - end, line=row.line)
-
-
-def split_digit_run(run: str, width: int) -> list[str] | None:
-    """The cells of a run of digits that flattened text ran together (「0000000」), when exactly one reading exists.
-
-    Cells are whole numbers written without leading zeros, so 「0000000」 is seven zeros and any seven-digit run is
-    seven single digits; 「230000023」 reads as 23|0|0|0|0|0|23, 2|30|0|0|0|0|23 and more, so it is None. A space
-    always separates two cells (no number holds one), though cells may also touch. The row's own arithmetic is
-    never used to choose a reading: those identities are what the rules check."""
-    digits = run.replace(" ", "")
-    if not digits.isdigit() or len(digits) < width:
-        return None
-    cuts, position = set(), 0  # positions in `digits` where the run had a space: a cell may not straddle one
-    for token in run.split():
-        position += len(token)
-        cuts.add(position)
-    n = len(digits)
-
-    def ends(i: int) -> list[int]:
-        if digits[i] == "0":
-            return [i + 1]
-        limit = min((c for c in cuts if c > i), default=n)
-        return list(range(i + 1, limit + 1))
-
-    ending = [ends(i) for i in range(n)]  # once per position, not once per (position, cell count)
-    # ways[i][k]: readings of digits[i:] as k cells, capped at 2 (only "exactly one" matters).
-    ways = [[0] * (width + 1) for _ in range(n + 1)]
-    ways[n][0] = 1
-    for i in range(n - 1, -1, -1):
-        for k in range(1, width + 1):
-            ways[i][k] = min(2, sum(ways[j][k - 1] for j in ending[i]))
-    if ways[0][width] != 1:
-        return None
-    cells, i = [], 0
-    for k in range(width, 0, -1):
-        j = next(j for j in ending[i] if ways[j][k - 1] == 1)
-        cells.append(digits[i:j])
-        i = j
-    return cells
 
 
 def fit_values(split: SplitRow, width: int) -> tuple[Cell, ...] | None:
@@ -119,6 +83,32 @@ def _cell(table: str, row: str, column: str, source: Cell | None, line: int, sec
     value = read_cell(source.text)
     return CellFact(f"{table}.{row}.{column}", table, row, column, source.text, value.status, value.value,
                     source.line, section)
+
+
+def _ambiguous_run(split: SplitRow, width: int) -> tuple[str, Readings] | None:
+    """The digit run and its readings when the row is one run of digits with more than one reading (flattened text):
+    the cells stay unreadable, and carry what each reading would make of them (auditor.evaluate checks every one)."""
+    values = split.values
+    if width < 2 or len(values) != 1 or not values[0].text.replace(" ", "").isdigit():
+        return None
+    readings = digit_readings(values[0].text, width)
+    return (values[0].text, readings) if readings.count > 1 else None
+
+
+def _row_cells(table: str, row: str, columns: list[str], split: SplitRow, line: int,
+               section: int | None) -> list[CellFact]:
+    """A row's cells under `columns`: placed when they can be, else unreadable, with their readings when the row is
+    one digit run that reads several ways (its text as the cells' raw text, where it came from)."""
+    placed = fit_values(split, len(columns))
+    if placed is not None:
+        return [_cell(table, row, column, placed[i], line, section) for i, column in enumerate(columns)]
+    ambiguous = _ambiguous_run(split, len(columns))
+    if ambiguous is None:
+        return [_cell(table, row, column, None, line, section) for column in columns]
+    run, readings = ambiguous
+    return [CellFact(f"{table}.{row}.{column}", table, row, column, run, "unreadable", None, split.values[0].line,
+                     section, readings=tuple(int(cells[i]) for cells in readings.cells), reading_count=readings.count)
+            for i, column in enumerate(columns)]
 
 
 def _rows_in(tables: Iterable[Table], span: SectionFact | None) -> list[Row]:
@@ -172,11 +162,7 @@ def read_t3(tables: tuple[Table, ...], span: SectionFact | None,
                 bare.setdefault(key, row.line)
             continue
         seen.add(key)
-        placed = fit_values(split, len(columns))
-        section = section_at(sections, row.line)
-        for i, column in enumerate(columns):
-            source = placed[i] if placed else None
-            fact = _cell("t3", key, column, source, row.line, section)
+        for fact in _row_cells("t3", key, columns, split, row.line, section_at(sections, row.line)):
             cells[fact.key] = fact
     cells.update(_bare_rows(bare, seen, cells, sections))
     cells.update(_unplaced(ambiguous - seen, tables, span, sections))
@@ -286,17 +272,22 @@ def read_t4(tables: tuple[Table, ...], span: SectionFact | None, sections: tuple
             unlabelled = not split.label and len(split.values) + split.trailing_blanks >= width
             if numbers < width // 2 and not run and not unlabelled:
                 continue
-            placed = fit_values(split, width)
-            section = section_at(sections, row.line)
-            cells = {}
-            keys = [(b, c) for b in T4_BLOCKS for c in T4_COLUMNS]
-            for i, (block, column) in enumerate(keys):
-                fact = _cell("t4", block, column, placed[i] if placed else None, row.line, section)
-                cells[fact.key] = fact
-            return cells
+            return _t4_row(split, row.line, section_at(sections, row.line))
     if span is None:
         return {}
     return _read_t4_blocks(tables, span, sections, paragraphs) or _unfilled_t4(tables, span, sections)
+
+
+def _t4_row(split: SplitRow, line: int, section: int | None) -> dict[str, CellFact]:
+    """Table 四's fifteen cells from its one row: placed, or unreadable with the readings of its digit run (the
+    readings of the whole row, whose cells belong to three blocks, so each block's cells stay one reading apart)."""
+    columns = [f"{b}.{c}" for b in T4_BLOCKS for c in T4_COLUMNS]
+    cells = {}
+    for fact in _row_cells("t4", "", columns, split, line, section):
+        block, column = fact.column.rsplit(".", 1)
+        fact = replace(fact, key=f"t4.{block}.{column}", row=block, column=column)
+        cells[fact.key] = fact
+    return cells
 
 
 def _written_value(text: str) -> bool:
@@ -332,7 +323,6 @@ def _read_t4_blocks(tables: tuple[Table, ...], span: SectionFact, sections: tupl
                     paragraphs: tuple[Paragraph, ...]) -> dict[str, CellFact]:
     """Table 四 written as three tables of five, each under a heading that names its block."""
     cells: dict[str, CellFact] = {}
-    width = len(T4_COLUMNS)
     for table in tables:
         if not span.line <= table.first_line <= span.end_line:
             continue
@@ -344,10 +334,7 @@ def _read_t4_blocks(tables: tuple[Table, ...], span: SectionFact, sections: tupl
             split = split_row(row)
             if split.label or sum(1 for c in split.values if written_as_number(c.text)) < 1:
                 continue
-            placed = fit_values(split, width)
-            for i, column in enumerate(T4_COLUMNS):
-                fact = _cell("t4", block, column, placed[i] if placed else None, row.line,
-                             section_at(sections, row.line))
+            for fact in _row_cells("t4", block, list(T4_COLUMNS), split, row.line, section_at(sections, row.line)):
                 cells[fact.key] = fact
             break
     return cells
@@ -396,14 +383,11 @@ def read_t2(tables: tuple[Table, ...], span: SectionFact | None, sections: tuple
         for key, pattern in patterns.items():
             if f"t2.{key}.{rows[key][0]}" in cells or not pattern.search(split.label):
                 continue
-            columns = rows[key]
-            placed = fit_values(split, len(columns))
-            if placed is None and not split.values:
+            columns = list(rows[key])
+            if not split.values:
                 # the label with nothing after it (a table never filled in): blank cells, not unplaceable ones
-                placed = tuple(Cell("", row.line) for _ in columns)
-            section = section_at(sections, row.line)
-            for i, column in enumerate(columns):
-                fact = _cell("t2", key, column, placed[i] if placed else None, row.line, section)
+                split = SplitRow(split.label, tuple(Cell("", row.line) for _ in columns), 0, split.line)
+            for fact in _row_cells("t2", key, columns, split, row.line, section_at(sections, row.line)):
                 cells[fact.key] = fact
             break
     return cells

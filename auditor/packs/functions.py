@@ -35,6 +35,9 @@ class Function:
     facts: str  # "cells": table cells only; "any": cells, claims or sections
     compute: Callable[[Sequence[Item]], Number | None]
     infix: str | None = None  # a message shows its members joined by this (`5 + 1 + 0`), not as `name(…)`
+    # Its value over members is their sum: members may be replaced by one fact that is their sum by definition
+    # (the 2019 layout's one （六） row for （六）'s three 2021 sub-rows, auditor.evaluate.members_read).
+    additive: bool = False
 
 
 def _all(items: Sequence[Item]) -> list[Number] | None:
@@ -99,12 +102,12 @@ def fn_printed(items: Sequence[Item]) -> Number | None:
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
-        Function("sum", True, "cells", fn_sum, infix="+"),
+        Function("sum", True, "cells", fn_sum, infix="+", additive=True),
         Function("min", False, "cells", fn_min),
         Function("max", False, "cells", fn_max),
         Function("fractional", False, "cells", fn_fractional),
         Function("decimals", False, "cells", fn_decimals),
         Function("count", False, "any", fn_count),
-        Function("printed", True, "cells", fn_printed, infix="+"),
+        Function("printed", True, "cells", fn_printed, infix="+", additive=True),
     )
 }

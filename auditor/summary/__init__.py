@@ -2,7 +2,11 @@
 each output with a small function from a registry keyed by name, as auditor.formatters does (STYLE §12).
 
     summary = collect(Path("audits.db"), 2024, read_roster(Path("roster.txt")))
-    paths = write_all(summary, Path("out/"), "zh")  # summary.html, .md, .xlsx; agencies.csv, findings.csv
+    paths = write_all(summary, Path("out/"), "zh")  # summary.html, .md, .xlsx; agencies.csv, findings.csv;
+                                                    # tongbao.docx (the 通报 draft); scores.csv with a scheme
+
+`summarise` does all of it as `auditor summary` does: the run configuration's aliases, options and scoring scheme,
+the packs' rule titles.
 """
 
 from __future__ import annotations
@@ -12,9 +16,13 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+from auditor.config import RunConfig, resolve_scoring
+from auditor.packs import Pack
 from auditor.summary.collect import Summary, SummaryError, collect, correction_rates, read_roster
+from auditor.summary.score import score
 
 # A writer puts its file(s) in the output folder and returns their paths.
 Writer = Callable[[Summary, Path, str], list[Path]]
@@ -56,6 +64,25 @@ def write_all(summary: Summary, out: Path, lang: str = "zh", names: tuple[str, .
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def summarise(db: Path | str, year: int | None, roster: Path | None, config: RunConfig, packs: list[Pack]) -> Summary:
+    """The year's summary as `auditor summary` writes it: the roster read (any encoding, read_roster), its names and
+    the documents' matched through the agency aliases of `packs` (which load_configured_packs has merged with the
+    configuration's), rule titles from `packs`, the configuration's 通报 options, and scores when it has a scheme
+    (its rules resolved against `packs`). Raises SummaryError (collect, read_roster) or ConfigError (a scheme
+    naming a rule no pack has)."""
+    scoring = config.summary.scoring  # resolved before the store is read: a configuration error is said first
+    scheme = resolve_scoring(scoring, packs, config.path or "configuration") if scoring is not None else None
+    aliases: dict[str, tuple[str, ...]] = {}
+    for pack in packs:
+        for name, others in pack.agency_aliases.items():
+            aliases[name] = tuple(dict.fromkeys(aliases.get(name, ()) + others))
+    titles = {rule.id: dict(rule.title) for pack in packs for rule in pack.rules}
+    summary = collect(db, year, read_roster(roster) if roster is not None else None, aliases, titles)
+    options = config.summary
+    summary = replace(summary, jurisdiction=options.jurisdiction, issuer=options.issuer, deadline=options.deadline)
+    return score(summary, scheme) if scheme is not None else summary
+
+
 def _staging_folder(out: Path) -> Path:
     """A new, empty folder on the same file system as `out`, so that moving a file into `out` is a rename: beside
     `out`; inside it when `out` is a mount point (its parent is another file system) or its parent cannot be written
@@ -85,7 +112,7 @@ def _new_folder(parent: Path, name: str) -> Path:
 
 
 # Importing the modules registers them.
-from auditor.summary import html, markdown, sheets  # noqa: E402,F401
+from auditor.summary import html, markdown, sheets, tongbao  # noqa: E402,F401
 
 __all__ = ["WRITERS", "Summary", "SummaryError", "collect", "correction_rates", "read_roster", "register",
-           "write_all"]
+           "summarise", "write_all"]

@@ -8,24 +8,33 @@ all: one missing cell leaves the whole report out of that table, and it is named
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from auditor.config import ScoringScheme
 from auditor.facts.model import number_values
 from auditor.facts.vocabulary import T3_LAYOUT, T3_ROWS, T4_BLOCKS
+from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.model import Severity
 from auditor.problems import CATALOG
-from auditor.store import Store, StoreError
-from auditor.store.agency import normal_agency, same_body
+from auditor.resources import InvalidFile, read_bounded
+from auditor.store import Store, StoreError, display, is_url
+from auditor.store.agency import normal_agency
+from auditor.summary.names import Bodies
 
 # Worst first: a document's status is the worst of what was found on it.
 # 'incomplete': a core check could not run (auditor.model.Verdict.INCOMPLETE), whatever else was found.
 STATUSES = ("problem", "incomplete", "error", "warning", "info", "pass")
 COUNTED = ("error", "warning", "info", "not_assessable")  # DocumentRow.counts' keys
+# The statuses of a report the tool could not fully audit, counted apart from the audited ones: a core check did not
+# run ('incomplete'), or an input error kept the tool from vouching for the file ('problem': failed or unreadable).
+NOT_FULLY_AUDITED = ("incomplete", "problem")
+# Review states (auditor.model.ReviewState's values) under which a finding does not stand: a false positive, an
+# accepted exception.
+SET_ASIDE = ("dismissed", "waived")
 
 # Table 三 measures: name → the row keys (column 总计) they add up. 「other」 is the 2021 （六） rows or the 2019 single
 # （六）其他处理 row (a report has one or the other, T3_LAYOUT).
@@ -55,7 +64,7 @@ class SummaryError(Exception):
 class DocumentRow:
     """One stored document: who, which year, which file, and what the audit found on it."""
 
-    document_id: int
+    document_id: int  # negative for a file that could not be read (the store's `unreadable` table)
     agency: str
     year: int | None
     path: str
@@ -63,6 +72,21 @@ class DocumentRow:
     counts: dict[str, int]  # error, warning, info, not_assessable
     problems: tuple[str, ...]  # problem slugs
     status: str  # one of STATUSES
+    gaps: tuple[str, ...] = ()  # why the audit is incomplete (the result's coverage.gaps, in the run's language)
+    body: str = ""  # the body's key (Bodies.key): documents of one body, under any of its names, group by it
+
+    @property
+    def unreadable(self) -> bool:
+        return self.document_id < 0
+
+    @property
+    def fully_audited(self) -> bool:
+        return self.status not in NOT_FULLY_AUDITED
+
+    @property
+    def anchor(self) -> str:
+        """The id of this report's place on the summary page (``summary.html#doc-12``), for links to it."""
+        return f"doc-{self.document_id}" if self.document_id >= 0 else f"unread-{-self.document_id}"
 
 
 @dataclass(frozen=True)
@@ -77,6 +101,19 @@ class FindingRow:
     line: int | None
     expected: str
     found: str
+    document_id: int = 0
+    rule_name: str = ""
+    # The seams for review (issue 11 part 2): the finding's fingerprint and the state of the decision that applies
+    # to it (auditor.model.ReviewState's value), None while awaiting review. Filled by whoever reads decisions;
+    # collect() leaves them empty, so until then every finding stands.
+    fingerprint: str = ""
+    review: str | None = None
+
+    @property
+    def stands(self) -> bool:
+        """Whether the finding is a problem of the report: not dismissed (a false positive) or waived (an accepted
+        exception). What the 通报 reports and a score deducts for: until review decisions are read, every finding."""
+        return self.review not in SET_ASIDE
 
 
 @dataclass(frozen=True)
@@ -89,6 +126,29 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class Repeated:
+    """A problem confirmed last year that this year's report of the same body has again (issue 11 part 6)."""
+
+    agency: str
+    rule_id: str
+    check_id: str
+    message: str  # this year's
+    last_year_path: str = ""
+
+
+@dataclass(frozen=True)
+class AgencyScore:
+    """One body's score under the configuration's scheme (auditor.summary.score), or why it has none."""
+
+    agency: str
+    year: int | None
+    score: float | None  # None: not scored (its report was not fully audited)
+    rank: int | None
+    deductions: dict[str, float]  # rule id → points deducted (after the cap)
+    findings: int  # the standing findings counted
+
+
+@dataclass(frozen=True)
 class Summary:
     year: int | None
     documents: tuple[DocumentRow, ...]
@@ -98,11 +158,34 @@ class Summary:
     not_submitted: tuple[str, ...] = ()
     roster_given: bool = False
     by_rule: dict[tuple[str, str], int] = field(default_factory=dict)  # (rule id, severity) → count
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)  # rule id → title per language (the packs')
+    # Set by the writers' caller, not by collect(): None says "not computed", which the outputs say in words, never
+    # as an empty list that would read as "none found".
+    scores: tuple[AgencyScore, ...] | None = None  # None: no scoring scheme configured
+    scheme: ScoringScheme | None = None  # the scheme the scores were computed with
+    reviews_read: bool = False  # whether FindingRow.review was filled from the store's decisions (part 2's seam)
+    repeated: tuple[Repeated, ...] | None = None  # None: rectification across years not yet compared (part 6)
+    jurisdiction: str | None = None
+    issuer: str | None = None
+    deadline: str | None = None
 
     @property
     def status_counts(self) -> dict[str, int]:
         counted = Counter(d.status for d in self.documents)
         return {s: counted.get(s, 0) for s in STATUSES}
+
+    def title_of(self, rule_id: str, lang: str, fallback: str = "") -> str:
+        """A rule's title in `lang` as the loaded packs give it; else the name stored with the finding, else the id
+        (a rule of a pack not loaded for the summary)."""
+        titles = self.titles.get(rule_id) or {}
+        return titles.get(lang) or titles.get("zh") or fallback or rule_id
+
+    @property
+    def not_fully_audited(self) -> tuple[DocumentRow, ...]:
+        return tuple(d for d in self.documents if not d.fully_audited)
+
+    def standing(self) -> tuple[FindingRow, ...]:
+        return tuple(f for f in self.findings if f.stands)
 
 
 def ratio(part: float, whole: float) -> float | None:
@@ -120,43 +203,44 @@ def correction_rates(t4: Totals) -> dict[str, float | None]:
     return {"review": rate(("review",)), "litigation": rate(LITIGATION)}
 
 
-def collect(db: Path, year: int | None = None, roster: Iterable[str] | None = None) -> Summary:
+def collect(db: Path | str, year: int | None = None, roster: Iterable[str] | None = None,
+            aliases: Mapping[str, Iterable[str]] | None = None,
+            titles: Mapping[str, Mapping[str, str]] | None = None) -> Summary:
     """Everything the writers need, for the documents of `year` (all years if None). Raises SummaryError when the
-    database is missing or unusable or holds no document of that year. `roster`: agency names expected to report;
-    those matching no document's agency (auditor.store.agency's comparison) are listed as not submitted; None: no
-    roster given."""
-    if not db.is_file():
-        raise SummaryError(f"{db}: no such history store (run `auditor audit --db {db} …` first)")
+    database is missing or unusable, or holds no document of that year (whatever it holds otherwise: files of no
+    year, other years; the message names the years it has). `roster`: agency names expected to report; those
+    matching no document's agency (names.Bodies, with `aliases`: a body's title name → its 简称 and former names)
+    are listed as not submitted; None: no roster given. `titles`: rule id → title per language."""
+    where = display(str(db)) if is_url(db) else str(db)
+    if not is_url(db) and not Path(db).is_file():
+        raise SummaryError(f"{where}: no such history store (run `auditor audit --db {where} …` first)")
     try:
-        Store(db).close()  # checks (and if needed brings up) the schema version
-        connection = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
-    except (StoreError, sqlite3.Error) as exc:
+        store = Store(db)  # checks (and if needed brings up) the schema version
+    except StoreError as exc:
         raise SummaryError(str(exc)) from exc
     try:
-        where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
-        docs = connection.execute(
-            f"SELECT id, agency, year, path, pack, not_assessable, gaps, facts FROM documents {where} "
-            "ORDER BY year, agency_norm, path", params).fetchall()
-        findings = connection.execute(
-            "SELECT document_id, rule_id, check_id, severity, message, location, evidence FROM findings "
-            "ORDER BY document_id, id").fetchall()
-        problems = connection.execute("SELECT document_id, slug FROM problems ORDER BY id").fetchall()
-        unreadable = connection.execute("SELECT id, path, slug FROM unreadable ORDER BY path").fetchall()
-    except sqlite3.Error as exc:
-        raise SummaryError(f"{db}: {exc}") from exc
+        docs, findings, problems, unreadable, years = store.summary_rows(year)
+    except StoreError as exc:
+        raise SummaryError(str(exc)) from exc
     finally:
-        connection.close()
+        store.close()
+    if year is not None and not docs:
+        # Files of no year would otherwise make a summary of 20244 (a typo for 2024) out of nothing but them.
+        held = ", ".join(str(y) for (y,) in years) if years else "none"
+        raise SummaryError(f"{where}: no document of {year} (the years the store holds: {held})")
     if not docs and not unreadable:
-        raise SummaryError(f"{db}: no document of {year}" if year is not None else f"{db}: the store is empty")
-    summary = _summary(year, docs, findings, problems, None if roster is None else list(roster))
+        raise SummaryError(f"{where}: the store is empty")
+    bodies = Bodies(aliases)
+    summary = _summary(year, docs, findings, problems, None if roster is None else list(roster), bodies)
     # A file that could not be read has no year, so every summary of the store counts it (as status "problem").
-    rows = tuple(DocumentRow(-int(i), "?", None, str(path), "", dict.fromkeys(COUNTED, 0), (str(slug),), "problem")
-                 for i, path, slug in unreadable)
-    return replace(summary, documents=summary.documents + rows)
+    rows = tuple(DocumentRow(-int(i), "?", None, str(path), "", dict.fromkeys(COUNTED, 0), (str(slug),), "problem",
+                             body="?") for i, path, slug in unreadable)
+    return replace(summary, documents=summary.documents + rows,
+                   titles={k: dict(v) for k, v in (titles or {}).items()})
 
 
 def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple[Any, ...]],
-             problems: list[tuple[Any, ...]], roster: list[str] | None) -> Summary:
+             problems: list[tuple[Any, ...]], roster: list[str] | None, bodies: Bodies) -> Summary:
     by_doc: dict[int, list[tuple[Any, ...]]] = {}
     for f in findings:
         by_doc.setdefault(int(f[0]), []).append(f)
@@ -172,14 +256,15 @@ def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple
         counts = {s.label: sum(1 for f in mine if f[3] == s.label) for s in sorted(Severity, reverse=True)}
         counts["not_assessable"] = int(not_assessable)
         doc_slugs = tuple(slugs.get(int(document_id), []))
+        doc_gaps = [str(g) for g in json.loads(gaps)] if gaps else []
         rows.append(DocumentRow(int(document_id), name, doc_year, str(path), str(pack), counts, doc_slugs,
-                                _status(str(pack), doc_slugs, counts, json.loads(gaps) if gaps else [])))
+                                _status(str(pack), doc_slugs, counts, doc_gaps), tuple(doc_gaps), bodies.key(name)))
         finding_rows.extend(_finding(name, doc_year, str(path), f) for f in mine)
         facts.append(Report(f"{name} {doc_year or ''}".strip(), (normal_agency(name), doc_year), str(path),
                             number_values(json.loads(facts_json))))
     by_rule = Counter((f.rule_id, f.severity) for f in finding_rows)
     agencies = [r.agency for r in rows]
-    missing = tuple(n for n in roster or () if not any(same_body(n, a) for a in agencies))
+    missing = tuple(n for n in roster or () if not any(bodies.same(n, a) for a in agencies))
     return Summary(year, tuple(rows), tuple(finding_rows), _t3_totals(facts), _t4_totals(facts), missing,
                    roster is not None, dict(sorted(by_rule.items())))
 
@@ -195,10 +280,11 @@ def _status(pack: str, slugs: tuple[str, ...], counts: dict[str, int], gaps: lis
 
 
 def _finding(agency: str, year: int | None, path: str, row: tuple[Any, ...]) -> FindingRow:
-    _, rule_id, check_id, severity, message, location, evidence = row
+    document_id, rule_id, check_id, severity, message, location, evidence, rule_name, fingerprint = row
     where, proof = json.loads(location), json.loads(evidence)
     return FindingRow(agency, year, path, str(rule_id), str(check_id), str(severity), str(message), where.get("line"),
-                      str(proof.get("expected") or ""), str(proof.get("found") or ""))
+                      str(proof.get("expected") or ""), str(proof.get("found") or ""), int(document_id),
+                      str(rule_name or ""), str(fingerprint or ""))
 
 
 def _add(totals: dict[str, float], name: str, values: dict[str, int | float], keys: Iterable[str]) -> bool:
@@ -270,9 +356,25 @@ def _t4_totals(reports: list[Report]) -> Totals:
 
 
 def read_roster(path: Path) -> list[str]:
-    """One agency name per line; blank lines and lines starting with # are skipped, duplicates (as normalised) too."""
+    """One agency name per line; blank lines and lines starting with # are skipped, duplicates (as normalised) too.
+    The encoding is detected as a report's is (auditor.ingest.decode: a BOM, UTF-8, else GB18030 and the others
+    charset_normalizer names), since offices keep rosters in Excel exports saved as GBK. SummaryError, naming the
+    file, when it cannot be read, is over 1 MiB, is binary (a spreadsheet given in place of its text) or is not text
+    in any encoding."""
+    try:
+        data = read_bounded(path)
+        if looks_binary(data):
+            raise SummaryError(f"{path}: the roster is not a text file (one agency name per line; a spreadsheet "
+                               "must be saved as text first)")
+        text, _ = decode(data)
+    except InvalidFile as exc:
+        raise SummaryError(f"{path}: the roster is {exc.reason}") from None
+    except DecodeError as exc:
+        raise SummaryError(f"{path}: the roster is not text in any encoding recognised ({exc})") from None
+    except OSError as exc:
+        raise SummaryError(f"{path}: cannot read the roster: {exc.strerror or exc}") from None
     names: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
+    for line in text.splitlines():
         name = line.strip()
         if name and not name.startswith("#"):
             names.setdefault(normal_agency(name), name)

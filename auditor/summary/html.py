@@ -11,7 +11,23 @@ from pathlib import Path
 from auditor.formatters.safe import html_text
 from auditor.summary import register
 from auditor.summary.collect import STATUSES, Summary
-from auditor.summary.rows import agency_header, agency_rows, incomplete_note, rate_rows, t3_rows, t4_header, t4_rows
+from auditor.summary.rows import (
+    agency_groups,
+    agency_header,
+    agency_rows,
+    incomplete_note,
+    not_audited_counts,
+    not_audited_rows,
+    rate_rows,
+    rule_problems,
+    score_header,
+    score_note,
+    score_rows,
+    status_word,
+    t3_rows,
+    t4_header,
+    t4_rows,
+)
 from auditor.summary.svg import SEVERITY_COLORS, STATUS_COLORS, bar_chart
 from auditor.summary.words import WORDS, severity_label
 
@@ -23,6 +39,8 @@ td.n { text-align: right; }
 .s-problem { color: #6d4c41; font-weight: bold; } .s-error { color: #c62828; font-weight: bold; }
 .s-warning { color: #ef8f00; } .s-info { color: #1f77b4; } .s-pass { color: #2e7d32; }
 .note { color: #555; font-size: 0.9em; }
+.report { margin: 0.6em 0 0.2em; } .report .file { color: #555; }
+:target { background: #fff3c4; }
 """
 
 
@@ -61,9 +79,67 @@ def _findings_section(summary: Summary, lang: str) -> str:
     items = sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0]))
     chart = bar_chart([(f"{rule} · {severity_label(sev, lang)}", n, SEVERITY_COLORS.get(sev, "#888"))
                        for (rule, sev), n in items], words["findings_section"])
-    rows = [[rule, severity_label(sev, lang), str(n)] for (rule, sev), n in items]
+    agencies = {p.rule_id: len(p.agencies) for p in rule_problems(summary, lang)}
+    rows = [[rule, summary.title_of(rule, lang), severity_label(sev, lang), str(n), str(agencies.get(rule, 0))]
+            for (rule, sev), n in items]
     return (f"<h2>{words['findings_section']}</h2>{chart}"
-            + _table([words["rule"], words["severity"], words["count"]], rows, ["", "", "n"]))
+            + _table([words["rule"], words["title_col"], words["severity"], words["count"], words["agencies_count"]],
+                     rows, ["", "", "", "n", "n"]))
+
+
+def _not_audited_section(summary: Summary, lang: str) -> str:
+    """The reports the tool could not fully audit, counted and listed apart: their few findings are not a clean
+    bill. A file that could not be read has no place among the agencies, so its anchor is its row here."""
+    words = WORDS[lang]
+    docs = summary.not_fully_audited
+    head = f"<h2>{words['not_audited_section']}</h2>"
+    if not docs:
+        return head + f"<p>{words['all_audited']}</p>"
+    counts = "；".join(f"{words[k]} {n}" for k, n in not_audited_counts(summary).items())
+    rows = []
+    for doc, row in zip(docs, not_audited_rows(summary, lang), strict=True):
+        anchor = f' id="{doc.anchor}"' if doc.unreadable else ""
+        rows.append(f"<tr{anchor}>" + "".join(f"<td>{html_text(str(v if v is not None else ''))}</td>" for v in row)
+                    + "</tr>")
+    header = "".join(f"<th>{html_text(h)}</th>" for h in (words["agency"], words["year"], words["file"],
+                                                          words["status"], words["reason"]))
+    return (head + f"<p>{html_text(counts)}</p><p class=\"note\">{html_text(words['not_audited_note'])}</p>"
+            f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _by_agency_section(summary: Summary, lang: str) -> str:
+    """Every readable report under its body, anchored (``#doc-12``) so another page can link to it, with the
+    findings themselves: severity, rule and its title, the message, the line."""
+    words = WORDS[lang]
+    parts = [f"<h2>{words['by_agency_section']}</h2>"]
+    header = [words["severity"], words["rule"], words["title_col"], words["message"], words["line"]]
+    for group in agency_groups(summary):
+        parts.append(f"<h3>{html_text(group.agency)}</h3>")
+        for doc in group.documents:
+            parts.append(f'<p class="report" id="{doc.anchor}">{html_text(str(doc.year or "?"))} · '
+                         f'<span class="file">{html_text(Path(doc.path).name)}</span> · '
+                         f'<span class="s-{doc.status}">{html_text(status_word(doc, lang))}</span></p>')
+            found = group.findings[doc.document_id]
+            if not found:
+                parts.append(f"<p>{words['no_findings_here']}</p>")
+                continue
+            head = "".join(f"<th>{html_text(h)}</th>" for h in header)
+            body = "".join(
+                f'<tr><td class="s-{html_text(f.severity)}">{html_text(severity_label(f.severity, lang))}</td>'
+                f"<td>{html_text(f.check_id)}</td><td>{html_text(summary.title_of(f.rule_id, lang, f.rule_name))}</td>"
+                f"<td>{html_text(f.message)}</td><td class=\"n\">{'' if f.line is None else int(f.line)}</td></tr>"
+                for f in found)
+            parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return "".join(parts)
+
+
+def _scores_section(summary: Summary, lang: str) -> str:
+    words = WORDS[lang]
+    if summary.scores is None:
+        return ""
+    rows = [["" if v is None else str(v) for v in row] for row in score_rows(summary, lang)]
+    return (f"<h2>{words['score_section']}</h2>" + _table(score_header(lang), rows, ["n", "", "", "n", "n", ""])
+            + f'<p class="note">{html_text(score_note(summary, lang))}</p>')
 
 
 def _totals_section(summary: Summary, lang: str) -> str:
@@ -99,8 +175,10 @@ def render_html(summary: Summary, lang: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f"<title>{html_text(title)}</title><style>{_CSS}</style></head><body><h1>{html_text(title)}</h1>"
             f"<p>{words['documents']}: {len(summary.documents)}</p>"
-            + _status_chart(summary, lang) + _findings_section(summary, lang) + _totals_section(summary, lang)
-            + _roster_section(summary, lang, summary.roster_given) + _status_table(summary, lang)
+            + _status_chart(summary, lang) + _not_audited_section(summary, lang) + _findings_section(summary, lang)
+            + _scores_section(summary, lang) + _totals_section(summary, lang)
+            + _roster_section(summary, lang, summary.roster_given) + _by_agency_section(summary, lang)
+            + _status_table(summary, lang)
             + "</body></html>\n")
 
 

@@ -13,8 +13,20 @@ from pathlib import Path
 from auditor.formatters.safe import markdown_text as md
 from auditor.summary import register
 from auditor.summary.collect import STATUSES, Summary
-from auditor.summary.rows import incomplete_note, problem_title, rate_rows, t3_rows, t4_header, t4_rows
-from auditor.summary.words import WORDS
+from auditor.summary.rows import (
+    incomplete_note,
+    not_audited_counts,
+    number,
+    problem_title,
+    rate_rows,
+    rule_problems,
+    score_note,
+    status_word,
+    t3_rows,
+    t4_header,
+    t4_rows,
+)
+from auditor.summary.words import WORDS, severity_label
 
 
 def _cell(text: str) -> str:
@@ -49,10 +61,22 @@ def render_markdown(summary: Summary, lang: str) -> str:
                      if f.path == doc.path and f.agency == doc.agency and f.severity == "error")
     if not with_errors:
         lines.append(words["no_errors"])
-    unreadable = [d for d in summary.documents if d.status == "problem"]
-    if unreadable:
-        lines += ["", f"## {words['unreadable_section']}", ""]
-        lines.extend(f"- {md(Path(d.path).name)}: {md(problem_title(d.problems, lang))}" for d in unreadable)
+    lines += ["", f"## {words['by_rule_section']}", ""]
+    problems = rule_problems(summary, lang)
+    open_, sep, close = ("（", "，", "）") if lang == "zh" else (" (", ", ", ")")
+    lines.extend(f"- {md(p.rule_id)} {md(p.title)}{open_}{severity_label(p.severity, lang)}{sep}{p.count}{close}: "
+                 + ("、" if lang == "zh" else ", ").join(md(a) for a in p.agencies) for p in problems)
+    if not problems:
+        lines.append(words["no_findings"])
+    lines += _not_audited(summary, lang)
+    if summary.scores is not None:
+        lines += ["", f"## {words['score_section']}", ""]
+        for entry in summary.scores:
+            value = words["not_scored"] if entry.score is None else number(entry.score)
+            rank = "—" if entry.rank is None else str(entry.rank)
+            year = f"{'（' if lang == 'zh' else ' ('}{entry.year or '?'}{'）' if lang == 'zh' else ')'}"
+            lines.append(f"- {rank} {md(entry.agency)}{year}: {value}")
+        lines += ["", score_note(summary, lang)]
     lines += ["", f"## {words['not_submitted']}", ""]
     if not summary.roster_given:
         lines.append(words["no_roster"])
@@ -61,6 +85,21 @@ def render_markdown(summary: Summary, lang: str) -> str:
     else:
         lines.append(words["none_missing"])
     return "\n".join(lines) + "\n"
+
+
+def _not_audited(summary: Summary, lang: str) -> list[str]:
+    """The reports not fully audited, counted and listed apart (a file that could not be read by its name)."""
+    words = WORDS[lang]
+    docs = summary.not_fully_audited
+    if not docs:
+        return []
+    lines = ["", f"## {words['not_audited_section']}", "",
+             "；".join(f"{words[k]} {n}" for k, n in not_audited_counts(summary).items()), ""]
+    for d in docs:
+        reason = "；".join(d.gaps) if d.status == "incomplete" else problem_title(d.problems, lang)
+        who = md(Path(d.path).name) if d.unreadable else f"{md(d.agency)}（{md(Path(d.path).name)}）"
+        lines.append(f"- {who}: {status_word(d, lang)}{'，' if lang == 'zh' else ', '}{md(reason)}")
+    return lines
 
 
 @register("md")

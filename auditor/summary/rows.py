@@ -9,10 +9,22 @@ marker). Numbers stay ints.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from auditor.facts.vocabulary import T4_BLOCKS
+from auditor.model import Severity
 from auditor.problems import CATALOG
-from auditor.summary.collect import T3_APPLICATIONS, T3_OUTCOMES, T4_OUTCOMES, Summary, Totals, correction_rates, ratio
+from auditor.summary.collect import (
+    T3_APPLICATIONS,
+    T3_OUTCOMES,
+    T4_OUTCOMES,
+    DocumentRow,
+    FindingRow,
+    Summary,
+    Totals,
+    correction_rates,
+    ratio,
+)
 from auditor.summary.words import AGENCY_COLUMNS, FINDING_COLUMNS, WORDS, block_label, severity_label, t4_column_word
 
 Cell = str | int | None
@@ -34,7 +46,7 @@ def agency_rows(summary: Summary, lang: str) -> list[list[Cell]]:
 
 def finding_rows(summary: Summary, lang: str) -> list[list[Cell]]:
     return [[f.agency, f.year, f.rule_id, f.check_id, severity_label(f.severity, lang), f.message, f.line,
-             f.expected, f.found] for f in summary.findings]
+             f.expected, f.found, summary.title_of(f.rule_id, lang, f.rule_name)] for f in summary.findings]
 
 
 def number(value: float) -> str:
@@ -86,3 +98,103 @@ def incomplete_note(totals: Totals, lang: str, quote: Callable[[str], str] = str
 def problem_title(slugs: tuple[str, ...], lang: str) -> str:
     """The catalog titles of a document's problems, e.g. 「空白模板」 for blank_template."""
     return "、".join(CATALOG[s].title[lang] if s in CATALOG else s for s in slugs) or WORDS[lang]["problem"]
+
+
+def status_word(doc: DocumentRow, lang: str) -> str:
+    """A document's status in words; of the reports not vouched for, the unreadable told from the failed."""
+    if doc.status == "problem":
+        return WORDS[lang]["unreadable" if doc.unreadable else "failed"]
+    return WORDS[lang][doc.status]
+
+
+def not_audited_rows(summary: Summary, lang: str) -> list[list[Cell]]:
+    """[agency, year, file, status, reason] of each report not fully audited: why a core check did not run, or the
+    problems that kept the tool from reading or vouching for it."""
+    return [[d.agency, d.year, d.path, status_word(d, lang),
+             "；".join(d.gaps) if d.status == "incomplete" else problem_title(d.problems, lang)]
+            for d in summary.not_fully_audited]
+
+
+def not_audited_counts(summary: Summary) -> dict[str, int]:
+    """How many reports were not fully audited, by kind: incomplete, failed, unreadable (WORDS keys)."""
+    docs = summary.not_fully_audited
+    return {"incomplete": sum(1 for d in docs if d.status == "incomplete"),
+            "failed": sum(1 for d in docs if d.status == "problem" and not d.unreadable),
+            "unreadable": sum(1 for d in docs if d.unreadable)}
+
+
+@dataclass(frozen=True)
+class AgencyGroup:
+    """One body's reports of the summary and the findings on each, for the page that lists findings by agency."""
+
+    agency: str
+    documents: tuple[DocumentRow, ...]
+    findings: dict[int, tuple[FindingRow, ...]]  # document id → its findings, in the store's order
+
+
+def agency_groups(summary: Summary) -> list[AgencyGroup]:
+    """The readable documents grouped by body (DocumentRow.body: a 简称 or former name configured as an alias joins
+    its body), bodies in the order their first report comes (the store's: year, name, path)."""
+    by_doc: dict[int, list[FindingRow]] = {}
+    for finding in summary.findings:
+        by_doc.setdefault(finding.document_id, []).append(finding)
+    groups: dict[str, list[DocumentRow]] = {}
+    for doc in summary.documents:
+        if not doc.unreadable:
+            groups.setdefault(doc.body or doc.agency, []).append(doc)
+    return [AgencyGroup(docs[0].agency, tuple(docs), {d.document_id: tuple(by_doc.get(d.document_id, ()))
+                                                      for d in docs}) for docs in groups.values()]
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """One rule's standing findings over the year: how many, and the agencies that have them (each once)."""
+
+    rule_id: str
+    title: str
+    severity: str  # the worst severity among its findings
+    count: int
+    agencies: tuple[str, ...]
+
+
+def rule_problems(summary: Summary, lang: str) -> list[RuleProblem]:
+    """Per rule, its standing findings (FindingRow.stands) and the agencies with them; the worst severity first,
+    then the rules that most agencies share: the order of a 通报's 主要问题."""
+    found: dict[str, list[FindingRow]] = {}
+    for finding in summary.standing():
+        found.setdefault(finding.rule_id, []).append(finding)
+    problems = []
+    for rule_id, items in found.items():
+        worst = max((Severity.parse(f.severity) for f in items), default=Severity.INFO)
+        agencies = tuple(dict.fromkeys(f.agency for f in items))
+        problems.append(RuleProblem(rule_id, summary.title_of(rule_id, lang, items[0].rule_name), worst.label,
+                                    len(items), agencies))
+    return sorted(problems, key=lambda p: (-Severity.parse(p.severity), -len(p.agencies), -p.count, p.rule_id))
+
+
+def score_header(lang: str) -> list[str]:
+    words = WORDS[lang]
+    return [words["rank"], words["agency"], words["year"], words["score"], words["findings_counted"],
+            words["deductions"]]
+
+
+def score_rows(summary: Summary, lang: str) -> list[list[Cell]]:
+    """[rank, agency, year, score, findings counted, deductions per rule] per scored or unscored body."""
+    words = WORDS[lang]
+    rows: list[list[Cell]] = []
+    for entry in summary.scores or ():
+        detail = "；".join(f"{rule} −{number(points)}" for rule, points in entry.deductions.items())
+        rows.append([entry.rank, entry.agency, entry.year,
+                     number(entry.score) if entry.score is not None else words["not_scored"], entry.findings,
+                     detail])
+    return rows
+
+
+def score_note(summary: Summary, lang: str) -> str:
+    """The scheme in words, and that review decisions are not yet counted; "no scheme" without one."""
+    words, scheme = WORDS[lang], summary.scheme
+    if scheme is None:
+        return words["no_scheme"]
+    cap = words["cap_note"].format(cap=number(scheme.cap_per_rule)) if scheme.cap_per_rule is not None else ""
+    note = words["score_note"].format(cap=cap, start=number(scheme.start), floor=number(scheme.floor))
+    return note if summary.reviews_read else f"{note}{'' if lang == 'zh' else ' '}{words['unreviewed_note']}"

@@ -26,8 +26,24 @@ from openpyxl.worksheet.worksheet import Worksheet
 from auditor.formatters.safe import csv_text, formula_like, visible
 from auditor.summary import register
 from auditor.summary.collect import Summary
-from auditor.summary.rows import Cell, agency_header, agency_rows, finding_header, finding_rows
-from auditor.summary.words import WORDS
+from auditor.summary.rows import (
+    Cell,
+    agency_header,
+    agency_rows,
+    finding_header,
+    finding_rows,
+    incomplete_note,
+    not_audited_rows,
+    rate_rows,
+    rule_problems,
+    score_header,
+    score_note,
+    score_rows,
+    t3_rows,
+    t4_header,
+    t4_rows,
+)
+from auditor.summary.words import WORDS, severity_label
 
 # Excel's limit on the characters of one cell; a longer string makes Excel "repair" (empty) the workbook.
 _XLSX_CELL_CHARS = 32_767
@@ -49,19 +65,56 @@ def _append(sheet: Worksheet, row: list[Cell]) -> None:
                 cell.quotePrefix = True
 
 
+def _sheets(summary: Summary, lang: str) -> list[tuple[str, list[str], list[list[Cell]], list[str]]]:
+    """(sheet name, header, rows, notes below the rows) of each sheet: what the HTML page has, one sheet a table.
+    The first two (agencies, findings) keep their place, for the scripts that read them."""
+    words = WORDS[lang]
+    t3 = [[label, _whole(total), share] for label, total, share in t3_rows(summary, lang)]
+    t4 = [[row[0], *(_whole(v) for v in row[1:])] for row in t4_rows(summary, lang)]
+    rates: list[list[Cell]] = [[label, value] for label, value in rate_rows(summary, lang)]
+    rules: list[list[Cell]] = [[p.rule_id, p.title, severity_label(p.severity, lang), p.count, len(p.agencies),
+                                "、".join(p.agencies)] for p in rule_problems(summary, lang)]
+    missing: list[list[Cell]] = [[name] for name in summary.not_submitted]
+    sheets = [
+        (words["sheet_agencies"], agency_header(lang), agency_rows(summary, lang), []),
+        (words["sheet_findings"], finding_header(lang), finding_rows(summary, lang), []),
+        (words["sheet_rules"], [words["rule"], words["title_col"], words["severity"], words["count"],
+                                words["agencies_count"], words["agency"]], rules, []),
+        (words["sheet_not_audited"], [words["agency"], words["year"], words["file"], words["status"],
+                                      words["reason"]], not_audited_rows(summary, lang),
+         [words["not_audited_note"]]),
+        (words["sheet_t3"], [words["measure"], words["total"], words["share"]], t3,
+         [incomplete_note(summary.t3, lang)]),
+        (words["sheet_t4"], t4_header(lang), [*t4, [], *rates],
+         [words["rate_note"], incomplete_note(summary.t4, lang)]),
+        (words["sheet_missing"], [words["agency"]], missing,
+         [] if summary.roster_given else [words["no_roster"]]),
+    ]
+    if summary.scores is not None:
+        sheets.append((words["sheet_scores"], score_header(lang), score_rows(summary, lang),
+                       [score_note(summary, lang)]))
+    return sheets
+
+
+def _whole(text: str) -> Cell:
+    """A total as written by rows.number, back to a number cell when it is whole (it is a count)."""
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
 @register("xlsx")
 def write_xlsx(summary: Summary, out: Path, lang: str) -> list[Path]:
     workbook = Workbook()
-    agencies = workbook.active
-    agencies.title = WORDS[lang]["sheet_agencies"]
-    findings = workbook.create_sheet(WORDS[lang]["sheet_findings"])
-    for sheet, header, rows in ((agencies, agency_header(lang), agency_rows(summary, lang)),
-                                (findings, finding_header(lang), finding_rows(summary, lang))):
+    workbook.remove(workbook.active)
+    for name, header, rows, notes in _sheets(summary, lang):
+        sheet = workbook.create_sheet(name)
         _append(sheet, list(header))
         for row in rows:
             _append(sheet, row)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
+        for note in notes:  # below the table, after a blank row, outside the filter's range
+            sheet.append([])
+            _append(sheet, [note])
         for index, _ in enumerate(header, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = 16
     path = out / "summary.xlsx"
@@ -80,5 +133,9 @@ def _csv(path: Path, header: list[str], rows: list[list[Cell]]) -> Path:
 
 @register("csv")
 def write_csv(summary: Summary, out: Path, lang: str) -> list[Path]:
-    return [_csv(out / "agencies.csv", agency_header(lang), agency_rows(summary, lang)),
-            _csv(out / "findings.csv", finding_header(lang), finding_rows(summary, lang))]
+    """agencies.csv and findings.csv; scores.csv too when a scoring scheme is configured."""
+    written = [_csv(out / "agencies.csv", agency_header(lang), agency_rows(summary, lang)),
+               _csv(out / "findings.csv", finding_header(lang), finding_rows(summary, lang))]
+    if summary.scores is not None:
+        written.append(_csv(out / "scores.csv", score_header(lang), score_rows(summary, lang)))
+    return written

@@ -30,6 +30,21 @@ WORDS: dict[str, dict[str, str]] = {
         "rejected": "不予处理", "other": "其他处理",
         "upheld": "结果维持", "corrected": "结果纠正", "other_result": "其他结果", "pending": "尚未审结",
         "sheet_agencies": "机关", "sheet_findings": "问题",
+        "by_rule_section": "主要问题及涉及机关", "title_col": "规则名称", "agencies_count": "涉及机关数",
+        "reason": "原因",
+        "by_agency_section": "各机关发现的问题", "no_findings_here": "未发现问题。",
+        "not_audited_section": "未能完整核查的报告（单独统计）",
+        "not_audited_note": "以下报告未能完整核查：其结论不代表报告没有问题，未计入评分。",
+        "all_audited": "全部报告均已完整核查。", "failed": "未能核查", "unreadable": "无法读取",
+        "audited_fully": "完整核查", "report_file": "报告文件",
+        "score_section": "评分与排名", "rank": "名次", "score": "得分", "deductions": "扣分明细",
+        "findings_counted": "计分问题数", "not_scored": "未评分（未能完整核查）",
+        "score_note": "评分口径：每个未被驳回或豁免的问题按规则或严重程度扣分{cap}，起评 {start} 分，最低 {floor} 分。",
+        "unreviewed_note": "人工复核结果尚未纳入：全部问题均按成立计（复核驳回或豁免的问题不再扣分）。",
+        "cap_note": "，同一规则最多扣 {cap} 分",
+        "sheet_t3": "表三合计", "sheet_t4": "表四合计", "sheet_missing": "未报送", "sheet_not_audited": "未完整核查",
+        "sheet_scores": "评分", "sheet_rules": "按规则",
+        "no_scheme": "未配置评分方案。",
     },
     "en": {
         "title": "Government information disclosure annual reports: audit summary", "year": "Year",
@@ -59,11 +74,29 @@ WORDS: dict[str, dict[str, str]] = {
         "unable": "Unable to provide", "rejected": "Rejected", "other": "Other processing",
         "upheld": "Upheld", "corrected": "Corrected", "other_result": "Other outcome", "pending": "Pending",
         "sheet_agencies": "Agencies", "sheet_findings": "Findings",
+        "by_rule_section": "Main problems and the agencies with them", "title_col": "Rule title",
+        "agencies_count": "Agencies", "reason": "Reason",
+        "by_agency_section": "Findings by agency", "no_findings_here": "No findings.",
+        "not_audited_section": "Reports not fully audited (counted apart)",
+        "not_audited_note": "These reports could not be fully audited: their result does not mean the report has no "
+                            "problems, and they are not scored.",
+        "all_audited": "Every report was fully audited.", "failed": "not audited", "unreadable": "unreadable",
+        "audited_fully": "fully audited", "report_file": "Report file",
+        "score_section": "Scores and ranking", "rank": "Rank", "score": "Score", "deductions": "Deductions",
+        "findings_counted": "Findings counted", "not_scored": "not scored (not fully audited)",
+        "score_note": "Scoring: each finding not dismissed or waived deducts its rule's or severity's points{cap}, "
+                      "from {start}, never below {floor}.",
+        "unreviewed_note": "Review decisions are not yet counted: every finding stands (one dismissed or waived in "
+                           "review will no longer deduct).",
+        "cap_note": ", at most {cap} for one rule",
+        "sheet_t3": "Table 3 totals", "sheet_t4": "Table 4 totals", "sheet_missing": "Not submitted",
+        "sheet_not_audited": "Not fully audited", "sheet_scores": "Scores", "sheet_rules": "By rule",
+        "no_scheme": "No scoring scheme configured.",
     },
 }
 
 AGENCY_COLUMNS = ("agency", "year", "file", "pack", "error", "warning", "info", "not_assessable", "status")
-FINDING_COLUMNS = ("agency", "year", "rule", "check", "severity", "message", "line", "expected", "found")
+FINDING_COLUMNS = ("agency", "year", "rule", "check", "severity", "message", "line", "expected", "found", "title_col")
 
 
 SEVERITY_WORDS = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
