@@ -53,7 +53,7 @@ from auditor.review.labels import SCOPE_LABELS, STATE_LABELS
 from auditor.review.queue import FILTERS, Item, pick, queue
 from auditor.ruletests import run_pack_fixtures
 from auditor.run import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Tally, audit_stream
-from auditor.store import Store, StoreError
+from auditor.store import Store, StoreError, is_url
 from auditor.store.decisions import SCOPES
 from auditor.store.errors import classify
 from auditor.summary import SummaryError, summarise
@@ -90,6 +90,22 @@ def main() -> None:
     """Audit 政府信息公开工作年度报告 against the State Council template and its arithmetic."""
 
 
+
+
+class _StoreLocation(click.ParamType[Path | str, str]):
+    """--db: a postgresql:// URL as given (a Path would fold its //), else a file path, as click.Path checks it."""
+
+    name = "file-or-url"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        if is_url(value):
+            return value
+        return Path(click.Path(dir_okay=False, path_type=str).convert(value, param, ctx))
+
+
+_STORE = _StoreLocation()
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text", show_default=True)
@@ -104,9 +120,10 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(min=1, max=3600), default=limits.FILE_SECONDS, show_default=True,
               help="Seconds one file may take; a file still running then is stopped and reported (file_timeout).")
 @click.option("--progress/--no-progress", default=None, help="A progress bar (default: on a terminal only).")
-@click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
-              help="History store (SQLite file, created if absent): records every audit and gives the cross-year "
-                   "rules last year's report of the same body.")
+@click.option("--db", type=_STORE,
+              help="History store (SQLite file, created if absent, or a PostgreSQL database as "
+                   "postgresql://user@host:port/dbname): records every audit and gives the cross-year rules last "
+                   "year's report of the same body.")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Baseline file (`auditor baseline`): its findings are reported as known and --fail-on counts "
                    "only new ones.")
@@ -120,7 +137,7 @@ def main() -> None:
 @_config_option
 @_lang_option
 def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, jobs: int, timeout: float,
-          progress: bool | None, db: Path | None, baseline_file: Path | None, decisions_file: Path | None,
+          progress: bool | None, db: Path | str | None, baseline_file: Path | None, decisions_file: Path | None,
           show: tuple[str, ...], packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
     """Audit report files or folders (folders are walked recursively). Findings a person dismissed or waived (with
     --db or --decisions), or that the --baseline already has, are shown marked and not counted by --fail-on."""
@@ -386,8 +403,7 @@ def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> No
 
 
 @main.command()
-@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="History store written by `auditor audit --db`.")
+@click.option("--db", type=_STORE, required=True, help="History store written by `auditor audit --db`.")
 @click.option("--year", type=int, help="Statistics year to summarise (default: every year in the store).")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Text file (UTF-8, GBK or GB18030), one agency name per line: those without a report are listed "
@@ -398,7 +414,7 @@ def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> No
 @_pack_option
 @_config_option
 @_lang_option
-def summary(db: Path, year: int | None, roster: Path | None, out: Path, packs: tuple[Path, ...],
+def summary(db: Path | str, year: int | None, roster: Path | None, out: Path, packs: tuple[Path, ...],
             config: Path | None, lang: str) -> None:
     """Summarise a year's audits for the jurisdiction: findings by agency and by rule, table 三 and 四 totals, the
     reports not fully audited, non-submitters, scores, and a draft of the 通报."""
@@ -448,8 +464,8 @@ def _review_failed(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def _open_store(db: Path, lang: str, must_exist: bool = True) -> Store:
-    if must_exist and not db.is_file():
+def _open_store(db: Path | str, lang: str, must_exist: bool = True) -> Store:
+    if must_exist and not is_url(db) and not Path(db).is_file():  # a server's database: connecting says
         _review_failed(f"{db}: " + ("没有这个历史库（先运行 `auditor audit --db …`）" if lang == "zh"
                                     else "no such history store (run `auditor audit --db …` first)"))
     try:
@@ -464,8 +480,8 @@ def review() -> None:
     and move decisions between stores as a file."""
 
 
-_db_option = click.option("--db", type=click.Path(path_type=Path, dir_okay=False), required=True,
-                          help="History store written by `auditor audit --db`.")
+_db_option = click.option("--db", type=_STORE, required=True,
+                          help="History store written by `auditor audit --db` (a file, or a postgresql:// URL).")
 
 
 @review.command("list")
@@ -474,7 +490,7 @@ _db_option = click.option("--db", type=click.Path(path_type=Path, dir_okay=False
 @click.option("--state", type=click.Choice(FILTERS), default="awaiting", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_lang_option
-def review_list(db: Path, year: int | None, state: str, fmt: str, lang: str) -> None:
+def review_list(db: Path | str, year: int | None, state: str, fmt: str, lang: str) -> None:
     """The findings of a year in the store, one per fingerprint, with the decision that applies."""
     with _open_store(db, lang) as store:
         try:
@@ -506,7 +522,7 @@ def _item_data(item: Item) -> dict[str, object]:
             "decision": None if item.decision is None else decisions_data([item.decision])["decisions"][0]}
 
 
-def _decide(db: Path, fingerprints: tuple[str, ...], state: str, reason: str, by: str | None, scope: str,
+def _decide(db: Path | str, fingerprints: tuple[str, ...], state: str, reason: str, by: str | None, scope: str,
             until: datetime | None, lang: str) -> None:
     words = _REVIEW_WORDS[lang]
     who = by or os.environ.get("AUDITOR_REVIEWER") or getpass.getuser()
@@ -519,7 +535,7 @@ def _decide(db: Path, fingerprints: tuple[str, ...], state: str, reason: str, by
                     _review_failed(words["short"].format(wanted=wanted))
                 found = pick(items, wanted)
                 if not found:
-                    _review_failed(words["unknown"].format(wanted=wanted, db=db))
+                    _review_failed(words["unknown"].format(wanted=wanted, db=store.path))
                 if len(found) > 1:
                     _review_failed(words["ambiguous"].format(
                         wanted=wanted, found=", ".join(i.subject.fingerprint[:16] for i in found[:5])))
@@ -545,7 +561,7 @@ _by_option = click.option("--by", help="Who decides (default: $AUDITOR_REVIEWER,
 @click.option("--reason", default="", help="Why (optional for a confirmation).")
 @_by_option
 @_lang_option
-def review_confirm(db: Path, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
+def review_confirm(db: Path | str, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
     """Confirm findings: real problems, for the year's 通报."""
     _decide(db, fingerprints, "confirmed", reason, by, "report", None, lang)
 
@@ -556,7 +572,7 @@ def review_confirm(db: Path, fingerprints: tuple[str, ...], reason: str, by: str
 @click.option("--reason", required=True, help="Why the finding is a false positive.")
 @_by_option
 @_lang_option
-def review_dismiss(db: Path, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
+def review_dismiss(db: Path | str, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
     """Dismiss findings as false positives."""
     _decide(db, fingerprints, "dismissed", reason, by, "report", None, lang)
 
@@ -570,7 +586,7 @@ def review_dismiss(db: Path, fingerprints: tuple[str, ...], reason: str, by: str
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day the waiver applies.")
 @_by_option
 @_lang_option
-def review_waive(db: Path, fingerprints: tuple[str, ...], reason: str, scope: str, until: datetime | None,
+def review_waive(db: Path | str, fingerprints: tuple[str, ...], reason: str, scope: str, until: datetime | None,
                  by: str | None, lang: str) -> None:
     """Waive findings: accepted exceptions, for this report, this body or every report, optionally until a date."""
     _decide(db, fingerprints, "waived", reason, by, scope, until, lang)
@@ -582,7 +598,7 @@ def review_waive(db: Path, fingerprints: tuple[str, ...], reason: str, scope: st
 @click.option("--reason", default="", help="Why the finding is back in the queue.")
 @_by_option
 @_lang_option
-def review_reopen(db: Path, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
+def review_reopen(db: Path | str, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
     """Put findings back in the queue (the earlier decisions stay in their history)."""
     _decide(db, fingerprints, "awaiting", reason, by, "report", None, lang)
 
@@ -591,7 +607,7 @@ def review_reopen(db: Path, fingerprints: tuple[str, ...], reason: str, by: str 
 @_db_option
 @click.argument("fingerprint")
 @_lang_option
-def review_history(db: Path, fingerprint: str, lang: str) -> None:
+def review_history(db: Path | str, fingerprint: str, lang: str) -> None:
     """Every decision recorded on one finding, oldest first."""
     words = _REVIEW_WORDS[lang]
     if len(fingerprint) < 8:
@@ -618,7 +634,7 @@ def review_history(db: Path, fingerprint: str, lang: str) -> None:
 @_db_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @_lang_option
-def review_export(db: Path, output: Path, lang: str) -> None:
+def review_export(db: Path | str, output: Path, lang: str) -> None:
     """Write every decision of the store, with its history, to a YAML file."""
     with _open_store(db, lang) as store:
         try:
@@ -636,7 +652,7 @@ def review_export(db: Path, output: Path, lang: str) -> None:
 @_db_option
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @_lang_option
-def review_import(db: Path, file: Path, lang: str) -> None:
+def review_import(db: Path | str, file: Path, lang: str) -> None:
     """Add the decisions of a file (from `review export`) to the store; those it has already are skipped."""
     try:
         decisions = read_decisions(file)

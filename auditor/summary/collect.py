@@ -8,7 +8,6 @@ all: one missing cell leaves the whole report out of that table, and it is named
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -22,7 +21,7 @@ from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.model import Severity
 from auditor.problems import CATALOG
 from auditor.resources import InvalidFile, read_bounded
-from auditor.store import Store, StoreError
+from auditor.store import Store, StoreError, display, is_url
 from auditor.store.agency import normal_agency
 from auditor.summary.names import Bodies
 
@@ -204,7 +203,7 @@ def correction_rates(t4: Totals) -> dict[str, float | None]:
     return {"review": rate(("review",)), "litigation": rate(LITIGATION)}
 
 
-def collect(db: Path, year: int | None = None, roster: Iterable[str] | None = None,
+def collect(db: Path | str, year: int | None = None, roster: Iterable[str] | None = None,
             aliases: Mapping[str, Iterable[str]] | None = None,
             titles: Mapping[str, Mapping[str, str]] | None = None) -> Summary:
     """Everything the writers need, for the documents of `year` (all years if None). Raises SummaryError when the
@@ -212,35 +211,25 @@ def collect(db: Path, year: int | None = None, roster: Iterable[str] | None = No
     year, other years; the message names the years it has). `roster`: agency names expected to report; those
     matching no document's agency (names.Bodies, with `aliases`: a body's title name → its 简称 and former names)
     are listed as not submitted; None: no roster given. `titles`: rule id → title per language."""
-    if not db.is_file():
-        raise SummaryError(f"{db}: no such history store (run `auditor audit --db {db} …` first)")
+    where = display(str(db)) if is_url(db) else str(db)
+    if not is_url(db) and not Path(db).is_file():
+        raise SummaryError(f"{where}: no such history store (run `auditor audit --db {where} …` first)")
     try:
-        Store(db).close()  # checks (and if needed brings up) the schema version
-        connection = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
-    except (StoreError, sqlite3.Error) as exc:
+        store = Store(db)  # checks (and if needed brings up) the schema version
+    except StoreError as exc:
         raise SummaryError(str(exc)) from exc
     try:
-        where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
-        docs = connection.execute(
-            f"SELECT id, agency, year, path, pack, not_assessable, gaps, facts FROM documents {where} "
-            "ORDER BY year, agency_norm, path", params).fetchall()
-        findings = connection.execute(
-            "SELECT document_id, rule_id, check_id, severity, message, location, evidence, rule_name FROM findings "
-            "ORDER BY document_id, id").fetchall()
-        problems = connection.execute("SELECT document_id, slug FROM problems ORDER BY id").fetchall()
-        unreadable = connection.execute("SELECT id, path, slug FROM unreadable ORDER BY path").fetchall()
-        years = [int(y) for (y,) in connection.execute(
-            "SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year")]
-    except sqlite3.Error as exc:
-        raise SummaryError(f"{db}: {exc}") from exc
+        docs, findings, problems, unreadable, years = store.summary_rows(year)
+    except StoreError as exc:
+        raise SummaryError(str(exc)) from exc
     finally:
-        connection.close()
+        store.close()
     if year is not None and not docs:
         # Files of no year would otherwise make a summary of 20244 (a typo for 2024) out of nothing but them.
-        held = ", ".join(str(y) for y in years) if years else "none"
-        raise SummaryError(f"{db}: no document of {year} (the years the store holds: {held})")
+        held = ", ".join(str(y) for (y,) in years) if years else "none"
+        raise SummaryError(f"{where}: no document of {year} (the years the store holds: {held})")
     if not docs and not unreadable:
-        raise SummaryError(f"{db}: the store is empty")
+        raise SummaryError(f"{where}: the store is empty")
     bodies = Bodies(aliases)
     summary = _summary(year, docs, findings, problems, None if roster is None else list(roster), bodies)
     # A file that could not be read has no year, so every summary of the store counts it (as status "problem").
@@ -291,11 +280,11 @@ def _status(pack: str, slugs: tuple[str, ...], counts: dict[str, int], gaps: lis
 
 
 def _finding(agency: str, year: int | None, path: str, row: tuple[Any, ...]) -> FindingRow:
-    document_id, rule_id, check_id, severity, message, location, evidence, rule_name = row
+    document_id, rule_id, check_id, severity, message, location, evidence, rule_name, fingerprint = row
     where, proof = json.loads(location), json.loads(evidence)
     return FindingRow(agency, year, path, str(rule_id), str(check_id), str(severity), str(message), where.get("line"),
                       str(proof.get("expected") or ""), str(proof.get("found") or ""), int(document_id),
-                      str(rule_name or ""))
+                      str(rule_name or ""), str(fingerprint or ""))
 
 
 def _add(totals: dict[str, float], name: str, values: dict[str, int | float], keys: Iterable[str]) -> bool:
