@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from tqdm import tqdm
@@ -35,6 +35,7 @@ from auditor.ingest import IngestError
 from auditor.model import RunStream, Severity
 from auditor.packs import Pack, PackError
 from auditor.packs.docs import readme_is_current, readme_path, render_rule, rule_summary, write_readme
+from auditor.packs.supplement import load_packs, packs_of
 from auditor.problems import problem
 from auditor.resources import default_pack_dirs
 from auditor.review import (
@@ -60,11 +61,41 @@ from auditor.summary import SummaryError, summarise
 from auditor.summary import write_all as write_summary
 
 
+def _pack_dirs(dirs: tuple[Path, ...]) -> list[Path]:
+    """The bundled packs (unless --no-default-packs) and then those given with --pack, each folder once."""
+    bundled = [] if click.get_current_context().meta.get(_NO_DEFAULTS) else default_pack_dirs()
+    if not bundled and not dirs:
+        raise click.UsageError("--no-default-packs needs at least one --pack")
+    out, seen = [], set()
+    for d in [*bundled, *dirs]:
+        if d.resolve() not in seen:
+            seen.add(d.resolve())
+            out.append(d)
+    return out
+
+
 def _load_packs(dirs: tuple[Path, ...], lang: str, config: Path | None = None) -> list[Pack]:
-    """The packs (bundled unless named), with the run configuration applied; exit 2 naming the file, the JSON
-    pointer and the reason when a pack or the configuration is invalid."""
+    """The bundled packs and those given (packs/supplement.py: a pack given for a template a bundled pack audits
+    must supplement it), with the run configuration applied; exit 2 naming the file, the JSON pointer and the
+    reason when a pack or the configuration is invalid."""
     try:
-        return load_configured_packs(list(dirs or default_pack_dirs()), load_config(config))
+        return load_configured_packs(_pack_dirs(dirs), load_config(config))
+    except PackError as exc:
+        _pack_failed(exc, lang)
+
+
+def _given_packs(dirs: tuple[Path, ...], lang: str) -> tuple[list[Pack], list[Pack]]:
+    """For `rules doc` and `rules test`, which work on packs as files: every loaded pack, and the packs of the
+    folders given, loaded on their own (a copy of a bundled pack is not a second pack for its template; a
+    supplement is its own rules, compiled with the pack it supplements, bundled or given); the bundled packs when
+    none is given."""
+    if not dirs:
+        loaded = _load_packs(dirs, lang)
+        return loaded, loaded
+    bases = [] if click.get_current_context().meta.get(_NO_DEFAULTS) else default_pack_dirs()
+    try:
+        loaded = load_packs(list(dirs), bases=bases)
+        return loaded, packs_of(loaded, dirs)
     except PackError as exc:
         _pack_failed(exc, lang)
 
@@ -76,8 +107,20 @@ def _pack_failed(exc: PackError, lang: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-_pack_option = click.option("--pack", "packs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-                            help="Rule pack directory (repeatable). Default: the bundled packs.")
+_NO_DEFAULTS = "auditor.no_default_packs"
+
+
+def _pack_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--pack DIR (repeatable) adds a pack to the bundled ones; --no-default-packs leaves the bundled ones out."""
+    def remember(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        ctx.meta[_NO_DEFAULTS] = value
+
+    command = click.option("--no-default-packs", is_flag=True, expose_value=False, callback=remember,
+                           help="Run only the packs given with --pack, not the bundled ones.")(command)
+    return click.option("--pack", "packs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+                        help="Rule pack folder to add to the bundled packs (repeatable). A pack for a template a "
+                             "bundled pack already audits must say `supplements: <pack id>` in its pack.yaml (its "
+                             "rules are added to that pack's); or use --no-default-packs.")(command)
 _lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                             help="Language of messages.")
 _config_option = click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
@@ -358,7 +401,7 @@ def show(wanted: str, packs: tuple[Path, ...], lang: str) -> None:
 def doc(check: bool, packs: tuple[Path, ...], lang: str) -> None:
     """Write each pack's README.md from its rules' metadata."""
     stale = False
-    for pack in _load_packs(packs, lang):
+    for pack in _given_packs(packs, lang)[1]:
         if not check:
             click.echo(f"wrote {write_readme(pack)}")
         elif readme_is_current(pack):
@@ -379,8 +422,8 @@ def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> No
     fixture file, a case that must pass, or one that must fail. A rule taken unchanged from the pack a pack extends
     is tested with that pack."""
     all_ok = True
-    loaded = _load_packs(pack_dirs, lang)
-    for pack in loaded:
+    loaded, given = _given_packs(pack_dirs, lang)
+    for pack in given:
         report = run_pack_fixtures(pack, fixtures, process_engine(), loaded)
         for result in report.results:
             if result.ok:
