@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import sys
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -108,6 +109,13 @@ def _pack_failed(exc: PackError, lang: str) -> NoReturn:
 
 
 _NO_DEFAULTS = "auditor.no_default_packs"
+# The header lines of `parse --stats` and `rules list` (text).
+_STATS_HEADER = {
+    "zh": "# 文件  格式  机关 年度  读到的章节  各表单元格：读出/空白/无法识别  读取问题",
+    "en": "# file  format  agency year  sections read  cells per table: read/blank/unreadable  reading issues",
+}
+_RULES_HEADER = {"zh": ("规则包", "编号", "名称", "严重程度", "类别", "标题"),
+                 "en": ("pack", "id", "name", "severity", "category", "title")}
 
 
 def _pack_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -327,6 +335,8 @@ def parse(paths: tuple[Path, ...], stats: bool, packs: tuple[Path, ...], config:
     if not stats and len(files) != 1:
         raise click.UsageError("give one file (or --stats for several)")
     failed = False
+    if stats:  # what each column counts, once
+        click.echo(_STATS_HEADER[lang])
     for path in files:
         try:
             facts, pack = read_facts(path, loaded)
@@ -371,10 +381,17 @@ def list_rules(fmt: str, packs: tuple[Path, ...], lang: str) -> None:
     if fmt == "json":
         click.echo(json_text(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
-    columns = ("id", "name", "severity", "category")
-    widths = {c: max((len(row[c]) for row in rows), default=0) for c in columns}
-    for row in rows:
-        click.echo("  ".join(row[c].ljust(widths[c]) for c in columns) + "  " + row["title"])
+    columns = ("pack", "id", "name", "severity", "category")  # a rule two packs share is listed under each
+    head = dict(zip((*columns, "title"), _RULES_HEADER[lang], strict=True))
+    widths = {c: max((_width(row[c]) for row in [head, *rows]), default=0) for c in columns}
+    for row in [head, *rows]:
+        click.echo("  ".join(row[c] + " " * (widths[c] - _width(row[c])) for c in columns) + "  "
+                   + row.get("title", head["title"]))
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives `text`: two for a wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 @rules.command()
@@ -414,17 +431,18 @@ def doc(check: bool, packs: tuple[Path, ...], lang: str) -> None:
 
 @rules.command("test")
 @click.argument("pack_dirs", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
-@click.option("--fixtures", type=click.Path(path_type=Path, file_okay=False), default="tests/rules",
-              show_default=True, help="Folder holding <pack id>/<RULE_ID>.yaml fixture files.")
+@click.option("--fixtures", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder holding <pack id>/<RULE_ID>.yaml fixture files. Default: tests/rules here, else the "
+                   "tests/rules of the repository the pack is in (rules/<pack> → tests/rules).")
 @_lang_option
-def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> None:
+def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path | None, lang: str) -> None:
     """Run the fixtures of each pack (default: the bundled packs); exit 1 if a case fails or a rule lacks a
     fixture file, a case that must pass, or one that must fail. A rule taken unchanged from the pack a pack extends
     is tested with that pack."""
     all_ok = True
     loaded, given = _given_packs(pack_dirs, lang)
     for pack in given:
-        report = run_pack_fixtures(pack, fixtures, process_engine(), loaded)
+        report = run_pack_fixtures(pack, _fixtures_of(pack, fixtures, lang), process_engine(), loaded)
         for result in report.results:
             if result.ok:
                 click.echo(f"PASS  {result.rule_id}  {result.name}")
@@ -440,6 +458,24 @@ def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> No
                    f"they come from; {len(report.gaps)} gaps ({report.fixtures})")
         all_ok = all_ok and report.ok
     sys.exit(EXIT_CLEAN if all_ok else EXIT_FINDINGS)
+
+
+def _fixtures_of(pack: Pack, given: Path | None, lang: str) -> Path:
+    """Where the pack's fixtures are: the folder given; else tests/rules in the working folder, else beside the
+    pack's repository. Exit 2 naming the places looked in when none holds a folder for the pack, rather than a
+    run that reports every rule as having no fixture."""
+    if given is not None:
+        return given
+    candidates = [Path("tests/rules"), Path(pack.path).resolve().parent.parent / "tests" / "rules"]
+    for candidate in candidates:
+        if (candidate / pack.id).is_dir():
+            return candidate
+    looked = ", ".join(str(c / pack.id) for c in candidates)
+    click.echo("auditor: " + (f"找不到规则包 {pack.id} 的测试用例文件夹（已查找：{looked}）；请用 --fixtures 指定"
+                              if lang == "zh" else
+                              f"no fixtures folder for the pack {pack.id} (looked in {looked}): give --fixtures"),
+               err=True)
+    sys.exit(EXIT_ERROR)
 
 
 # --- for the supervisory office: one year of the history store, summarised --------------------------------------------

@@ -80,10 +80,11 @@ def test_no_reference_is_a_problem(pack: Pack) -> None:
 def test_list_shows_every_rule(pack: Pack) -> None:
     result = run("rules", "list", "--no-default-packs", "--pack", str(STANDARD))
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == [rule.id for rule in pack.rules]
+    header, *lines = result.stdout.splitlines()
+    assert header.split()[:2] == ["规则包", "编号"]
+    assert [line.split()[1] for line in lines] == [rule.id for rule in pack.rules]
     ids = {"T3-BAL", "T3-SUM", "T3-ROW", "T4-SUM", "T2-VALID", "SEC-PRESENT", "TXT-NEW"}
-    assert ids <= {line.split()[0] for line in lines}
+    assert ids <= {line.split()[1] for line in lines}
     assert any("table3.column-balance" in line and "error" in line and "表三各列勾稽关系" in line for line in lines)
 
 
