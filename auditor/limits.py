@@ -21,6 +21,7 @@ MAX_TABLE_CELLS = 100_000  # rows × columns of one table after rowspan/colspan 
 MAX_SPAN = 1_000  # a rowspan or colspan larger than this is read as this
 MAX_PACKAGE_MEMBERS = 10_000  # members of one DOCX package (Word writes 10 to 30, one per image more)
 MAX_DOCUMENT_CELLS = 500_000  # table cells of one document, all tables together, after spans are expanded
+CONVERT_SECONDS = 20.0  # one LibreOffice conversion of a .doc/.wps (a cold start takes 2-3 s), inside FILE_SECONDS
 MAX_NUMBER_DIGITS = 15  # digits in one number; exact in a double, and far beyond any count a report gives
 
 # Each file is audited in a supervised worker process (auditor/batch.py): these bound what one file can take.
