@@ -16,6 +16,7 @@ MAX_MEMBER_BYTES = 64 * MiB  # one member of a DOCX (or OFD) package, inflated
 MAX_PACKAGE_BYTES = 256 * MiB  # all members of a package together, inflated
 MAX_PDF_STREAM_BYTES = 64 * MiB  # one PDF content stream, inflated
 MAX_PDF_PAGES = 500
+MAX_PAGE_CHARS = 200_000  # characters of one OFD page (a dense A4 page holds ~3,000)
 MAX_PDF_DECODED_BYTES = 256 * MiB  # all streams of one PDF together, decoded (pdfminer keeps them while it reads)
 MAX_TABLE_CELLS = 100_000  # rows × columns of one table after rowspan/colspan are expanded
 MAX_SPAN = 1_000  # a rowspan or colspan larger than this is read as this

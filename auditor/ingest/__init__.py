@@ -72,6 +72,9 @@ def _read(path: Path) -> Document:
     if fmt in {"doc", "wps"}:
         from auditor.ingest.office import read_office
         return read_office(data, str(path), fmt)
+    if fmt == "ofd":
+        from auditor.ingest.ofd import read_ofd
+        return read_ofd(data, str(path))
     if fmt == "zip":  # an archive of something else: no report is read out of it
         raise IngestError("unsupported_format", format=fmt.upper())
     if looks_binary(data):
