@@ -130,3 +130,45 @@ def _path(obj: dict[str, Any], object_id: int) -> str:
     return (f'<ofd:PathObject ID="{object_id}" Boundary="{mm(x0)} {mm(top)} {mm(w)} {mm(h)}" LineWidth="0.25" '
             f"{paint}>{fill}<ofd:AbbreviatedData>{data}</ofd:AbbreviatedData></ofd:PathObject>")
 
+
+
+def page_ofd(layer: str, *, ns: str = NS, template: str | None = None, document: str | None = None,
+             parts: dict[str, str | bytes] | None = None) -> bytes:
+    """A one-page OFD whose layer holds `layer` (XML of text and path objects in the `ofd:` prefix), and, given, a
+    template page holding `template`; `document` replaces Document.xml, `parts` adds or replaces parts. `ns=""`
+    writes no namespace at all, as some producers do."""
+    declared = f' xmlns:ofd="{ns}"' if ns else ""
+
+    def named(xml: str) -> str:
+        return xml if ns else xml.replace("ofd:", "")
+
+    uses = '<ofd:Template TemplateID="9"/>' if template is not None else ""
+    common = ('<ofd:TemplatePage ID="9" BaseLoc="Tpls/Tpl_0/Content.xml"/>' if template is not None else "")
+    built: dict[str, str | bytes] = {
+        "OFD.xml": named(f'<ofd:OFD{declared} Version="1.1" DocType="OFD"><ofd:DocBody>'
+                         "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"),
+        "Doc_0/Document.xml": named(document or (
+            f"<ofd:Document{declared}><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox>"
+            f'</ofd:PageArea>{common}</ofd:CommonData><ofd:Pages><ofd:Page ID="1" '
+            'BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>')),
+        "Doc_0/Pages/Page_0/Content.xml": named(
+            f'<ofd:Page{declared}>{uses}<ofd:Content><ofd:Layer ID="2">{layer}</ofd:Layer></ofd:Content></ofd:Page>'),
+    }
+    if template is not None:
+        built["Doc_0/Tpls/Tpl_0/Content.xml"] = named(
+            f'<ofd:Page{declared}><ofd:Content><ofd:Layer ID="3">{template}</ofd:Layer></ofd:Content></ofd:Page>')
+    built.update(parts or {})
+    return package(built)
+
+
+def text(x: float, y: float, content: str, size: float = 4.0, extra: str = "", code: str = "") -> str:
+    """A TextObject at (x, y) mm (its Boundary's origin; the baseline one size below)."""
+    return (f'<ofd:TextObject ID="10" Boundary="{x} {y} 150 {size * 1.2}" Size="{size}"{extra}>'
+            f'<ofd:TextCode X="0" Y="{size}"{code}>{escape(content)}</ofd:TextCode></ofd:TextObject>')
+
+
+def rule(x0: float, y0: float, x1: float, y1: float, paint: str = 'Stroke="true"') -> str:
+    """A straight PathObject from (x0, y0) to (x1, y1) mm."""
+    return (f'<ofd:PathObject ID="11" Boundary="{min(x0, x1)} {min(y0, y1)} {abs(x1 - x0)} {abs(y1 - y0)}" '
+            f'{paint}><ofd:AbbreviatedData>M {x0 - min(x0, x1)} {y0 - min(y0, y1)} L {x1 - min(x0, x1)} '
+            f"{y1 - min(y0, y1)}</ofd:AbbreviatedData></ofd:PathObject>")

@@ -106,6 +106,9 @@ class _Package:
     def __init__(self, data: bytes) -> None:
         self._zip = zipfile.ZipFile(io.BytesIO(data))
         self._names = {_normal(name): name for name in self._zip.namelist()}
+        self._folded: dict[str, list[str]] = {}
+        for name in self._names:
+            self._folded.setdefault(name.casefold(), []).append(name)
 
     def pages(self) -> Iterator[Page]:
         root = self.xml("OFD.xml")
@@ -136,17 +139,25 @@ class _Package:
         return page
 
     def resolve(self, base: str, location: str | None) -> str:
-        """The part a location names: relative to the folder of the part `base`, or absolute from the root."""
+        """The part a location names: relative to the folder of the part `base`, or absolute from the root (§7.2).
+        Producers get this wrong in two known ways, each still naming one part: a relative location written from the
+        root, and a name in another case (written on Windows: 「TPLS/」 for 「Tpls/」); a name that fits several
+        parts is not guessed."""
         if not location or not location.strip():
             raise _corrupt(f"{_shown(base)} names no part")
         location = location.strip().replace("\\", "/")
-        joined = location.lstrip("/") if location.startswith("/") else posixpath.join(posixpath.dirname(base), location)
-        name = posixpath.normpath(joined)
-        if name.startswith("../") or name == "..":
-            raise _corrupt(f"{_shown(base)} names a part outside the package ({_shown(location)})")
-        if name not in self._names:
-            raise _corrupt(f"missing part {_shown(name)}")
-        return name
+        candidates = [location.lstrip("/")] if location.startswith("/") else [
+            posixpath.join(posixpath.dirname(base), location), location]
+        for candidate in candidates:
+            name = posixpath.normpath(candidate)
+            if name.startswith("../") or name == "..":
+                raise _corrupt(f"{_shown(base)} names a part outside the package ({_shown(location)})")
+            if name in self._names:
+                return name
+            folded = self._folded.get(name.casefold(), [])
+            if len(folded) == 1:
+                return folded[0]
+        raise _corrupt(f"missing part {_shown(posixpath.normpath(candidates[0]))}")
 
     def xml(self, name: str) -> Any:
         try:
