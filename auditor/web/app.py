@@ -19,6 +19,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -50,6 +51,7 @@ from auditor.web.guard import BodyLimit, SecurityHeaders
 from auditor.web.pages import page, stylesheet
 from auditor.web.passwords import verify
 from auditor.web.uploads import MAX_BATCH_FILES, MAX_UPLOAD_BYTES, Refused, checked, receive
+from auditor.web.words import REFUSALS_ZH
 
 SESSION_HOURS = 8
 # The summary's files a supervisor can download, with their media types; nothing else is served from its folder.
@@ -116,7 +118,15 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def refused(request: Request, exc: StarletteHTTPException) -> Response:
-        return page(request, "error.html.j2", exc.status_code, message=str(exc.detail), code=exc.status_code)
+        detail = str(exc.detail)
+        message = REFUSALS_ZH.get(detail, detail) if request.app.state.lang == "zh" else detail
+        return page(request, "error.html.j2", exc.status_code, message=message, code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, exc: RequestValidationError) -> Response:
+        detail = "the form is incomplete or malformed"
+        message = REFUSALS_ZH[detail] if request.app.state.lang == "zh" else detail
+        return page(request, "error.html.j2", 400, message=message, code=400)
 
     @app.exception_handler(StoreError)
     async def store_failed(request: Request, exc: StoreError) -> Response:

@@ -41,10 +41,13 @@ class Received:
         return hashlib.sha256(self.content).hexdigest()
 
     def write(self, folder: Path, number: int = 0) -> Path:
-        """The bytes in `folder` under a name of our own: a number and the name's safe letters, the suffix of the
-        format found, so the audit reads them as what they are."""
+        """The bytes under a name of our own: the name's safe letters with the suffix of the format found (so the
+        audit reads them as what they are), in a folder of `folder` numbered `number` (a batch's files may share a
+        name). The store records this path; pages show `name`."""
         stem = _UNSAFE.sub("-", PurePath(self.name).stem).strip("-")[:60] or "report"
-        path = folder / f"{number:04d}-{stem}{SUFFIXES[self.format]}"
+        place = folder / f"{number:04d}"
+        place.mkdir(exist_ok=True)
+        path = place / f"{stem}{SUFFIXES[self.format]}"
         path.write_bytes(self.content)
         return path
 

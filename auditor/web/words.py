@@ -26,7 +26,7 @@ WORDS: dict[str, dict[str, str]] = {
         "repeated": "重复出现", "not_assessable": "无法评估", "last_message": "上年度问题", "check": "检查项",
         "status": "状态", "no_rectification": "历史库中没有上年度已确认的问题可供比对。", "error": "出错了",
         "other_submitted": "本年度已提交另一版本：", "years": "年度", "where": "位置", "state": "审核状态",
-        "message": "说明", "fingerprint": "编号", "all_years": "全部年度",
+        "message": "说明", "fingerprint": "编号", "all_years": "全部年度", "whole_page": "在新窗口中打开整页",
     },
     "en": {
         "app": "Disclosure report audits", "login": "Sign in", "logout": "Sign out", "name": "Name",
@@ -55,6 +55,25 @@ WORDS: dict[str, dict[str, str]] = {
         "status": "Status", "no_rectification": "The store has no confirmed finding of last year to compare with.",
         "error": "Something went wrong", "other_submitted": "Another version of this year was submitted:",
         "years": "Years", "where": "Where", "state": "Review state", "message": "Message",
-        "fingerprint": "Fingerprint", "all_years": "every year",
+        "fingerprint": "Fingerprint", "all_years": "every year", "whole_page": "open the whole page",
     },
+}
+
+# The refusals routes raise (HTTPException's detail, in English), as a Chinese page says them.
+REFUSALS_ZH: dict[str, str] = {
+    "CSRF token missing or wrong: reload the page and try again": "表单已失效（CSRF 校验未通过）：请刷新页面后重试",
+    "for the supervisory office only": "此页面仅供政务公开办使用",
+    "for agency accounts only": "此页面仅供报送单位使用",
+    "no such upload": "没有这份上传的报告",
+    "no such document": "没有这份报告",
+    "no such agency": "历史库中没有这个机关的报告",
+    "no such finding on this document": "这份报告没有这条问题",
+    "no such summary file": "没有这个汇总文件",
+    "no document of that year": "历史库中没有该年度的报告",
+    "no such batch": "没有这个批次（服务重启后批次进度不再保留）",
+    "no file": "没有选择文件",
+    "Not Found": "页面不存在",
+    "Method Not Allowed": "不支持此请求方式",
+    "the request is over the upload limit": "请求超过上传大小上限",
+    "the form is incomplete or malformed": "表单内容不完整或格式不正确",
 }
