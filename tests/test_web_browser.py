@@ -133,6 +133,11 @@ def test_an_agency_checks_and_submits_the_office_reviews_and_no_one_else_sees_it
         hongze.page.click("form.submit button")
         hongze.page.wait_for_url(re.compile(rf"/uploads/{first}$"))
         assert "已提交" in hongze.page.inner_text("section.summary")
+        hongze.go(f"/uploads/{first}/page")  # the whole page, as the link beside the frame opens it
+        cell = hongze.page.locator("td[data-mk]").first
+        cell.scroll_into_view_if_needed()
+        cell.hover()
+        hongze.page.screenshot(path=str(SHOTS / f"{engine}-marked-cell.png"))
 
         # 2024: 「受理政府信息公开申请17件」 where table 三 has 95 new, marked on its line.
         second = hongze.upload(HONGZE_2024)
