@@ -272,3 +272,16 @@ def test_self_check_submission_review_and_the_dashboard_on_both_engines(store_at
         assert office.get("/rectification").status_code == 200
     finally:
         app.state.audits.close()
+
+
+def test_two_submissions_at_once_record_one_version(web_app: FastAPI) -> None:  # noqa: F811
+    from concurrent.futures import ThreadPoolExecutor
+
+    jiaozuo = sign_in(web_app, "jiaozuo")
+    first, second = upload(jiaozuo, SAMPLE_003), upload(jiaozuo, SAMPLE_003, "copy.txt")
+    with ThreadPoolExecutor(2) as pool:
+        codes = sorted(pool.map(lambda u: jiaozuo.post(f"/uploads/{u}/submit").status_code, (first, second)))
+    assert codes == [303, 409]
+    with Store(web_app.state.db) as store:
+        assert store.document_count() == 1
+        assert sum(1 for u in Accounts(store).uploads() if u.submitted_at) == 1

@@ -46,7 +46,7 @@ from auditor.web.access import (
     viewer,
     visible_document,
 )
-from auditor.web.audits import Audits
+from auditor.web.audits import AlreadySubmitted, Audits, submitted_before, year_of
 from auditor.web.guard import BodyLimit, SecurityHeaders
 from auditor.web.pages import page, stylesheet
 from auditor.web.passwords import verify
@@ -54,6 +54,8 @@ from auditor.web.uploads import MAX_BATCH_FILES, MAX_UPLOAD_BYTES, Refused, chec
 from auditor.web.words import REFUSALS_ZH
 
 SESSION_HOURS = 8
+# A batch's request, all files together: its files are held in memory until the audit thread has written them.
+BATCH_BYTES = 1 << 30
 # The summary's files a supervisor can download, with their media types; nothing else is served from its folder.
 DOWNLOADS = {"summary.html": "text/html; charset=utf-8", "summary.md": "text/markdown; charset=utf-8",
              "summary.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -96,7 +98,7 @@ def create_app(db: Path | str, packs: list[Pack], lang: str = "zh", secret: str 
     app.add_middleware(SessionMiddleware, secret_key=secret or secrets.token_urlsafe(32),
                        session_cookie="auditor_session", max_age=SESSION_HOURS * 3600, same_site="lax",
                        https_only=https_only)
-    app.add_middleware(BodyLimit, limit=upload_limit * 4 + (1 << 20), batch_limit=upload_limit * MAX_BATCH_FILES)
+    app.add_middleware(BodyLimit, limit=upload_limit * 4 + (1 << 20), batch_limit=BATCH_BYTES)
     app.add_middleware(SecurityHeaders)
     _handlers(app)
     _routes(app)
@@ -195,7 +197,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
             found = own_upload(who, accounts, upload_id)
             result = desk.shown(results.load(found.result or ""), store)
             submitted = [u for u in accounts.uploads(found.agency) if u.submitted_at and u.id != found.id
-                         and _year_of(u) == result.report.year]
+                         and year_of(u.result) == result.report.year]
         return page(request, "upload.html.j2", upload=found, result=result, other_submitted=submitted)
 
     @app.get("/uploads/{upload_id}/page", response_class=HTMLResponse)
@@ -210,13 +212,14 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
         with Store(request.app.state.db) as store:
             accounts = Accounts(store)
             found = own_upload(who, accounts, upload_id)
-            year = _year_of(found)
-            if found.submitted_at is not None or any(
-                    u.submitted_at and _year_of(u) == year for u in accounts.uploads(found.agency)):
+            if submitted_before(accounts, upload_id):
                 raise HTTPException(409, _ALREADY[request.app.state.lang])
             content = accounts.upload_content(upload_id) or b""
         received = checked(found.name, content, max(len(content), 1))
-        request.app.state.audits.submit(upload_id, received)
+        try:
+            request.app.state.audits.submit(upload_id, received)
+        except AlreadySubmitted as exc:
+            raise HTTPException(409, _ALREADY[request.app.state.lang]) from exc
         return RedirectResponse(f"/uploads/{upload_id}", status_code=303)
 
     # --- the supervisor's desk -----------------------------------------------------------------------------------
@@ -349,13 +352,6 @@ def _summaries(uploads: list[Upload]) -> dict[int, DocumentResult]:
         except results.ResultError:
             continue
     return out
-
-
-def _year_of(upload: Upload) -> int | None:
-    try:
-        return results.load(upload.result or "").report.year
-    except results.ResultError:
-        return None
 
 
 def _report_page(request: Request, result: DocumentResult) -> Response:

@@ -38,6 +38,28 @@ WAIT_SECONDS = 600.0
 JOBS_KEPT = 200  # finished batch jobs remembered for their pages; the oldest are forgotten first
 
 
+class AlreadySubmitted(Exception):
+    """The agency has submitted a report of that year already (or this very upload): one version a year."""
+
+
+def submitted_before(accounts: Accounts, upload_id: int) -> bool:
+    """Whether the upload, or another of its agency's uploads of the same report year, was submitted."""
+    found = accounts.upload(upload_id)
+    if found is None:
+        return False
+    year = year_of(found.result)
+    return any(u.submitted_at is not None and (u.id == upload_id or year_of(u.result) == year)
+               for u in accounts.uploads(found.agency))
+
+
+def year_of(result: str | None) -> int | None:
+    """The report year of an upload's stored audit (None: none, or unreadable)."""
+    try:
+        return results.load(result or "").report.year
+    except results.ResultError:
+        return None
+
+
 @dataclass
 class Job:
     """A batch in progress, as its page shows it. Mutable state, written by the audit thread under `lock`."""
@@ -102,6 +124,9 @@ class Audits:
 
     def _submit(self, upload_id: int, received: Received) -> DocumentResult:
         with Store(self.db) as store, tempfile.TemporaryDirectory(prefix="auditor-web-") as folder:
+            # Asked again here, where submissions are made one at a time: two clicks at once record one version.
+            if submitted_before(Accounts(store), upload_id):
+                raise AlreadySubmitted
             path = received.write(Path(folder))
             document = self._recorded(store, [path])[0]
             accounts = Accounts(store)
