@@ -767,3 +767,140 @@ def baseline(paths: tuple[Path, ...], output: Path, jobs: int, packs: tuple[Path
         run.documents.close()
     click.echo(_REVIEW_WORDS[lang]["baseline"].format(path=output, n=n))
     sys.exit(EXIT_ERROR if tally.input_error else EXIT_CLEAN)
+
+
+# --- the web application (issue 12): `auditor serve`, and its accounts ---------------------------------------------
+# Imported when asked for: the web extra (`pip install -e '.[web]'`) is needed only by these commands.
+
+_WEB_MISSING = {"zh": "网页应用需要安装 web 附加依赖：pip install 'auditor[web]'（开发环境：pip install -e '.[web]'）",
+                "en": "the web application needs the web extra: pip install 'auditor[web]' (a checkout: "
+                      "pip install -e '.[web]')"}
+
+
+@main.command()
+@click.option("--db", type=_STORE, required=True,
+              help="History store (SQLite file, created if absent, or postgresql://user@host:port/dbname).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--secret-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="File whose first line signs the session cookies (default: a new random key at each start, "
+                   "which signs everyone out on a restart).")
+@click.option("--https-only", is_flag=True, help="Session cookies marked Secure (behind a TLS proxy).")
+@click.option("--max-upload-mb", type=click.IntRange(1, 64), default=32, show_default=True,
+              help="Largest file an upload may be.")
+@_pack_option
+@_config_option
+@_lang_option
+def serve(db: Path | str, host: str, port: int, secret_file: Path | None, https_only: bool, max_upload_mb: int,
+          packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
+    """Start the web application: agencies check and submit their reports, the office reviews the year."""
+    try:
+        import uvicorn
+
+        from auditor.web import create_app
+    except ImportError:
+        _usage_failed(_WEB_MISSING[lang])
+    loaded = _load_packs(packs, lang, config)
+    secret = None
+    if secret_file is not None:
+        secret = secret_file.read_text(encoding="utf-8").strip().splitlines()[0] if secret_file.stat().st_size else ""
+        if len(secret) < 32:
+            _usage_failed("--secret-file: " + ("密钥至少 32 个字符" if lang == "zh" else "the key needs 32 characters"))
+    try:
+        app = create_app(db, loaded, lang, secret, https_only, load_config(config), max_upload_mb << 20)
+    except StoreError as exc:
+        _store_failed(exc, lang)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+
+
+@main.group()
+def users() -> None:
+    """The web application's accounts: supervisors (the office) and agencies (one body each)."""
+
+
+_USER_WORDS = {
+    "zh": {"added": "已添加用户 {name}（{role}）", "disabled": "已停用用户 {name}", "unknown": "没有用户 {name}",
+           "none": "还没有用户（auditor users add …）", "needs_agency": "agency 角色须用 --agency 指定所属机关",
+           "no_agency": "supervisor 不属于某个机关：不要给 --agency"},
+    "en": {"added": "added the user {name} ({role})", "disabled": "disabled the user {name}",
+           "unknown": "no user {name}", "none": "no user yet (auditor users add …)",
+           "needs_agency": "an agency account needs --agency", "no_agency": "a supervisor has no --agency"},
+}
+
+
+@users.command("add")
+@_db_option
+@click.argument("name")
+@click.option("--role", type=click.Choice(["supervisor", "agency"]), required=True)
+@click.option("--agency", "agency_name", help="The body an agency account speaks for, as its reports' titles name it.")
+@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Read the password from this file's first line (default: asked for, twice, not echoed).")
+@_lang_option
+def users_add(db: Path | str, name: str, role: str, agency_name: str | None, password_file: Path | None,
+              lang: str) -> None:
+    """Add an account. Its password is hashed with argon2; the store never holds the password."""
+    try:
+        from auditor.store.accounts import Accounts
+        from auditor.web.passwords import hash_password
+    except ImportError:
+        _usage_failed(_WEB_MISSING[lang])
+    words = _USER_WORDS[lang]
+    if role == "agency" and not (agency_name or "").strip():
+        _usage_failed(words["needs_agency"])
+    if role == "supervisor" and agency_name:
+        _usage_failed(words["no_agency"])
+    if password_file is not None:
+        lines = password_file.read_text(encoding="utf-8").splitlines()
+        password = lines[0] if lines else ""
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        hashed = hash_password(password)
+    except ValueError as exc:
+        _usage_failed(str(exc))
+    with _open_store(db, lang, must_exist=False) as store:
+        try:
+            Accounts(store).add_user(name, hashed, role, agency_name)
+        except ValueError as exc:
+            _usage_failed(str(exc))
+        except StoreError as exc:
+            _store_failed(exc, lang)
+    click.echo(words["added"].format(name=visible(name), role=role))
+
+
+@users.command("list")
+@_db_option
+@_lang_option
+def users_list(db: Path | str, lang: str) -> None:
+    """Every account: name, role, agency, and whether it is disabled."""
+    from auditor.store.accounts import Accounts
+
+    with _open_store(db, lang) as store:
+        try:
+            found = Accounts(store).users()
+        except StoreError as exc:
+            _store_failed(exc, lang)
+    for user in found:
+        flag = (" 已停用" if lang == "zh" else " disabled") if user.disabled else ""
+        click.echo("  ".join(visible(x) for x in (user.name, user.role, user.agency or "-")) + flag)
+    if not found:
+        click.echo(_USER_WORDS[lang]["none"])
+
+
+@users.command("disable")
+@_db_option
+@click.argument("name")
+@_lang_option
+def users_disable(db: Path | str, name: str, lang: str) -> None:
+    """Refuse an account's logins from now on (its sessions end at their next request); it is kept, since its
+    decisions name it."""
+    from auditor.store.accounts import Accounts
+
+    with _open_store(db, lang) as store:
+        try:
+            done = Accounts(store).set_disabled(name)
+        except StoreError as exc:
+            _store_failed(exc, lang)
+    if not done:
+        _usage_failed(_USER_WORDS[lang]["unknown"].format(name=visible(name)))
+    click.echo(_USER_WORDS[lang]["disabled"].format(name=visible(name)))
