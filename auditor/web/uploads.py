@@ -12,12 +12,14 @@ from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from auditor.ingest import sniff_format
+from auditor.ingest.decode import looks_binary
 
 MAX_UPLOAD_BYTES = 32 << 20  # a report of 100 pages with images is ~20 MB; the CLI's own limit is 64 MiB
 MAX_BATCH_FILES = 500
 _NAME_CHARS = 120  # of a shown name
 # The formats the audit reads, by what sniff_format calls them, and the suffix the file is written under.
-SUFFIXES = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "markdown": ".md", "text": ".txt"}
+SUFFIXES = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "wps": ".wps", "ofd": ".ofd", "html": ".html",
+            "markdown": ".md", "text": ".txt"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -66,7 +68,11 @@ def checked(name: str | None, content: bytes, limit: int = MAX_UPLOAD_BYTES) -> 
     if len(content) > limit:
         raise Refused(f"「{shown}」超过 {limit >> 20} MB 的上传上限", f"'{shown}' is over the {limit >> 20} MB limit")
     found = sniff_format(content, Path(shown))  # the name only tells Markdown from plain text
+    if found in ("text", "markdown") and looks_binary(content):
+        found = "binary"  # a program or an image is not a text report, whatever it is called
     if found not in SUFFIXES:
-        raise Refused(f"「{shown}」不是可核查的格式（可读 PDF、DOCX、HTML、Markdown、文本；此文件为 {found}）",
-                      f"'{shown}' is not a format the audit reads (PDF, DOCX, HTML, Markdown, text; this is {found})")
+        raise Refused(f"「{shown}」不是可核查的格式（可读 PDF、DOCX、DOC、WPS、OFD、HTML、Markdown、文本；"
+                      f"此文件为 {found}）",
+                      f"'{shown}' is not a format the audit reads (PDF, DOCX, DOC, WPS, OFD, HTML, Markdown, text; "
+                      f"this is {found})")
     return Received(shown, content, found)
