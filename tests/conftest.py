@@ -12,6 +12,7 @@ import pytest
 from auditor.engine import Engine, process_engine
 from auditor.packs import Pack, load_pack
 from auditor.resources import default_pack_dirs
+from tests.browser import chromium  # noqa: F401  (Debian's Chromium, for the tests that look at pages)
 from tests.pgserver import pg_url, postgres_server, store_at  # noqa: F401  (the PostgreSQL server's fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent

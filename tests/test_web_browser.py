@@ -5,21 +5,16 @@ counts change; another agency reaches none of it. Screenshots of the main pages 
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from auditor.packs import Pack
 from auditor.web import create_app
 from tests.conftest import CORPUS, SAMPLES
-from tests.test_format_html import CHROMIUM
 from tests.webapp import PASSWORDS, make_accounts
 
 HONGZE_2023 = CORPUS / "huaian-hongze-gov-2023.pdf"
@@ -54,23 +49,6 @@ class Served:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=60)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if sync_playwright is None or not CHROMIUM.exists():
-        why = "Playwright for Python and /usr/bin/chromium are needed (.ci/run installs them)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(why)
-        pytest.skip(why)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 class Visitor:
