@@ -31,7 +31,7 @@ from auditor.packs import Pack
 from auditor.review import DecisionError, decide
 from auditor.run import rule_infos
 from auditor.store import Store, StoreError
-from auditor.store.accounts import Accounts, Upload
+from auditor.store.accounts import Accounts, DocumentRow, Upload
 from auditor.summary import WRITERS, write_all
 from auditor.web import desk, results
 from auditor.web.access import (
@@ -250,11 +250,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
     @app.get("/documents/{document_id}", response_class=HTMLResponse)
     def document_page(request: Request, who: Signed, document_id: int) -> Response:
         with Store(request.app.state.db) as store:
-            accounts = Accounts(store)
-            upload_row = visible_document(who, accounts, document_id)
-            row = accounts.document(document_id)
-            assert row is not None  # visible_document said 404 otherwise
-            result, drawn = desk.document_result(store, row, upload_row, request.app.state.aliases)
+            row, result, drawn = _visible_result(request, who, store, document_id)
             decisions = {f.fingerprint: store.decisions(f.fingerprint) for f in result.findings if f.fingerprint}
         return page(request, "document.html.j2", document=row, result=result, drawn=drawn, decisions=decisions,
                     rules=request.app.state.rules, today=date.today().isoformat())
@@ -262,11 +258,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
     @app.get("/documents/{document_id}/page", response_class=HTMLResponse)
     def document_report(request: Request, who: Signed, document_id: int) -> Response:
         with Store(request.app.state.db) as store:
-            accounts = Accounts(store)
-            upload_row = visible_document(who, accounts, document_id)
-            row = accounts.document(document_id)
-            assert row is not None
-            result, _ = desk.document_result(store, row, upload_row, request.app.state.aliases)
+            _, result, _ = _visible_result(request, who, store, document_id)
         return _report_page(request, result)
 
     @app.post("/documents/{document_id}/decisions", dependencies=[Checked])
@@ -276,11 +268,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
                        scope: Annotated[str, Form(max_length=20)] = "report",
                        until: Annotated[str, Form(max_length=10)] = "") -> Response:
         with Store(request.app.state.db) as store:
-            accounts = Accounts(store)
-            upload_row = visible_document(who, accounts, document_id)
-            row = accounts.document(document_id)
-            assert row is not None
-            result, _ = desk.document_result(store, row, upload_row, request.app.state.aliases)
+            _, result, _ = _visible_result(request, who, store, document_id)
             subject = desk.subject_of(result, fingerprint)
             if subject is None:
                 raise HTTPException(404, "no such finding on this document")
@@ -341,6 +329,18 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
         if job is None:
             raise HTTPException(404, "no such batch")
         return page(request, "batch.html.j2", job=job)
+
+
+def _visible_result(request: Request, who: Viewer, store: Store, document_id: int) -> tuple[
+        DocumentRow, DocumentResult, bool]:
+    """A recorded document `who` may see (403/404 otherwise: access.visible_document), with its result as a page
+    shows it (desk.document_result): every route to a document goes through this one check."""
+    accounts = Accounts(store)
+    upload_row = visible_document(who, accounts, document_id)
+    row = accounts.document(document_id)
+    assert row is not None  # visible_document said 404 otherwise
+    result, drawn = desk.document_result(store, row, upload_row, request.app.state.aliases)
+    return row, result, drawn
 
 
 def _summaries(uploads: list[Upload]) -> dict[int, DocumentResult]:
