@@ -26,19 +26,10 @@ from auditor.packs.loader import (
     _compile_rule,
     _load_extractors,
     _load_rule,
-    _read,
     load_pack,
+    manifest_of,
 )
 from auditor.packs.model import Pack, PackError, Rule
-
-
-def manifest_of(directory: Path) -> dict[str, Any]:
-    """A pack directory's pack.yaml, validated; a PackError when there is none or it is invalid."""
-    path = Path(directory) / MANIFEST
-    if not path.is_file():
-        raise PackError(str(directory), "", f"no {MANIFEST}: not a rule pack directory")
-    manifest: dict[str, Any] = _read(path, "pack.schema.json")
-    return manifest
 
 
 def load_packs(directories: Iterable[Path], parameters: dict[str, float] | None = None,
@@ -51,14 +42,15 @@ def load_packs(directories: Iterable[Path], parameters: dict[str, float] | None 
     packs: list[Pack] = []
     for directory, manifest in listed:
         if not manifest.get("supplements"):
-            pack = load_pack(directory, parameters)
+            pack = load_pack(directory, parameters, manifest)
             _one_pack_per_template(pack, packs)
             packs.append(pack)
     returned = len(packs)
     known_ids = {p.id for p in packs}
     for directory in bases:
-        if manifest_of(directory)["id"] not in known_ids:
-            packs.append(load_pack(directory, parameters))
+        base = manifest_of(directory)
+        if base["id"] not in known_ids:
+            packs.append(load_pack(directory, parameters, base))
     for directory, manifest in listed:
         target = manifest.get("supplements")
         if target:
@@ -68,8 +60,7 @@ def load_packs(directories: Iterable[Path], parameters: dict[str, float] | None 
                                 f"supplements the pack {target!r}, which is not loaded (loaded: "
                                 f"{', '.join(p.id for p in packs) or 'none'})")
             packs[index] = supplemented(packs[index], directory, manifest, parameters)
-            returned = max(returned, index + 1)
-    return packs[:returned] + [p for p in packs[returned:] if p.supplements]
+    return packs[:returned] + [p for p in packs[returned:] if p.supplements]  # a base only as supplemented
 
 
 def _one_pack_per_template(pack: Pack, loaded: list[Pack]) -> None:

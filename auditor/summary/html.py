@@ -21,6 +21,7 @@ from auditor.summary.rows import (
     rate_rows,
     rectification_header,
     rectification_rows,
+    rectification_word,
     review_rows,
     review_word,
     rule_problems,
@@ -93,8 +94,7 @@ def _rectification_section(summary: Summary, lang: str) -> str:
     head = f"<h2>{words['rect_section']}</h2>"
     if summary.rectification is None:
         return head + f"<p>{html_text(words['no_rect'])}</p>"
-    counts = "；".join(f"{words['rect_not_assessable' if k == 'not_assessable' else k]} {n}"
-                      for k, n in summary.rectification_counts.items())
+    counts = "；".join(f"{rectification_word(k, lang)} {n}" for k, n in summary.rectification_counts.items())
     rows = [["" if v is None else str(v) for v in row] for row in rectification_rows(summary, lang)]
     return (head + f"<p>{html_text(counts)}</p>" + _table(rectification_header(lang), rows)
             + f'<p class="note">{html_text(words["rect_note"])}</p>')
