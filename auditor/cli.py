@@ -2,7 +2,8 @@
 
 Exit codes: 0 clean; 1 findings at or above --fail-on; 2 usage, rule-pack or input error (a file that could not be
 read, an invalid pack, an engine failure), a history store that cannot be opened or used (auditor.store.errors), or
-an output (-o, summary --out) that cannot be written, the previous one then kept.
+an output (-o, summary --out) that cannot be written, the previous one then kept. `auditor fetch`: 0 every URL
+saved, 4 one or more not (auditor.fetch.EXIT_FETCH_FAILED), 2 usage.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from auditor.batch import Supervision
 from auditor.config import ConfigError, load_config, load_configured_packs
 from auditor.engine import process_engine
 from auditor.facts.model import cell_counts, to_json
+from auditor.fetch import EXIT_FETCH_FAILED, FetchOptions, ListError, Policy, fetch_all, read_url_list
 from auditor.formatters import FORMATTERS
+from auditor.formatters.fetched import outcome_line, total_line
 from auditor.formatters.html import write_site
 from auditor.formatters.safe import json_text, visible
 from auditor.ingest import IngestError
@@ -437,6 +440,60 @@ def summary(db: Path | str, year: int | None, roster: Path | None, out: Path, pa
         _cannot_write("summary", out, exc, lang)
     for path in written:
         click.echo(f"wrote {path}")
+
+
+_FETCH_WORDS = {
+    "zh": {"none": "没有要下载的网址：请给出网址或 --list 文件", "out": "无法使用输出文件夹 {path}：{reason}",
+           "list": "无法读取网址清单：{reason}"},
+    "en": {"none": "no URL to fetch: give URLs or a --list file",
+           "out": "cannot use the output folder {path}: {reason}",
+           "list": "cannot read the URL list: {reason}"},
+}
+
+
+@main.command()
+@click.argument("urls", nargs=-1)
+@click.option("--list", "url_list", type=click.Path(path_type=Path, dir_okay=False),
+              help="A file of URLs, one a line: URL, or URL<TAB>agency name (# comments and blank lines skipped).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder to save each report in (created if missing), with a sidecar <file>.fetched.json each.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=30, show_default=True,
+              help="Seconds one request may take, from connecting to its last byte.")
+@click.option("--max-size", type=click.IntRange(min=1, max=limits.MAX_INPUT_BYTES // (1024 * 1024)), default=64,
+              show_default=True, help="MiB one response may be; the download stops there.")
+@click.option("--retries", type=click.IntRange(min=0, max=10), default=2, show_default=True,
+              help="Further attempts after a 5xx answer or a time-out (only those).")
+@click.option("--backoff", type=click.FloatRange(min=0, max=300), default=2.0, show_default=True,
+              help="Seconds before the first retry; doubled for each further one.")
+@click.option("--delay", type=click.FloatRange(min=0, max=300), default=1.0, show_default=True,
+              help="Seconds between two requests to one host.")
+@_lang_option
+def fetch(urls: tuple[str, ...], url_list: Path | None, out: Path, timeout: float, max_size: int, retries: int,
+          backoff: float, delay: float, lang: str) -> None:
+    """Save reports from the web as published: each page, or the attachment (PDF, DOC, DOCX, OFD, WPS) it links,
+    with the URL, the fetch time and the publication date the page states. `auditor audit FOLDER` reads them."""
+    words = _FETCH_WORDS[lang]
+    entries: list[tuple[str, str | None]] = [(u, None) for u in urls]
+    if url_list is not None:
+        try:
+            entries += read_url_list(url_list)
+        except ListError as exc:
+            _usage_failed(visible(words["list"].format(reason=exc)))
+    if not entries:
+        _usage_failed(words["none"])
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    except OSError as exc:
+        _usage_failed(visible(words["out"].format(path=out, reason=_os_reason(exc, lang))))
+    policy = Policy(timeout=timeout, max_bytes=max_size * 1024 * 1024, retries=retries, backoff=backoff, delay=delay)
+    outcomes = []
+    for outcome in fetch_all(entries, out, FetchOptions(policy)):
+        outcomes.append(outcome)
+        click.echo(outcome_line(outcome, lang))
+    click.echo(total_line(outcomes, lang))
+    sys.exit(EXIT_CLEAN if all(o.ok for o in outcomes) else EXIT_FETCH_FAILED)
 
 
 # --- for the supervisory office: review the findings, keep the decisions -------------------------------------------

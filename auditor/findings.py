@@ -16,8 +16,8 @@ from auditor.evaluate import (
     members_read,
     referent,
 )
-from auditor.facts.publication import DATE_VALUES, DEADLINE, show_day
 from auditor.facts.model import ReportFacts
+from auditor.facts.publication import DATE_VALUES, DEADLINE, NO_DATE, show_day
 from auditor.facts.readings import READINGS_PER_ROW
 from auditor.facts.similarity import COPIED, COPIED_FROM_PEER
 from auditor.facts.vocabulary import TABLES, label
@@ -422,6 +422,9 @@ def publication_reason(key: str, facts: ReportFacts, lang: str) -> str:
         return ("报告年度或机关类别无法判断，无法确定公布期限" if zh else
                 "the report's year or the kind of body cannot be told, so neither can the deadline")
     found = facts.publication
+    if found is not None and found.error == NO_DATE:
+        return (f"保存的网页未载明发布日期（{found.where}）" if zh else
+                f"the page saved states no publication date ({found.where})")
     if found is not None and found.error:
         return (f"发布日期无法取得（{found.where}：{found.error}）" if zh else
                 f"the publication date is not known ({found.where}: {found.error})")

@@ -19,6 +19,7 @@ PUBLISHED = "report.published"
 DEADLINE = "report.deadline"
 DATE_VALUES = frozenset({PUBLISHED, DEADLINE})  # values that are days: a message shows them as dates
 GOVERNMENT_CLASS = "report.agency.government_wide"  # the pack's agency class of 本级人民政府 reports
+NO_DATE = "no_date"  # Publication.error: the page was fetched but states no date (any other error is a cause in words)
 PARAMETERS = {"department": "deadline_department", "government": "deadline_government"}
 
 

@@ -26,11 +26,12 @@ _META_NAMES = ("pubdate", "publishdate", "publish_date", "article:published_time
 
 # A date as pages write it: 2025-01-20, 2025/1/20, 2025.01.20, 2025年1月20日 (a time may follow).
 _DATE = r"(20\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-# The labels that state publication, strongest first. A bare 日期/时间 label counts only when no 发布 label is there;
-# 成文日期 (the date the document was signed) and 更新时间 are not publication and never match.
+# The labels that state publication, strongest first. A bare 日期/时间 label counts only when no 发布 label is there
+# and it stands alone (no Chinese character before it): 成文日期 (the date the document was signed), 更新时间 and
+# 截止日期 are not publication and never match.
 _LABELLED = (re.compile(r"(?:发布|公开|发表|上传)(?:日期|时间)\s*[:：]?\s*" + _DATE),
              re.compile(r"发布于\s*[:：]?\s*" + _DATE),
-             re.compile(r"(?<![成生更修印撰])(?:日期|时间)\s*[:：]\s*" + _DATE))
+             re.compile(r"(?<![\u4e00-\u9fff])(?:日期|时间)\s*[:：]\s*" + _DATE))
 _META_DATE = re.compile(_DATE)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.facts.model import Publication
+from auditor.facts.publication import NO_DATE
 from auditor.resources import InvalidFile, check_schema
 
 SIDECAR_SUFFIX = ".fetched.json"
@@ -125,6 +126,5 @@ def fetched_publication(report: Path) -> Publication | None:
         return Publication("fetched", path.name, None, error=f"{path.name} describes {sidecar.file}, not {report.name}")
     stated = sidecar.published
     if stated is None:
-        return Publication("fetched", path.name, None, url=sidecar.url,
-                           error="the page states no publication date")
+        return Publication("fetched", path.name, None, url=sidecar.url, error=NO_DATE)
     return Publication("fetched", path.name, stated["date"], stated["text"], sidecar.url)
