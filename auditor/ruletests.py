@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from auditor.audit import read_facts
-from auditor.fetch.sidecar import Sidecar, write_sidecar
 from auditor.engine import Engine, EngineError
 from auditor.evaluate import evaluate
 from auditor.facts.model import History, ReportFacts, section_texts, to_json
 from auditor.facts.normalize import read_cell
+from auditor.fetch.sidecar import Sidecar, write_sidecar
 from auditor.findings import build_finding
 from auditor.ingest import IngestError
 from auditor.model import Status
