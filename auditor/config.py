@@ -15,8 +15,8 @@ from auditor.facts.publication import PARAMETERS as DEADLINE_PARAMETERS
 from auditor.facts.publication import DeadlineError, month_day
 from auditor.model import Severity
 from auditor.packs.compile import plan_shards
-from auditor.packs.loader import load_pack
 from auditor.packs.model import Pack, PackError
+from auditor.packs.supplement import load_packs
 from auditor.resources import InvalidFile, check_schema, compile_regex, read_yaml
 
 
@@ -112,7 +112,7 @@ def load_configured_packs(directories: list[Path], config: RunConfig) -> list[Pa
 
     Every rule and parameter the configuration names must exist in at least one pack: a misspelt id would
     otherwise silently leave the rule running."""
-    packs = [load_pack(d, parameters=config.parameters) for d in directories]
+    packs = load_packs(directories, parameters=config.parameters)
     where = config.path or "configuration"
     for pack, directory in zip(packs, directories, strict=True):
         for name in DEADLINE_PARAMETERS.values():  # a month and day, which a number's range cannot say

@@ -180,7 +180,7 @@ def test_a_connection_lost_mid_run_is_named(pg_url: str, postgres_server: Postgr
 def _contents(location: Path | str) -> dict[str, Any]:
     """What a store holds, without the ids the engines number for themselves."""
     with Store(location) as store:
-        docs, findings, problems, unreadable, _years = store.summary_rows(None)
+        docs, findings, problems, unreadable, _years, _decisions = store.summary_rows(None)
         by_id = {d[0]: d[3] for d in docs}
         return {
             "documents": [d[1:] for d in docs],

@@ -415,22 +415,23 @@ class Store:
         return out
 
     @_guarded
-    def summary_rows(self, year: int | None) -> tuple[list[tuple[Any, ...]], ...]:
+    def summary_rows(self, year: int | None) -> tuple[list[Any], ...]:
         """What a year's summary reads (auditor.summary.collect), on either engine: the documents of `year` (None:
-        every year) as (id, agency, year, path, pack, not_assessable, gaps, facts) in the order of year, normalised
-        agency and path; every finding as (document_id, rule_id, check_id, severity, message, location, evidence,
-        rule_name, fingerprint); every problem as (document_id, slug); every unreadable file as (id, path, slug); the
-        years the store holds, as 1-tuples."""
+        every year) as (id, agency, year, path, pack, not_assessable, gaps, facts, checks) in the order of year,
+        normalised agency and path; every finding as (document_id, rule_id, check_id, severity, message, location,
+        evidence, rule_name, fingerprint); every problem as (document_id, slug); every unreadable file as (id, path,
+        slug); the years the store holds, as 1-tuples; every review decision."""
         where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
         db = self._connection
-        docs = db.execute(f"SELECT id, agency, year, path, pack, not_assessable, gaps, facts FROM documents {where} "
-                          "ORDER BY year, agency_norm, path", params).fetchall()
+        docs = db.execute(f"SELECT id, agency, year, path, pack, not_assessable, gaps, facts, checks FROM documents "
+                          f"{where} ORDER BY year, agency_norm, path", params).fetchall()
         findings = db.execute("SELECT document_id, rule_id, check_id, severity, message, location, evidence, "
                               "rule_name, fingerprint FROM findings ORDER BY document_id, id").fetchall()
         problems = db.execute("SELECT document_id, slug FROM problems ORDER BY id").fetchall()
         unreadable = db.execute("SELECT id, path, slug FROM unreadable ORDER BY path").fetchall()
         years = db.execute("SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year").fetchall()
-        return tuple([tuple(r) for r in rows] for rows in (docs, findings, problems, unreadable, years))
+        rows = tuple([tuple(r) for r in rows] for rows in (docs, findings, problems, unreadable, years))
+        return (*rows, read_decisions(db))
 
     @_guarded
     def findings_of(self, document_id: int) -> list[dict[str, Any]]:

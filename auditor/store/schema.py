@@ -66,6 +66,19 @@ Version 7:
 - `documents.checks`: the check ids of the audit that passed and those not assessable, as JSON
   (`{"passed": […], "not_assessable": […]}`), so that a finding confirmed last year can be called fixed (its check
   ran and passed this year) or not assessable, not merely absent. NULL for a document audited before version 7.
+
+Version 8 (issue 12, the web application):
+
+- `users`: the application's local accounts: a unique `name`, the `password_hash` (argon2, never the password),
+  the `role` (supervisor or agency), the `agency` an agency account speaks for (NULL for a supervisor), `created_at`,
+  and `disabled` (1: refused at login; accounts are never deleted, their decisions name them).
+- `uploads`: a file an agency checked or submitted, or a supervisor uploaded in a batch: who (`user_id`), the
+  `agency` it is for (an agency account's body; a supervisor's batch: the report's own), the file's `name` as
+  uploaded (shown, never used as a path), its `sha256`, `size` and `content` (the bytes: kept so a submission can be
+  audited again with the store's history), `uploaded_at`, the audit's `result` (auditor.web.results: the whole
+  DocumentResult as JSON, the report's lines and cells included, so its annotated page can be drawn again without
+  reading the file), and `submitted_at` and `document_id` once it is submitted to the office (then it is recorded
+  in `documents` and part of the year; a self-check never submitted is not).
 """
 
 from __future__ import annotations
@@ -222,6 +235,33 @@ MIGRATIONS: tuple[Migration, ...] = (
     {"sqlite": _DECISIONS + _SQLITE_APPEND_ONLY, "postgresql": _postgres(_DECISIONS) + _POSTGRES_APPEND_ONLY},
     """
     ALTER TABLE documents ADD COLUMN checks TEXT;
+    """,
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('supervisor', 'agency')),
+        agency TEXT,
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        CHECK (role = 'supervisor' OR agency IS NOT NULL)
+    );
+    CREATE TABLE uploads (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id),
+        agency TEXT NOT NULL,
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        content BLOB NOT NULL,
+        uploaded_at TEXT NOT NULL,
+        result TEXT,
+        submitted_at TEXT,
+        document_id INTEGER REFERENCES documents (id) ON DELETE SET NULL
+    );
+    CREATE INDEX uploads_by_agency ON uploads (agency, uploaded_at);
+    CREATE INDEX uploads_by_document ON uploads (document_id);
     """,
 )
 
