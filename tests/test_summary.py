@@ -99,7 +99,8 @@ def test_csvs_have_the_same_rows_with_a_bom(out_zh: Path, store: tuple[Path, lis
         agencies = list(csv.reader(handle))
     assert len(agencies) == len(store[1]) + 1
     assert sorted(r[0] for r in agencies[1:]) == sorted(store[1])
-    status = {r[0]: r[-1] for r in agencies[1:]}
+    column = agencies[0].index("状态")  # the publication column follows it
+    status = {r[0]: r[column] for r in agencies[1:]}
     assert status["焦作市城乡一体化示范区管委会"] == "错误"
     with (out_zh / "findings.csv").open(encoding="utf-8-sig", newline="") as handle:
         findings = list(csv.reader(handle))
