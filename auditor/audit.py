@@ -17,7 +17,7 @@ from auditor.evaluate import evaluate
 from auditor.facts import ReportFacts, agency_classes, extract_facts
 from auditor.facts.aspects import aspect_claims
 from auditor.facts.claims import extract_claims
-from auditor.facts.model import History, Prepared, Publication
+from auditor.facts.model import History, Issue, Prepared, Publication
 from auditor.facts.publication import deadline_values, publication_values
 from auditor.facts.sections import numbering_claims
 from auditor.facts.unchecked import unchecked_numbers
@@ -54,7 +54,15 @@ def read_facts(path: Path, packs: list[Pack],
     IngestError."""
     document = read_document(path)
     facts = extract_facts(document)
-    publication = published or fetched_publication(path)
+    fetched = fetched_publication(path)
+    publication = published or fetched
+    if published is not None and published.date is not None and fetched is not None and fetched.date is not None \
+            and published.date != fetched.date:
+        # Both say when: the list wins, being what the office states now (a CMS date can be a later edit's), and
+        # the run says so, so the page's date is not silently dropped.
+        facts = dataclasses.replace(facts, issues=(*facts.issues, Issue("published_overrides_sidecar", {
+            "where": published.where, "date": published.date or published.stated, "fetched": fetched.date,
+            "sidecar": fetched.where})))
     if publication is not None:
         facts = dataclasses.replace(facts, publication=publication,
                                     values={**facts.values, **publication_values(publication)})
@@ -112,16 +120,17 @@ def report_view(facts: ReportFacts) -> ReportView:
 
 def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine | None = None,
                history: History | None = None, facts: ReportFacts | None = None,
-               view: bool = False) -> DocumentResult:
+               view: bool = False, published: Publication | None = None) -> DocumentResult:
     """Audit one file. `history`: what the history store gives the cross-report rules (last year's report of the same
     body as `prev.*` values, the comparisons of texts with it and with other bodies' reports of the year); without
     it they are not assessable.
     `facts`: the file's facts as read_facts gave them, when the caller has read it already.
-    `view`: also give the result the report's lines and cells (ReportView), for an output that draws the report."""
+    `view`: also give the result the report's lines and cells (ReportView), for an output that draws the report.
+    `published`: the publication date the run was given for it (read_facts)."""
     shown = str(path)
     try:
         if facts is None:
-            facts, pack = read_facts(path, packs)
+            facts, pack = read_facts(path, packs, published)
         else:
             pack = select_pack(packs, facts)
         if history:
@@ -201,7 +210,8 @@ def audit_guarded(path: Path, packs: list[Pack], lang: str, prepared: Prepared |
     try:
         if prepared is None:
             return audit_file(path, packs, lang, view=view)
-        return audit_file(path, packs, lang, history=prepared.history, facts=prepared.facts, view=view)
+        return audit_file(path, packs, lang, history=prepared.history, facts=prepared.facts, view=view,
+                          published=prepared.published)
     except MemoryError:  # the worker's address-space cap (batch.py), reached by this file alone
         return DocumentResult.unread(str(path), problem(
             "limit_exceeded", lang, str(path),

@@ -2,7 +2,8 @@
 
 Exit codes: 0 clean; 1 findings at or above --fail-on; 2 usage, rule-pack or input error (a file that could not be
 read, an invalid pack, an engine failure), a history store that cannot be opened or used (auditor.store.errors), or
-an output (-o, summary --out) that cannot be written, the previous one then kept. `auditor fetch`: 0 every URL
+an output (-o, summary --out) that cannot be written, the previous one then kept, or an `audit --published` list
+that cannot be read (a line of it that cannot be used is a problem of the run, not exit 2). `auditor fetch`: 0 every URL
 saved, 4 one or more not (auditor.fetch.EXIT_FETCH_FAILED), 2 usage.
 """
 
@@ -31,6 +32,7 @@ from auditor.config import ConfigError, load_config, load_configured_packs
 from auditor.engine import process_engine
 from auditor.facts.model import cell_counts, to_json
 from auditor.fetch import EXIT_FETCH_FAILED, FetchOptions, ListError, Policy, fetch_all, read_url_list
+from auditor.fetch.published import read_published_list
 from auditor.formatters import FORMATTERS
 from auditor.formatters.fetched import outcome_line, total_line
 from auditor.formatters.html import write_site
@@ -187,12 +189,16 @@ _STORE = _StoreLocation()
               help="Also list, in the text output, the checks that could not be made or the narrative numbers no "
                    "check read (their counts are always printed; the JSON output lists both), or each finding's "
                    "fingerprint (for `auditor review`). Repeatable.")
+@click.option("--published", "published_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A list of publication dates, one a line: path<TAB>2025-01-20 (a path relative to the list's "
+                   "folder); each date is the file's, for M-DEADLINE, over a fetch sidecar's.")
 @_pack_option
 @_config_option
 @_lang_option
 def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, jobs: int, timeout: float,
           progress: bool | None, db: Path | str | None, baseline_file: Path | None, decisions_file: Path | None,
-          show: tuple[str, ...], packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
+          show: tuple[str, ...], published_file: Path | None, packs: tuple[Path, ...], config: Path | None,
+          lang: str) -> None:
     """Audit report files or folders (folders are walked recursively). Findings a person dismissed or waived (with
     --db or --decisions), or that the --baseline already has, are shown marked and not counted by --fail-on."""
     if fmt == "html" and output is None and sum(1 for _ in expand(paths)) > 1:
@@ -205,6 +211,10 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
     except (BaselineError, ExchangeError) as exc:
         _review_failed(str(exc))
     try:
+        published = read_published_list(published_file) if published_file else None
+    except ListError as exc:
+        _usage_failed(visible(_PUBLISHED_UNREADABLE[lang].format(reason=exc)))
+    try:
         store = Store(db) if db else None
         ledger = Ledger([*store.decisions(), *from_file]) if store else Ledger(from_file, source="file") \
             if decisions_file else None
@@ -212,7 +222,7 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
         _store_failed(exc, lang)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     run = audit_stream(paths, loaded, lang, jobs, partial(_progress_bar, lang=lang) if bar else None, store,
-                       Supervision(seconds=timeout), ledger, known, view=fmt == "html")
+                       Supervision(seconds=timeout), ledger, known, view=fmt == "html", published=published)
     tally = Tally(run.problems)
     # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
     watched = RunStream(tally.watch(run.documents), run.problems, lang, run.rules, baseline_file is not None)
@@ -231,6 +241,10 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
         if store:
             store.close()
     sys.exit(tally.exit_code(None if fail_on == "none" else Severity.parse(fail_on)))
+
+
+_PUBLISHED_UNREADABLE = {"zh": "无法读取发布日期清单：{reason}",
+                         "en": "cannot read the publication date list: {reason}"}
 
 
 def _write_run(watched: RunStream, fmt: str, color: bool, output: Path | None, lang: str,

@@ -119,9 +119,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve() -> Iterator[Site]:
+def serve(port: int = 0) -> Iterator[Site]:
+    """The site on 127.0.0.1 (`port` 0: any free one), in a thread, until the block ends. Also run by hand for the
+    README's example: `python -c "from tests.fetch_site import serve; ..."`."""
     handler = type("Handler", (_Handler,), {"routes": _routes(), "flaky": {}})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     site = Site(f"http://127.0.0.1:{server.server_address[1]}")
     handler.site = site
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -86,7 +86,7 @@ def test_xlsx_has_a_row_per_document_and_per_finding(out_zh: Path, store: tuple[
     agencies, findings = workbook.worksheets[:2]
     assert agencies.max_row == len(store[1]) + 1
     assert [c.value for c in agencies[1]] == ["机关", "年度", "文件", "规则包", "错误", "警告", "提示", "无法评估",
-                                              "状态"]
+                                              "状态", "按期公布"]
     rows = list(findings.iter_rows(min_row=2, values_only=True))
     assert len(rows) == len(collect(store[0]).findings)
     assert any(r[0] == "焦作市城乡一体化示范区管委会" and r[2] == "TXT-NEW" and r[4] == "错误" for r in rows)

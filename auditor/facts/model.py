@@ -84,9 +84,10 @@ class Evidence:
 @dataclass(frozen=True)
 class Publication:
     """When the report was published, with where that is known from: `source` "fetched" (the sidecar `auditor
-    fetch` wrote beside the file, `where` its name) or "list" (a `audit --published` file, `where` its path and
-    line); `stated`: how the page or list states it (「发布日期：2025-01-20」, a <meta> tag); `url`: the page, when
-    fetched. `date` is ISO 8601 (2025-01-20); None with `error` when the source exists but cannot be used."""
+    fetch` wrote beside the file, `where` its name) or "list" (an `audit --published` file, `where` its file name
+    and line: dates.tsv:3); `stated`: how the page or list states it (「发布日期：2025-01-20」, a <meta>
+    tag); `url`: the page, when fetched. `date` is ISO 8601 (2025-01-20); None with `error` when the source
+    exists but cannot be used."""
 
     source: str
     where: str
@@ -145,6 +146,9 @@ class Prepared:
     facts: ReportFacts | None  # None when preparing the file failed: `failure` says why
     history: History = field(default_factory=History)
     failure: str | None = None  # a bug met while preparing it; the audit reports it as this file's internal_error
+    # The publication date the run was given for the file (`audit --published`), applied when the file is read
+    # (facts None); facts read back from the store already carry it.
+    published: Publication | None = None
 
 
 def section_texts(facts: ReportFacts) -> dict[int, tuple[int, str]]:

@@ -117,6 +117,16 @@ def attachment_link(root: etree._Element, base_url: str) -> Attachment | None:
     return best[1] if best else None
 
 
+_WHOLE_DATE = re.compile(_DATE + r"(?:[\sT]+\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date written alone as pages write it (2025-01-20, 2025/1/20, 2025.01.20, 2025年1月20日, a time after it
+    allowed), for a date given in a list (`audit --published`); None when it is not one or no such day."""
+    match = _WHOLE_DATE.fullmatch(text.strip())
+    return _day(match) if match else None
+
+
 def _visible_text(root: etree._Element) -> str:
     """The page's text without scripts and styles; the tree is left as it is."""
     parts = root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")

@@ -55,6 +55,17 @@ class ListError(Exception):
 def read_url_list(path: Path) -> list[tuple[str, str | None]]:
     """The URLs of a list file, one a line: `URL` or `URL<TAB>agency name`; blank lines and lines starting with #
     are skipped. UTF-8, GBK or GB18030, detected as reports are. ListError when it cannot be read."""
+    entries: list[tuple[str, str | None]] = []
+    for _, line in list_lines(path, "a list of URLs"):
+        url, _, agency = line.partition("\t")
+        entries.append((url.strip(), agency.strip() or None))
+    return entries
+
+
+def list_lines(path: Path, what: str) -> list[tuple[int, str]]:
+    """(line number, line) of a list file (`what` it should be, for the message), blank lines and lines starting
+    with # left out. UTF-8, GBK or GB18030, detected as reports are. ListError when it cannot be read, is over
+    MAX_LIST_BYTES, or is binary."""
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_LIST_BYTES + 1)
@@ -63,18 +74,13 @@ def read_url_list(path: Path) -> list[tuple[str, str | None]]:
     if len(data) > MAX_LIST_BYTES:
         raise ListError(f"{path}: over {MAX_LIST_BYTES // (1024 * 1024)} MiB")
     if looks_binary(data):
-        raise ListError(f"{path}: binary data, not a list of URLs")
+        raise ListError(f"{path}: binary data, not {what}")
     try:
         text, _ = decode(data)
     except DecodeError:
         raise ListError(f"{path}: not text in a known encoding") from None
-    entries: list[tuple[str, str | None]] = []
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        url, _, agency = line.partition("\t")
-        entries.append((url.strip(), agency.strip() or None))
-    return entries
+    return [(number, line) for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip() and not line.lstrip().startswith("#")]
 
 
 def fetch_all(entries: Iterable[tuple[str, str | None]], out: Path, options: FetchOptions = FetchOptions(),
