@@ -17,10 +17,12 @@ from auditor.evaluate import evaluate
 from auditor.facts import ReportFacts, agency_classes, extract_facts
 from auditor.facts.aspects import aspect_claims
 from auditor.facts.claims import extract_claims
-from auditor.facts.model import History, Prepared
+from auditor.facts.model import History, Issue, Prepared, Publication
+from auditor.facts.publication import deadline_values, publication_values
 from auditor.facts.sections import numbering_claims
 from auditor.facts.unchecked import unchecked_numbers
 from auditor.facts.vocabulary import CHINESE_NUMERALS
+from auditor.fetch import companions, fetched_publication
 from auditor.findings import build_finding, build_not_assessable
 from auditor.fingerprint import distinguish
 from auditor.ingest import IngestError, read_document
@@ -45,10 +47,25 @@ def select_pack(packs: Iterable[Pack], facts: ReportFacts) -> Pack | None:
     return next((p for p in packs if template in p.templates), None)
 
 
-def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]:
-    """Facts for one file, with the narrative claims of the pack that applies. Raises IngestError."""
+def read_facts(path: Path, packs: list[Pack],
+               published: Publication | None = None) -> tuple[ReportFacts, Pack | None]:
+    """Facts for one file, with the narrative claims of the pack that applies and its publication date: `published`
+    when the caller has it (an `audit --published` list), else the sidecar `auditor fetch` saved beside it. Raises
+    IngestError."""
     document = read_document(path)
     facts = extract_facts(document)
+    fetched = fetched_publication(path)
+    publication = published or fetched
+    if published is not None and published.date is not None and fetched is not None and fetched.date is not None \
+            and published.date != fetched.date:
+        # Both say when: the list wins, being what the office states now (a CMS date can be a later edit's), and
+        # the run says so, so the page's date is not silently dropped.
+        facts = dataclasses.replace(facts, issues=(*facts.issues, Issue("published_overrides_sidecar", {
+            "where": published.where, "date": published.date or published.stated, "fetched": fetched.date,
+            "sidecar": fetched.where})))
+    if publication is not None:
+        facts = dataclasses.replace(facts, publication=publication,
+                                    values={**facts.values, **publication_values(publication)})
     if not facts.sections and not facts.tables_found:
         raise IngestError("structure_not_found", title=facts.title) if facts.title else IngestError("not_a_report")
     if facts.cells and facts.year is None and not any(c.status == "number" for c in facts.cells.values()):
@@ -58,8 +75,9 @@ def read_facts(path: Path, packs: list[Pack]) -> tuple[ReportFacts, Pack | None]
         aliases = pack.agency_aliases.get(facts.agency or "", ())
         claims = extract_claims(facts.paragraphs, pack.extractors, facts.agency, aliases)
         claims += aspect_claims(facts.paragraphs) + numbering_claims(facts.sections, CHINESE_NUMERALS)
-        facts = dataclasses.replace(facts, claims=claims,
-                                    values={**facts.values, **agency_classes(facts, pack.agency_classes)})
+        values = {**facts.values, **agency_classes(facts, pack.agency_classes)}
+        values.update(deadline_values(facts.year, values, pack.parameters))
+        facts = dataclasses.replace(facts, claims=claims, values=values)
     return facts, pack
 
 
@@ -102,16 +120,17 @@ def report_view(facts: ReportFacts) -> ReportView:
 
 def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine | None = None,
                history: History | None = None, facts: ReportFacts | None = None,
-               view: bool = False) -> DocumentResult:
+               view: bool = False, published: Publication | None = None) -> DocumentResult:
     """Audit one file. `history`: what the history store gives the cross-report rules (last year's report of the same
     body as `prev.*` values, the comparisons of texts with it and with other bodies' reports of the year); without
     it they are not assessable.
     `facts`: the file's facts as read_facts gave them, when the caller has read it already.
-    `view`: also give the result the report's lines and cells (ReportView), for an output that draws the report."""
+    `view`: also give the result the report's lines and cells (ReportView), for an output that draws the report.
+    `published`: the publication date the run was given for it (read_facts)."""
     shown = str(path)
     try:
         if facts is None:
-            facts, pack = read_facts(path, packs)
+            facts, pack = read_facts(path, packs, published)
         else:
             pack = select_pack(packs, facts)
         if history:
@@ -157,18 +176,24 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
 
 def walk(path: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """The files to audit under `path` (itself when it is not a folder), sorted, and the files left out with why:
-    "hidden" (a dot file, or in a dot folder), "image" (a scan or photo: no text to read yet) or "other" (not a
-    report's format). Nothing is left out in silence: a run lists them (problem `file_skipped`)."""
+    "hidden" (a dot file, or in a dot folder), "image" (a scan or photo: no text to read yet), "other" (not a
+    report's format) or "fetched_page" (the page `auditor fetch` found the report's attachment on, kept as
+    published). Nothing is left out in silence: a run lists them (problem `file_skipped`); only the sidecars of
+    fetched reports are not listed, being read with their report."""
     if not path.is_dir():
         return [path], []
+    candidates = sorted(c for c in path.rglob("*") if c.is_file())
+    sidecars, pages = companions(candidates)
     files: list[Path] = []
     skipped: list[tuple[Path, str]] = []
-    for child in sorted(path.rglob("*")):
-        if not child.is_file():
-            continue
+    for child in candidates:
         suffix = child.suffix.lower()
+        if child in sidecars:
+            continue
         if any(part.startswith(".") for part in child.relative_to(path).parts):
             skipped.append((child, "hidden"))
+        elif child in pages:
+            skipped.append((child, "fetched_page"))
         elif suffix in REPORT_SUFFIXES or suffix in UNREAD_REPORT_SUFFIXES:
             files.append(child)
         else:
@@ -185,7 +210,8 @@ def audit_guarded(path: Path, packs: list[Pack], lang: str, prepared: Prepared |
     try:
         if prepared is None:
             return audit_file(path, packs, lang, view=view)
-        return audit_file(path, packs, lang, history=prepared.history, facts=prepared.facts, view=view)
+        return audit_file(path, packs, lang, history=prepared.history, facts=prepared.facts, view=view,
+                          published=prepared.published)
     except MemoryError:  # the worker's address-space cap (batch.py), reached by this file alone
         return DocumentResult.unread(str(path), problem(
             "limit_exceeded", lang, str(path),

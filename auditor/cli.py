@@ -2,7 +2,9 @@
 
 Exit codes: 0 clean; 1 findings at or above --fail-on; 2 usage, rule-pack or input error (a file that could not be
 read, an invalid pack, an engine failure), a history store that cannot be opened or used (auditor.store.errors), or
-an output (-o, summary --out) that cannot be written, the previous one then kept.
+an output (-o, summary --out) that cannot be written, the previous one then kept, or an `audit --published` list
+that cannot be read (a line of it that cannot be used is a problem of the run, not exit 2). `auditor fetch`: 0 every URL
+saved, 4 one or more not (auditor.fetch.EXIT_FETCH_FAILED), 2 usage.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ from auditor.batch import Supervision
 from auditor.config import ConfigError, load_config, load_configured_packs
 from auditor.engine import process_engine
 from auditor.facts.model import cell_counts, to_json
+from auditor.fetch import EXIT_FETCH_FAILED, FetchOptions, ListError, Policy, fetch_all, read_url_list
+from auditor.fetch.published import read_published_list
 from auditor.formatters import FORMATTERS
+from auditor.formatters.fetched import outcome_line, total_line
 from auditor.formatters.html import write_site
 from auditor.formatters.safe import json_text, visible
 from auditor.ingest import IngestError
@@ -185,12 +190,16 @@ _STORE = _StoreLocation()
               help="Also list, in the text output, the checks that could not be made or the narrative numbers no "
                    "check read (their counts are always printed; the JSON output lists both), or each finding's "
                    "fingerprint (for `auditor review`). Repeatable.")
+@click.option("--published", "published_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A list of publication dates, one a line: path<TAB>2025-01-20 (a path relative to the list's "
+                   "folder); each date is the file's, for M-DEADLINE, over a fetch sidecar's.")
 @_pack_option
 @_config_option
 @_lang_option
 def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, jobs: int, timeout: float,
           progress: bool | None, db: Path | str | None, baseline_file: Path | None, decisions_file: Path | None,
-          show: tuple[str, ...], packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
+          show: tuple[str, ...], published_file: Path | None, packs: tuple[Path, ...], config: Path | None,
+          lang: str) -> None:
     """Audit report files or folders (folders are walked recursively). Findings a person dismissed or waived (with
     --db or --decisions), or that the --baseline already has, are shown marked and not counted by --fail-on."""
     if fmt == "html" and output is None and sum(1 for _ in expand(paths)) > 1:
@@ -203,6 +212,10 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
     except (BaselineError, ExchangeError) as exc:
         _review_failed(str(exc))
     try:
+        published = read_published_list(published_file) if published_file else None
+    except ListError as exc:
+        _usage_failed(visible(_PUBLISHED_UNREADABLE[lang].format(reason=exc)))
+    try:
         store = Store(db) if db else None
         ledger = Ledger([*store.decisions(), *from_file]) if store else Ledger(from_file, source="file") \
             if decisions_file else None
@@ -210,7 +223,7 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
         _store_failed(exc, lang)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     run = audit_stream(paths, loaded, lang, jobs, partial(_progress_bar, lang=lang) if bar else None, store,
-                       Supervision(seconds=timeout), ledger, known, view=fmt == "html")
+                       Supervision(seconds=timeout), ledger, known, view=fmt == "html", published=published)
     tally = Tally(run.problems)
     # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
     watched = RunStream(tally.watch(run.documents), run.problems, lang, run.rules, baseline_file is not None)
@@ -229,6 +242,10 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
         if store:
             store.close()
     sys.exit(tally.exit_code(None if fail_on == "none" else Severity.parse(fail_on)))
+
+
+_PUBLISHED_UNREADABLE = {"zh": "无法读取发布日期清单：{reason}",
+                         "en": "cannot read the publication date list: {reason}"}
 
 
 def _write_run(watched: RunStream, fmt: str, color: bool, output: Path | None, lang: str,
@@ -522,6 +539,60 @@ def summary(db: Path | str, year: int | None, roster: Path | None, out: Path, pa
             click.echo(f"wrote {path}")
     if pages:  # one line for the folder, not one per report of the year
         click.echo(f"wrote {pages[0].parent}{os.sep} ({len(pages)} report pages)")
+
+
+_FETCH_WORDS = {
+    "zh": {"none": "没有要下载的网址：请给出网址或 --list 文件", "out": "无法使用输出文件夹 {path}：{reason}",
+           "list": "无法读取网址清单：{reason}"},
+    "en": {"none": "no URL to fetch: give URLs or a --list file",
+           "out": "cannot use the output folder {path}: {reason}",
+           "list": "cannot read the URL list: {reason}"},
+}
+
+
+@main.command()
+@click.argument("urls", nargs=-1)
+@click.option("--list", "url_list", type=click.Path(path_type=Path, dir_okay=False),
+              help="A file of URLs, one a line: URL, or URL<TAB>agency name (# comments and blank lines skipped).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder to save each report in (created if missing), with a sidecar <file>.fetched.json each.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=30, show_default=True,
+              help="Seconds one request may take, from connecting to its last byte.")
+@click.option("--max-size", type=click.IntRange(min=1, max=limits.MAX_INPUT_BYTES // (1024 * 1024)), default=64,
+              show_default=True, help="MiB one response may be; the download stops there.")
+@click.option("--retries", type=click.IntRange(min=0, max=10), default=2, show_default=True,
+              help="Further attempts after a 5xx answer or a time-out (only those).")
+@click.option("--backoff", type=click.FloatRange(min=0, max=300), default=2.0, show_default=True,
+              help="Seconds before the first retry; doubled for each further one.")
+@click.option("--delay", type=click.FloatRange(min=0, max=300), default=1.0, show_default=True,
+              help="Seconds between two requests to one host.")
+@_lang_option
+def fetch(urls: tuple[str, ...], url_list: Path | None, out: Path, timeout: float, max_size: int, retries: int,
+          backoff: float, delay: float, lang: str) -> None:
+    """Save reports from the web as published: each page, or the attachment (PDF, DOC, DOCX, OFD, WPS) it links,
+    with the URL, the fetch time and the publication date the page states. `auditor audit FOLDER` reads them."""
+    words = _FETCH_WORDS[lang]
+    entries: list[tuple[str, str | None]] = [(u, None) for u in urls]
+    if url_list is not None:
+        try:
+            entries += read_url_list(url_list)
+        except ListError as exc:
+            _usage_failed(visible(words["list"].format(reason=exc)))
+    if not entries:
+        _usage_failed(words["none"])
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    except OSError as exc:
+        _usage_failed(visible(words["out"].format(path=out, reason=_os_reason(exc, lang))))
+    policy = Policy(timeout=timeout, max_bytes=max_size * 1024 * 1024, retries=retries, backoff=backoff, delay=delay)
+    outcomes = []
+    for outcome in fetch_all(entries, out, FetchOptions(policy)):
+        outcomes.append(outcome)
+        click.echo(outcome_line(outcome, lang))
+    click.echo(total_line(outcomes, lang))
+    sys.exit(EXIT_CLEAN if all(o.ok for o in outcomes) else EXIT_FETCH_FAILED)
 
 
 # --- for the supervisory office: review the findings, keep the decisions -------------------------------------------

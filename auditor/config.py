@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from auditor.facts.publication import PARAMETERS as DEADLINE_PARAMETERS
+from auditor.facts.publication import DeadlineError, month_day
 from auditor.model import Severity
 from auditor.packs.compile import plan_shards
 from auditor.packs.model import Pack, PackError
@@ -112,6 +114,15 @@ def load_configured_packs(directories: list[Path], config: RunConfig) -> list[Pa
     otherwise silently leave the rule running."""
     packs = load_packs(directories, parameters=config.parameters)
     where = config.path or "configuration"
+    for pack, directory in zip(packs, directories, strict=True):
+        for name in DEADLINE_PARAMETERS.values():  # a month and day, which a number's range cannot say
+            if name in pack.parameters:
+                try:
+                    month_day(pack.parameters[name])
+                except DeadlineError as exc:
+                    given = name in config.parameters
+                    raise ConfigError(where if given else str(directory / "pack.yaml"), f"/parameters/{name}",
+                                      str(exc)) from None
     for name in config.parameters:
         if not any(name in p.parameters for p in packs):
             raise ConfigError(where, f"/parameters/{name}", "no loaded pack has this parameter")

@@ -17,6 +17,7 @@ from auditor.evaluate import (
     referent,
 )
 from auditor.facts.model import ReportFacts
+from auditor.facts.publication import DATE_VALUES, DEADLINE, NO_DATE, show_day
 from auditor.facts.readings import READINGS_PER_ROW
 from auditor.facts.similarity import COPIED, COPIED_FROM_PEER
 from auditor.facts.vocabulary import TABLES, label
@@ -126,7 +127,10 @@ def _short(number: Number) -> str:
 
 
 def _show(node: Node, number: Number) -> str:
-    """A value as the report wrote it when it is one fact (96.0914 stays 96.0914); rounded when computed."""
+    """A value as the report wrote it when it is one fact (96.0914 stays 96.0914); rounded when computed; a day
+    (report.published) as its date."""
+    if isinstance(node, Key) and node.key in DATE_VALUES:
+        return show_day(number)
     return fmt(number) if isinstance(node, (Key, Num)) else _short(number)
 
 
@@ -381,6 +385,8 @@ def _missing_reason(key: str, facts: ReportFacts, lang: str) -> str:
             return reason
     if kind == "claim":
         return _claim_reason(key, lang)
+    if key in DATE_VALUES:
+        return publication_reason(key, facts, lang)
     if kind == "report":
         what = _REPORT_VALUES.get(key) or (_AGENCY_CLASS if key.startswith("report.agency.") else _REPORT_VALUE)
         return f"{what[0]}无法判断" if lang == "zh" else f"{what[1]} cannot be told"
@@ -406,6 +412,24 @@ def _missing_reason(key: str, facts: ReportFacts, lang: str) -> str:
         return (f"{describe_key(key, lang)}没有数字" if lang == "zh" else f"{describe_key(key, lang)} holds no number")
     return (f"{describe_key(key, lang)}{describe_status(status, raw, lang)}" if lang == "zh"
             else f"{describe_key(key, lang)} {describe_status(status, raw, lang)}")
+
+
+def publication_reason(key: str, facts: ReportFacts, lang: str) -> str:
+    """Why the publication date or its deadline is not known: no source gave a date (or the source could not be
+    used, and why), or the report's year or kind of body cannot be told."""
+    zh = lang == "zh"
+    if key == DEADLINE:
+        return ("报告年度或机关类别无法判断，无法确定公布期限" if zh else
+                "the report's year or the kind of body cannot be told, so neither can the deadline")
+    found = facts.publication
+    if found is not None and found.error == NO_DATE:
+        return (f"保存的网页未载明发布日期（{found.where}）" if zh else
+                f"the page saved states no publication date ({found.where})")
+    if found is not None and found.error:
+        return (f"发布日期无法取得（{found.where}：{found.error}）" if zh else
+                f"the publication date is not known ({found.where}: {found.error})")
+    return ("未提供发布日期（以 auditor fetch 保存网页，或以 audit --published 给出）" if zh else
+            "no publication date was given (save the page with auditor fetch, or give audit --published)")
 
 
 def history_reason(key: str, facts: ReportFacts, lang: str) -> str | None:

@@ -115,6 +115,15 @@ CATALOG: dict[str, ProblemType] = {
                      "en": "{path} holds no report files (.txt .md .html .htm .docx .doc .wps .ofd .pdf)"}, True),
         ProblemType("file_skipped", {"zh": "未核查的文件", "en": "File not audited"},
                     {"zh": "{path}：未核查（{reason}）", "en": "{path}: not audited ({reason})"}, False),
+        ProblemType("published_line_unused",
+                    {"zh": "发布日期清单的行未能使用", "en": "Publication list line not used"},
+                    {"zh": "{path}（{where}）：{reason}", "en": "{path} ({where}): {reason}"}, False),
+        ProblemType("published_overrides_sidecar",
+                    {"zh": "发布日期以清单为准", "en": "Publication date from the list"},
+                    {"zh": "{path}：--published 清单（{where}）给出发布日期 {date}，"
+                           "与抓取时网页所载 {fetched}（{sidecar}）不同，以清单为准",
+                     "en": "{path}: the --published list ({where}) gives the publication date {date}, not the "
+                           "{fetched} the fetched page stated ({sidecar}); the list's is used"}, False),
         ProblemType("file_too_large", {"zh": "文件过大", "en": "File too large"},
                     {"zh": "{path} 有 {size}，超过单个文件 {limit} 的上限，未作核查",
                      "en": "{path} is {size}, over the limit of {limit} per file; nothing was checked"}, True),

@@ -6,6 +6,7 @@ Shared by the parametrized test (tests/test_rules.py) and `auditor rules test` (
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from auditor.engine import Engine, EngineError
 from auditor.evaluate import evaluate
 from auditor.facts.model import History, ReportFacts, section_texts, to_json
 from auditor.facts.normalize import read_cell
+from auditor.fetch.sidecar import Sidecar, write_sidecar
 from auditor.findings import build_finding
 from auditor.ingest import IngestError
 from auditor.model import Status
@@ -55,6 +57,15 @@ def _base_path(base: str, fixture: Path) -> Path:
     raise FileNotFoundError(f"{fixture}: base report {base!r} not found")
 
 
+def fixture_sidecar(report: Path, published: str | None) -> Sidecar:
+    """The sidecar `auditor fetch` would write for `report` fetched from a page stating `published` (or no date)."""
+    data = report.read_bytes()
+    stated = None if published is None else {"date": published, "source": "text", "text": f"发布日期：{published}"}
+    return Sidecar("auditor (rule fixture)", "http://127.0.0.1/report", None, "2026-01-01T00:00:00Z", report.name,
+                   "http://127.0.0.1/report", 200, "text/plain", hashlib.sha256(data).hexdigest(), len(data), stated,
+                   None)
+
+
 def case_facts(case: dict[str, Any], fixture: Path, pack: Pack) -> ReportFacts:
     source = _base_path(case["base"], fixture)
     text = source.read_text(encoding="utf-8-sig")
@@ -65,6 +76,8 @@ def case_facts(case: dict[str, Any], fixture: Path, pack: Pack) -> ReportFacts:
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / source.name
         copy.write_text(text, encoding="utf-8")
+        if "published" in case:  # as `auditor fetch` saves a page: its sidecar beside it
+            write_sidecar(copy.parent, fixture_sidecar(copy, case["published"]))
         facts, _ = read_facts(copy, [pack])
     cells = dict(facts.cells)
     for key, override in (case.get("cells") or {}).items():

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from auditor.audit import audit_guarded, read_facts, select_pack, walk
 from auditor.batch import SUPERVISED, Lost, Supervision, in_order, jobs_wanted, run_parallel
-from auditor.facts.model import History, Prepared, ReportFacts, from_json
+from auditor.facts.model import History, Prepared, Publication, ReportFacts, from_json
+from auditor.fetch.published import PublishedList
 from auditor.model import DocumentResult, Problem, ReportInfo, RuleInfo, RunResult, RunStream, Severity, Verdict
 from auditor.packs.model import Pack
 from auditor.problems import is_input_error, problem
@@ -33,9 +34,22 @@ EXIT_INCOMPLETE = 3  # a report whose core checks could not run: never to be tak
 # Why a folder walk left a file out (audit.walk), as a run says it.
 SKIP_REASONS = {
     "zh": {"hidden": "隐藏文件", "image": "图片（暂不支持文字识别）",
-           "other": "不是报告的文件格式（可读 .txt .md .html .htm .docx .pdf）"},
+           "other": "不是报告的文件格式（可读 .txt .md .html .htm .docx .pdf）",
+           "fetched_page": "发布报告附件的网页，按原样保存（核查的是其附件）"},
     "en": {"hidden": "a hidden file", "image": "an image (no text recognition yet)",
-           "other": "not a report's file format (.txt .md .html .htm .docx .pdf are read)"},
+           "other": "not a report's file format (.txt .md .html .htm .docx .pdf are read)",
+           "fetched_page": "the page the report was attached to, kept as published (its attachment is audited)"},
+}
+
+# Why a line of an `audit --published` list was not used (auditor.fetch.published.ListNote.why).
+LIST_REASONS = {
+    "zh": {"no_tab": "「{path}」不是「文件<TAB>日期」", "unmatched": "{path} 不是本次核查的文件",
+           "bad_date": "{path} 的日期「{given}」无法识别（如 2025-01-20），该报告发布日期按不明计",
+           "two_dates": "{path} 另有一行给出不同的日期（「{given}」），该报告发布日期按不明计"},
+    "en": {"no_tab": "{path!r} is not file<TAB>date", "unmatched": "{path} is not a file of this audit",
+           "bad_date": "{path}: the date {given!r} cannot be read (write 2025-01-20); its publication date is "
+                       "unknown",
+           "two_dates": "{path}: another line gives a different date ({given!r}); its publication date is unknown"},
 }
 
 # Documents recorded per store transaction: one commit per batch, not per file (Store.batch).
@@ -59,7 +73,8 @@ def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs
 def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
                  progress: Progress | None = None, store: Store | None = None,
                  supervision: Supervision = SUPERVISED, ledger: Ledger | None = None,
-                 baseline: frozenset[str] = frozenset(), view: bool = False) -> RunStream:
+                 baseline: frozenset[str] = frozenset(), view: bool = False,
+                 published: PublishedList | None = None) -> RunStream:
     """Audit files and folders, each document's result yielded as soon as it and those before it are done, each file
     in a supervised worker process (batch.py: a crash, a hang or a runaway allocation costs that file only). `jobs`
     is the number of workers (0: one per core); the documents come in the same order either way. `supervision`:
@@ -71,7 +86,9 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
     `ledger` (review decisions, e.g. Ledger(store.decisions())) and `baseline` (fingerprints already known) mark
     each document's findings as they come (auditor.review.reviewed); the store records the findings unmarked.
     `view`: each document also carries the report's lines and cells (DocumentResult.view), for an output that draws
-    the report (`--format html`); off, a result carries only what JSON and text print."""
+    the report (`--format html`); off, a result carries only what JSON and text print.
+    `published`: an `audit --published` list; each file it dates gets that date as its publication (over a fetch
+    sidecar's), and each of its lines that could not be used is a `published_line_unused` problem of the run."""
     files: list[Path] = []
     empty: list[Path] = []  # folders given that hold no report file
     left_out: list[tuple[Path, str]] = []
@@ -83,7 +100,13 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
         left_out.extend(skipped)
     problems = tuple(problem("no_input_files", lang, str(p)) for p in empty) + tuple(
         problem("file_skipped", lang, str(p), reason=SKIP_REASONS[lang][why]) for p, why in left_out)
-    documents = _documents(files, packs, lang, jobs, progress, store, supervision, view)
+    dates: dict[Path, Publication] = {}
+    if published is not None:
+        dates, notes = published.for_files(files)
+        problems += tuple(problem("published_line_unused", lang, str(published.source), where=n.where,
+                                  reason=LIST_REASONS[lang][n.why].format(path=n.path, given=n.given))
+                          for n in notes)
+    documents = _documents(files, packs, lang, jobs, progress, store, supervision, view, dates)
     if store is not None and ledger is None:
         ledger = Ledger(store.decisions())
     if ledger is not None or baseline:
@@ -123,15 +146,17 @@ def _reviewed(documents: Generator[DocumentResult, None, None], ledger: Ledger |
 
 
 def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int, progress: Progress | None,
-               store: Store | None, supervision: Supervision,
-               view: bool = False) -> Generator[DocumentResult, None, None]:
-    prepare: Callable[[Path], Prepared | None] = _nothing  # without a store, nothing is read ahead
+               store: Store | None, supervision: Supervision, view: bool = False,
+               dates: dict[Path, Publication] | None = None) -> Generator[DocumentResult, None, None]:
+    dates = dates or {}
+    # Without a store, nothing is read ahead: a file's given publication date travels with it to its worker.
+    prepare: Callable[[Path], Prepared | None] = partial(_given, dates=dates)
     recorded: dict[Path, int] = {}
     if store is not None:
         recorded = _record_all(files, packs, lang, jobs, store,
-                               progress(len(files), "record") if progress else _quiet, supervision)
+                               progress(len(files), "record") if progress else _quiet, supervision, dates)
         peers = {year: PeerIndex.of_year(store, year) for year in store.years_of(recorded.values())}
-        prepare = partial(_prepared, store=store, packs=packs, recorded=recorded, peers=peers)
+        prepare = partial(_prepared, store=store, packs=packs, recorded=recorded, peers=peers, dates=dates)
     tick = progress(len(files), "audit") if progress else _quiet
     audit = partial(audit_guarded, view=True) if view else audit_guarded  # a partial pickles to the workers
     results = run_parallel(audit, files, packs, lang, jobs_wanted(jobs), tick, prepare, supervision)
@@ -159,13 +184,14 @@ def _quiet() -> None:
 
 
 def _record_all(files: list[Path], packs: list[Pack], lang: str, jobs: int, store: Store,
-                tick: Callable[[], None], supervision: Supervision = SUPERVISED) -> dict[Path, int]:
+                tick: Callable[[], None], supervision: Supervision = SUPERVISED,
+                dates: dict[Path, Publication] | None = None) -> dict[Path, int]:
     """Every readable file's facts recorded in the store, and its document id: this run's own reports are last
     year's, and the year's peers, for each other. Files are read in `jobs` worker processes like the audit (reading
     a PDF is the slow part); recording stays here, in order. Until its audit is recorded, a document carries an
     `audit_pending` problem, so a run stopped in between never leaves it looking clean. The facts are not kept: the
     audit reads them back from the store, one file at a time."""
-    read = in_order(_read_task, files, packs, jobs_wanted(jobs), _quiet, _nothing, _unread, supervision)
+    read = in_order(_read_task, files, packs, jobs_wanted(jobs), _quiet, (dates or {}).get, _unread, supervision)
     recorded: dict[Path, int] = {}
     try:
         for start in range(0, len(files), RECORD_BATCH):
@@ -188,17 +214,21 @@ def _close(iterator: Iterable[object]) -> None:
         iterator.close()
 
 
-def _read_task(path: Path, _: None, packs: list[Pack]) -> tuple[ReportFacts, str | None] | None:
-    """A file's facts and the label of its pack (run in a worker), or None when it cannot be read."""
+def _read_task(path: Path, published: Publication | None,
+               packs: list[Pack]) -> tuple[ReportFacts, str | None] | None:
+    """A file's facts and the label of its pack (run in a worker), or None when it cannot be read. `published`: the
+    publication date the run was given for it."""
     try:
-        facts, pack = read_facts(path, packs)
+        facts, pack = read_facts(path, packs, published)
     except Exception:  # noqa: BLE001 - the audit pass reports this file's problem; here it has no facts
         return None
     return facts, pack.label if pack else None
 
 
-def _nothing(_: Path) -> None:
-    return None
+def _given(path: Path, *, dates: dict[Path, Publication]) -> Prepared | None:
+    """Nothing read ahead, but the publication date the run was given for the file, if any."""
+    published = dates.get(path)
+    return None if published is None else Prepared(None, published=published)
 
 
 def _unread(_: Path, __: Lost) -> None:
@@ -206,7 +236,7 @@ def _unread(_: Path, __: Lost) -> None:
 
 
 def _prepared(path: Path, *, store: Store, packs: list[Pack], recorded: dict[Path, int],
-              peers: dict[int, PeerIndex]) -> Prepared | None:
+              peers: dict[int, PeerIndex], dates: dict[Path, Publication]) -> Prepared | None:
     """A recorded file's facts, read back from the store, and what the store gives its cross-report rules. A bug met
     here is this file's alone: it travels to the audit, which reports it as the file's internal_error."""
     document_id = recorded.get(path)
@@ -215,7 +245,7 @@ def _prepared(path: Path, *, store: Store, packs: list[Pack], recorded: dict[Pat
     try:
         facts = from_json(store.facts_of(document_id))
         if facts.path != str(path):  # the same bytes under another name, recorded last: this file's own facts
-            facts = read_facts(path, packs)[0]
+            facts = read_facts(path, packs, dates.get(path))[0]
         return Prepared(facts, _history(store, facts, select_pack(packs, facts), document_id, peers))
     except StoreError:  # the store, not this file: the run stops with the store's message (exit 2)
         raise

@@ -8,9 +8,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "auditor"
 
 # Layer order, low to high. A module may import its own layer and lower ones.
-LAYERS = ["model", "problems", "resources", "ingest", "facts", "packs", "config", "store", "engine", "evaluate",
-          "describe", "fingerprint", "findings", "review", "batch", "audit", "run", "ruletests", "formatters",
-          "summary", "web", "cli"]
+LAYERS = ["model", "problems", "resources", "ingest", "facts", "fetch", "packs", "config", "store", "engine",
+          "evaluate", "describe", "fingerprint", "findings", "review", "batch", "audit", "run", "ruletests",
+          "formatters", "summary", "web", "cli"]
 
 
 def _layer(module: str) -> int:

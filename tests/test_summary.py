@@ -88,7 +88,7 @@ def test_xlsx_has_a_row_per_document_and_per_finding(out_zh: Path, store: tuple[
     agencies, findings = workbook.worksheets[:2]
     assert agencies.max_row == len(store[1]) + 1
     assert [c.value for c in agencies[1]] == ["机关", "年度", "文件", "规则包", "错误", "警告", "提示", "无法评估",
-                                              "状态"]
+                                              "状态", "按期公布"]
     rows = list(findings.iter_rows(min_row=2, values_only=True))
     assert len(rows) == len(collect(store[0]).findings)
     assert any(r[0] == "焦作市城乡一体化示范区管委会" and r[2] == "TXT-NEW" and r[4] == "错误" for r in rows)
@@ -101,7 +101,8 @@ def test_csvs_have_the_same_rows_with_a_bom(out_zh: Path, store: tuple[Path, lis
         agencies = list(csv.reader(handle))
     assert len(agencies) == len(store[1]) + 1
     assert sorted(r[0] for r in agencies[1:]) == sorted(store[1])
-    status = {r[0]: r[-1] for r in agencies[1:]}
+    column = agencies[0].index("状态")  # the publication column follows it
+    status = {r[0]: r[column] for r in agencies[1:]}
     assert status["焦作市城乡一体化示范区管委会"] == "错误"
     with (out_zh / "findings.csv").open(encoding="utf-8-sig", newline="") as handle:
         findings = list(csv.reader(handle))

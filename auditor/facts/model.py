@@ -82,6 +82,22 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """When the report was published, with where that is known from: `source` "fetched" (the sidecar `auditor
+    fetch` wrote beside the file, `where` its name) or "list" (an `audit --published` file, `where` its file name
+    and line: dates.tsv:3); `stated`: how the page or list states it (「发布日期：2025-01-20」, a <meta>
+    tag); `url`: the page, when fetched. `date` is ISO 8601 (2025-01-20); None with `error` when the source
+    exists but cannot be used."""
+
+    source: str
+    where: str
+    date: str | None
+    stated: str = ""
+    url: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class ReportFacts:
     path: str
     format: str
@@ -104,6 +120,9 @@ class ReportFacts:
     evidence: tuple[Evidence, ...] = ()
     year_source: str | None = None
     agency_source: str | None = None
+    # The publication date and where it is known from (a fetch's sidecar, a list); None: nothing says (M-DEADLINE is
+    # then not assessable). Its date is also the value `report.published` (auditor.facts.publication).
+    publication: Publication | None = None
 
     def section_numbers(self) -> set[int]:
         return {s.number for s in self.sections}
@@ -127,6 +146,9 @@ class Prepared:
     facts: ReportFacts | None  # None when preparing the file failed: `failure` says why
     history: History = field(default_factory=History)
     failure: str | None = None  # a bug met while preparing it; the audit reports it as this file's internal_error
+    # The publication date the run was given for the file (`audit --published`), applied when the file is read
+    # (facts None); facts read back from the store already carry it.
+    published: Publication | None = None
 
 
 def section_texts(facts: ReportFacts) -> dict[int, tuple[int, str]]:
@@ -167,7 +189,7 @@ def number_values(facts_json: dict[str, Any]) -> dict[str, int | float]:
     return values
 
 
-def _flat(fact: CellFact | SectionFact | ParagraphFact | Claim | Evidence) -> dict[str, Any]:
+def _flat(fact: CellFact | SectionFact | ParagraphFact | Claim | Evidence | Publication) -> dict[str, Any]:
     """A fact whose fields are all plain values, as a dict. dataclasses.asdict deep-copies every value on the way and
     cost ~4 ms of a report's to_json, which the history store calls for every file."""
     return {f.name: getattr(fact, f.name) for f in fields(fact)}
@@ -206,6 +228,7 @@ def to_json(facts: ReportFacts) -> dict[str, Any]:
         "issues": [{"slug": i.slug, "values": dict(i.values)} for i in facts.issues],
         "identity": {"year_source": facts.year_source, "agency_source": facts.agency_source,
                      "evidence": [_flat(e) for e in facts.evidence]},
+        **({"publication": _flat(facts.publication)} if facts.publication is not None else {}),
     }
 
 
@@ -228,4 +251,5 @@ def from_json(data: dict[str, Any]) -> ReportFacts:
         # Facts recorded before issue 10 have no identity block: their year came from the title.
         evidence=tuple(Evidence(**e) for e in identity.get("evidence", ())),
         year_source=identity.get("year_source"), agency_source=identity.get("agency_source"),
+        publication=Publication(**data["publication"]) if data.get("publication") else None,
     )

@@ -186,6 +186,8 @@ def known_keys() -> set[str]:
     keys |= {f"prev.{k}" for k in keys}
     keys |= {f"section.{n}" for n in SECTIONS}
     keys |= {"report.year", "report.template", "report.layout", "report.layout_t3"}
+    # The publication date and its deadline, as days (facts/publication.py).
+    keys |= {"report.published", "report.deadline"}
     keys |= {f"report.year_evidence.{kind}" for kind in YEAR_EVIDENCE}
     keys |= {f"report.section_heading.{n}" for n in SECTIONS}
     keys |= {f"report.empty.{t}" for t in TABLES}  # a table there but never filled in (facts/tables.empty_table)

@@ -7,6 +7,7 @@ all: one missing cell leaves the whole report out of that table, and it is named
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -16,6 +17,7 @@ from typing import Any
 
 from auditor.config import ScoringScheme
 from auditor.facts.model import number_values
+from auditor.facts.publication import DEADLINE, PUBLISHED, show_day
 from auditor.facts.vocabulary import T3_LAYOUT, T3_ROWS, T4_BLOCKS
 from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.model import RuleInfo, Severity
@@ -83,6 +85,12 @@ class DocumentRow:
     status: str  # one of STATUSES
     gaps: tuple[str, ...] = ()  # why the audit is incomplete (the result's coverage.gaps, in the run's language)
     body: str = ""  # the body's key (Bodies.key): documents of one body, under any of its names, group by it
+    # When the report was published and its Art. 49 deadline (ISO dates, from the facts' `report.published` and
+    # `report.deadline`, as M-DEADLINE judged them), and why the date is unknown when it is (Publication.error: the
+    # page stated none, a sidecar or --published line that could not be used). None: not known.
+    published: str | None = None
+    deadline: str | None = None
+    publication_error: str | None = None
     whole: bool = False  # its whole result is recorded (store version 9), so its annotated page can be drawn
 
     @property
@@ -92,6 +100,14 @@ class DocumentRow:
     @property
     def fully_audited(self) -> bool:
         return self.status not in NOT_FULLY_AUDITED
+
+    @property
+    def days_late(self) -> int | None:
+        """Days after the deadline the report was published (0: on time); None when the date or the deadline is
+        not known, which is never counted as on time."""
+        if self.published is None or self.deadline is None:
+            return None
+        return max(0, (dt.date.fromisoformat(self.published) - dt.date.fromisoformat(self.deadline)).days)
 
     @property
     def anchor(self) -> str:
@@ -305,17 +321,28 @@ def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple
         counts["not_assessable"] = int(not_assessable)
         doc_slugs = tuple(slugs.get(int(document_id), []))
         doc_gaps = [str(g) for g in json.loads(gaps)] if gaps else []
+        stored = json.loads(facts_json)
         rows.append(DocumentRow(int(document_id), name, doc_year, str(path), str(pack), counts, doc_slugs,
                                 _status(str(pack), doc_slugs, counts, doc_gaps), tuple(doc_gaps), bodies.key(name),
-                                bool(whole)))
+                                *_publication(stored), bool(whole)))
         finding_rows.extend(mine)
         facts.append(Report(f"{name} {doc_year or ''}".strip(), (normal_agency(name), doc_year), str(path),
-                            number_values(json.loads(facts_json))))
+                            number_values(stored)))
     by_rule = Counter((f.rule_id, f.severity) for f in finding_rows if f.stands)
     agencies = [r.agency for r in rows]
     missing = tuple(n for n in roster or () if not any(bodies.same(n, a) for a in agencies))
     return Summary(year, tuple(rows), tuple(finding_rows), _t3_totals(facts), _t4_totals(facts), missing,
                    roster is not None, dict(sorted(by_rule.items())), reviews_read=True)
+
+
+def _publication(stored: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(published, deadline, why the date is unknown) of a stored document's facts: the day values M-DEADLINE
+    compared, as dates. Facts recorded before publication dates were read have none: unknown."""
+    values = stored.get("values") or {}
+    found = stored.get("publication") or {}
+    day = {key: show_day(values[key]) if isinstance(values.get(key), int) else None for key in (PUBLISHED, DEADLINE)}
+    error = found.get("error")
+    return day[PUBLISHED], day[DEADLINE], str(error) if error else None
 
 
 def _status(pack: str, slugs: tuple[str, ...], counts: dict[str, int], gaps: list[str]) -> str:

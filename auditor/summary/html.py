@@ -16,8 +16,10 @@ from auditor.summary.rows import (
     agency_header,
     agency_rows,
     incomplete_note,
+    late_rows,
     not_audited_counts,
     not_audited_rows,
+    publication_counts,
     rate_rows,
     rectification_header,
     rectification_rows,
@@ -32,9 +34,10 @@ from auditor.summary.rows import (
     t3_rows,
     t4_header,
     t4_rows,
+    unknown_rows,
 )
 from auditor.summary.svg import SEVERITY_COLORS, STATUS_COLORS, bar_chart
-from auditor.summary.words import WORDS, severity_label
+from auditor.summary.words import AGENCY_COLUMNS, WORDS, severity_label
 
 _CSS = """
 body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #222; }
@@ -69,10 +72,12 @@ def _status_table(summary: Summary, lang: str) -> str:
     """One row per report: last on the page, since a province's runs to thousands of rows."""
     words = WORDS[lang]
     rows = []
+    status = AGENCY_COLUMNS.index("status")  # its cell is coloured by the status
     for doc, row in zip(summary.documents, agency_rows(summary, lang), strict=True):
-        cells = "".join(f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{html_text(str(v or ''))}</td>"
-                        for v in row[:-1])
-        rows.append(f'<tr>{cells}<td class="s-{doc.status}">{html_text(str(row[-1]))}</td></tr>')
+        cells = "".join(f'<td class="s-{doc.status}">{html_text(str(v))}</td>' if i == status
+                        else f'<td class="n">{v}</td>' if isinstance(v, int) else f"<td>{html_text(str(v or ''))}</td>"
+                        for i, v in enumerate(row))
+        rows.append(f"<tr>{cells}</tr>")
     head = "".join(f"<th>{html_text(h)}</th>" for h in agency_header(lang))
     return (f"<h2>{words['status_section']}</h2>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
@@ -98,6 +103,23 @@ def _rectification_section(summary: Summary, lang: str) -> str:
     rows = [["" if v is None else str(v) for v in row] for row in rectification_rows(summary, lang)]
     return (head + f"<p>{html_text(counts)}</p>" + _table(rectification_header(lang), rows)
             + f'<p class="note">{html_text(words["rect_note"])}</p>')
+
+
+def _publication_section(summary: Summary, lang: str) -> str:
+    """The reports published after their Art. 49 deadline (by how many days) and those whose date or deadline is
+    not known: a report of unknown date is listed, never counted as on time."""
+    words = WORDS[lang]
+    counts = words["pub_counts"].format(**publication_counts(summary))
+    late = [["" if v is None else str(v) for v in row] for row in late_rows(summary, lang)]
+    unknown = [["" if v is None else str(v) for v in row] for row in unknown_rows(summary, lang)]
+    where = [words["agency"], words["year"], words["file"]]
+    return (f"<h2>{words['pub_section']}</h2><p>{html_text(counts)}</p>"
+            f"<h3>{words['pub_late_table']}</h3>"
+            + (_table([*where, words["published"], words["deadline"], words["days_late"]], late,
+                      ["", "", "", "", "", "n"]) if late else f"<p>{words['pub_none_late']}</p>")
+            + f"<h3>{words['pub_unknown_table']}</h3>"
+            + (_table([*where, words["reason"]], unknown) if unknown else f"<p>{words['pub_none_unknown']}</p>")
+            + f'<p class="note">{html_text(words["pub_note"])}</p>')
 
 
 def _findings_section(summary: Summary, lang: str) -> str:
@@ -209,6 +231,7 @@ def render_html(summary: Summary, lang: str) -> str:
             f"<p>{words['documents']}: {len(summary.documents)}</p>"
             + _status_chart(summary, lang) + _not_audited_section(summary, lang) + _review_section(summary, lang)
             + _findings_section(summary, lang) + _rectification_section(summary, lang)
+            + _publication_section(summary, lang)
             + _scores_section(summary, lang) + _totals_section(summary, lang)
             + _roster_section(summary, lang, summary.roster_given) + _by_agency_section(summary, lang)
             + _status_table(summary, lang)

@@ -12,12 +12,16 @@ from pathlib import Path
 
 from auditor.formatters.safe import markdown_text as md
 from auditor.summary import register
-from auditor.summary.collect import STATUSES, Summary
+from auditor.summary.collect import STATUSES, DocumentRow, Summary
 from auditor.summary.rows import (
     incomplete_note,
+    late_documents,
     not_audited_counts,
     number,
     problem_title,
+    publication_counts,
+    publication_reason,
+    publication_word,
     rate_rows,
     rectification_rows,
     review_rows,
@@ -27,6 +31,7 @@ from auditor.summary.rows import (
     t3_rows,
     t4_header,
     t4_rows,
+    unknown_publication,
 )
 from auditor.summary.words import WORDS, severity_label
 
@@ -73,7 +78,7 @@ def render_markdown(summary: Summary, lang: str) -> str:
                  + ("、" if lang == "zh" else ", ").join(md(a) for a in p.agencies) for p in problems)
     if not problems:
         lines.append(words["no_findings"])
-    lines += _not_audited(summary, lang) + _reviews(summary, lang)
+    lines += _not_audited(summary, lang) + _publication(summary, lang) + _reviews(summary, lang)
     if summary.scores is not None:
         lines += ["", f"## {words['score_section']}", ""]
         for entry in summary.scores:
@@ -105,6 +110,29 @@ def _not_audited(summary: Summary, lang: str) -> list[str]:
         who = md(Path(d.path).name) if d.unreadable else f"{md(d.agency)}（{md(Path(d.path).name)}）"
         lines.append(f"- {who}: {status_word(d, lang)}{'，' if lang == 'zh' else ', '}{md(reason)}")
     return lines
+
+
+def _publication(summary: Summary, lang: str) -> list[str]:
+    """The reports published late, by how many days, and those whose date or deadline is not known."""
+    words = WORDS[lang]
+    lines = ["", f"## {words['pub_section']}", "", words["pub_counts"].format(**publication_counts(summary)), "",
+             f"### {words['pub_late_table']}", ""]
+    late = late_documents(summary)
+    lines.extend(f"- {_who(d, lang)}: {md(publication_word(d, lang))}" for d in late)
+    if not late:
+        lines.append(words["pub_none_late"])
+    lines += ["", f"### {words['pub_unknown_table']}", ""]
+    unknown = unknown_publication(summary)
+    lines.extend(f"- {_who(d, lang)}: {md(publication_reason(d, lang))}" for d in unknown)
+    if not unknown:
+        lines.append(words["pub_none_unknown"])
+    return [*lines, "", words["pub_note"]]
+
+
+def _who(doc: DocumentRow, lang: str) -> str:
+    """A report as a list item names it: its agency, year and file name."""
+    agency, year, name = md(doc.agency), doc.year or "?", md(Path(doc.path).name)
+    return f"{agency}（{year}，{name}）" if lang == "zh" else f"{agency} ({year}, {name})"
 
 
 def _reviews(summary: Summary, lang: str) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from auditor.facts.publication import NO_DATE
 from auditor.facts.vocabulary import T4_BLOCKS
 from auditor.model import Severity
 from auditor.problems import CATALOG
@@ -51,7 +52,62 @@ def finding_header(lang: str) -> list[str]:
 def agency_rows(summary: Summary, lang: str) -> list[list[Cell]]:
     words = WORDS[lang]
     return [[d.agency, d.year, d.path, d.pack, d.counts["error"], d.counts["warning"], d.counts["info"],
-             d.counts["not_assessable"], words[d.status]] for d in summary.documents]
+             d.counts["not_assessable"], words[d.status], publication_word(d, lang)] for d in summary.documents]
+
+
+def publication_word(doc: DocumentRow, lang: str) -> str:
+    """Whether the report was published by its deadline, in words: on time, late by how many days, or unknown
+    (no date, or a date whose deadline cannot be told: never on time)."""
+    words = WORDS[lang]
+    if doc.published is None:
+        return words["pub_unknown"]
+    late = doc.days_late
+    if late is None:
+        return words["pub_no_deadline"].format(date=doc.published)
+    if late:
+        return words["pub_late"].format(days=late, date=doc.published, deadline=doc.deadline)
+    return words["pub_on_time"].format(date=doc.published)
+
+
+def late_documents(summary: Summary) -> list[DocumentRow]:
+    """The reports published after their deadline, the latest first."""
+    late = [d for d in summary.documents if (d.days_late or 0) > 0]
+    return sorted(late, key=lambda d: -(d.days_late or 0))
+
+
+def unknown_publication(summary: Summary) -> list[DocumentRow]:
+    """The readable reports whose timeliness cannot be told: no publication date, or no deadline for it. (A file
+    that could not be read is listed among the reports not audited, not here.)"""
+    return [d for d in summary.documents if not d.unreadable and d.days_late is None]
+
+
+def publication_reason(doc: DocumentRow, lang: str) -> str:
+    """Why a report's timeliness is unknown: no date given, the page stated none, the source could not be used
+    (its error as the audit said it), or the deadline cannot be told."""
+    words = WORDS[lang]
+    if doc.published is not None:
+        return words["pub_deadline_unknown"]
+    if doc.publication_error == NO_DATE:
+        return words["pub_page_states_none"]
+    return doc.publication_error or words["pub_no_date_given"]
+
+
+def publication_counts(summary: Summary) -> dict[str, int]:
+    """late, unknown (date or deadline), on_time: of the readable reports."""
+    readable = [d for d in summary.documents if not d.unreadable]
+    late = sum(1 for d in readable if (d.days_late or 0) > 0)
+    unknown = sum(1 for d in readable if d.days_late is None)
+    return {"late": late, "unknown": unknown, "on_time": len(readable) - late - unknown}
+
+
+def late_rows(summary: Summary, lang: str) -> list[list[Cell]]:
+    """[agency, year, file, published, deadline, days late] of each report published late."""
+    return [[d.agency, d.year, d.path, d.published, d.deadline, d.days_late] for d in late_documents(summary)]
+
+
+def unknown_rows(summary: Summary, lang: str) -> list[list[Cell]]:
+    """[agency, year, file, why] of each report whose timeliness is unknown."""
+    return [[d.agency, d.year, d.path, publication_reason(d, lang)] for d in unknown_publication(summary)]
 
 
 def finding_rows(summary: Summary, lang: str) -> list[list[Cell]]:
