@@ -22,6 +22,9 @@ MAX_SPAN = 1_000  # a rowspan or colspan larger than this is read as this
 MAX_PACKAGE_MEMBERS = 10_000  # members of one DOCX package (Word writes 10 to 30, one per image more)
 MAX_DOCUMENT_CELLS = 500_000  # table cells of one document, all tables together, after spans are expanded
 MAX_NUMBER_DIGITS = 15  # digits in one number; exact in a double, and far beyond any count a report gives
+# Scans and photos read through OCR (ingest/image.py, ingest/scan.py): each page costs ~2–4 s on one core.
+MAX_SCAN_PIXELS = 60_000_000  # one page image (an A4 page at 600 dpi is 35 M; a 12,000 × 12,000 photo is 144 M)
+MAX_SCAN_PAGES = 100  # pages of one scan, read one at a time
 
 # Each file is audited in a supervised worker process (auditor/batch.py): these bound what one file can take.
 FILE_SECONDS = 30.0  # wall time from when a file is the next result due (`--timeout`); the slowest real report: ~2 s

@@ -34,6 +34,23 @@ CATALOG: dict[str, ProblemType] = {
         ProblemType("no_text_layer", {"zh": "没有文字层", "en": "No text layer"},
                     {"zh": "{path} 是没有文字层的扫描件或图片，无法读取内容（需先做文字识别）",
                      "en": "{path} has no text layer (a scan or images); it needs OCR before it can be read"}, True),
+        ProblemType("ocr_unavailable", {"zh": "未安装文字识别引擎", "en": "OCR engine not installed"},
+                    {"zh": "{path} 是扫描件或图片，需要文字识别才能读取，但未安装识别引擎（{reason}）："
+                           "请安装 pip install 'auditor[ocr]'（即 rapidocr-onnxruntime）",
+                     "en": "{path} is a scan or an image and needs OCR, but the OCR engine is not installed "
+                           "({reason}): install it with pip install 'auditor[ocr]' (rapidocr-onnxruntime)"}, True),
+        ProblemType("scan_blank", {"zh": "扫描件中没有文字", "en": "No text in the scan"},
+                    {"zh": "{path} 是扫描件或图片（{pages} 页），文字识别未读出任何文字（空白页或不是文字图片），未作核查",
+                     "en": "{path} is a scan or an image ({pages} page(s)) in which OCR read no text at all (a blank "
+                           "page, or not a picture of text); nothing was checked"}, True),
+        ProblemType("ocr", {"zh": "经文字识别读取", "en": "Read through OCR"},
+                    {"zh": "{path} 是扫描件或图片，已用文字识别（{engine}）读取 {pages} 页；表格中有内容的单元格 {total} "
+                           "个，可信读出 {read} 个（{share}），其余 {unsure} 个识别不确定，记为无法识别（不猜测数字），"
+                           "需要它们的核查无法进行；引用的原文为识别结果",
+                     "en": "{path} is a scan or an image, read through OCR ({engine}) over {pages} page(s); of {total} "
+                           "table cells with content, {read} were read with confidence ({share}) and {unsure} were "
+                           "not (unreadable, never guessed), so the checks that need them cannot be made; quotations "
+                           "are of the recognised text"}, False),
         ProblemType("corrupt_file", {"zh": "文件损坏", "en": "Corrupt file"},
                     {"zh": "{path} 无法按 {format} 格式打开：{reason}",
                      "en": "{path} cannot be opened as {format}: {reason}"},

@@ -14,6 +14,7 @@ from auditor import limits
 from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
 from auditor.ingest.errors import IngestError
+from auditor.ingest.image import image_format
 from auditor.ingest.script import document_simplified, document_text, is_traditional, simplified
 from auditor.ingest.text import read_text
 
@@ -29,6 +30,8 @@ def sniff_format(data: bytes, path: Path) -> str:
         return "docx" if b"word/" in data[:65536] or path.suffix.lower() == ".docx" else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
+    if image_format(data) is not None:  # a photo or scan (PNG, JPEG, TIFF): read through OCR
+        return "image"
     lowered = head[:1024].lower()
     if lowered.startswith((b"<!doctype html", b"<html")) or b"<table" in data[:65536].lower():
         return "html"
@@ -62,6 +65,9 @@ def _read(path: Path) -> Document:
     if fmt == "html":
         from auditor.ingest.html import read_html
         return read_html(data, str(path))
+    if fmt == "image":
+        from auditor.ingest.scan import read_image
+        return read_image(data, str(path), image_format(data) or "image")
     if fmt in {"doc", "zip"}:  # legacy Word and other archives: no kept library reads them well enough
         raise IngestError("unsupported_format", format=fmt.upper())
     if looks_binary(data):

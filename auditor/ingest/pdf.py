@@ -87,14 +87,15 @@ class _Grid:
 
 
 _Item = _Line | _Grid
+# The page items other readers of positioned text build (ocr.py), by public names.
+Line, Grid = _Line, _Grid
 
 
 def read_pdf(data: bytes, path: str) -> Document:
     """Read a PDF report into a Document (format "pdf").
 
-    Raises IngestError("corrupt_file", format="PDF", reason=...) when pdfplumber cannot open or parse the file, and
-    IngestError("no_text_layer") when no page has a single character (a scan: it needs OCR first). A PDF with some
-    text is read even if some of its pages are images; those pages contribute nothing. Raises
+    Raises IngestError("corrupt_file", format="PDF", reason=...) when pdfplumber cannot open or parse the file. A PDF
+    of which no page has a single character (a scan) is read through OCR (scan.py, with problems of its own). A PDF with some text is read even if some of its pages are images; those pages contribute nothing. Raises
     IngestError("limit_exceeded") for more than MAX_PDF_PAGES pages, a stream that decodes beyond its limit
     (pdfstreams.py) or a table grid beyond the cell limits.
     """
@@ -110,9 +111,19 @@ def read_pdf(data: bytes, path: str) -> Document:
         if budget.exceeded is not None:  # pdfminer caught it (a font or an image it could do without): still refused
             raise _stream_limit(budget.exceeded)
     if not any(has_text for _, has_text in pages):
-        raise IngestError("no_text_layer")
-    items = _drop_page_furniture([page_items for page_items, _ in pages], heights)
-    return _build_document(_join_pages(items), path)
+        # A scan: its pages are rendered and read through OCR (scan.py).
+        from auditor.ingest.scan import read_scanned_pdf
+        return read_scanned_pdf(data, path)
+    return document_from_pages([page_items for page_items, _ in pages], heights, path)
+
+
+def document_from_pages(pages: list[list[_Item]], heights: list[float], path: str, fmt: str = "pdf",
+                        encoding: str = "text-layer") -> Document:
+    """The Document of pages of positioned lines and table pieces (in points, top to bottom): page furniture
+    dropped, tables continued across pages joined, wrapped lines made paragraphs. The OCR reader's pages come here
+    too, so a scan is rebuilt by the rules a text layer is."""
+    items = _drop_page_furniture(pages, heights)
+    return _build_document(_join_pages(items), path, fmt, encoding)
 
 
 def _read_pages(data: bytes) -> tuple[list[tuple[list[_Item], bool]], list[float]]:
@@ -199,6 +210,9 @@ def _closing_edges(edges: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return closing
 
 
+closing_edges = _closing_edges  # the OCR reader closes the tables of a scan by the same rule
+
+
 def _cluster(ends: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
     groups: list[list[tuple[float, float]]] = []
     for end in ends:
@@ -230,6 +244,9 @@ def _cell_text(text: str | None) -> str:
 
 def _tidy(text: str) -> str:
     return _LAYOUT_SPACE.sub("", text).strip()
+
+
+tidy = _tidy  # the OCR reader drops layout spaces by the same rule
 
 
 def _drop_page_furniture(pages: list[list[_Item]], heights: list[float]) -> list[list[_Item]]:
@@ -319,7 +336,7 @@ def _without_repeated_header(rows: list[list[str]], first_rows: list[list[str]])
     return rows[k:]
 
 
-def _build_document(items: list[_Item], path: str) -> Document:
+def _build_document(items: list[_Item], path: str, fmt: str, encoding: str) -> Document:
     lines = [item for item in items if isinstance(item, _Line)]
     left = min((line.x0 for line in lines), default=0.0)
     # Justified lines end at the right margin, so its most common position is the margin (a long URL may overhang).
@@ -341,7 +358,7 @@ def _build_document(items: list[_Item], path: str) -> Document:
             number += 1
             paragraphs.append(Paragraph(number, item.text))
         previous = item
-    return Document(path=path, format="pdf", encoding="text-layer", paragraphs=tuple(paragraphs),
+    return Document(path=path, format=fmt, encoding=encoding, paragraphs=tuple(paragraphs),
                     tables=tuple(tables), line_count=number)
 
 
