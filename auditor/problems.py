@@ -40,15 +40,17 @@ CATALOG: dict[str, ProblemType] = {
                      "en": "{path} is a scan or an image and needs OCR, but the OCR engine is not installed "
                            "({reason}): install it with pip install 'auditor[ocr]' (rapidocr-onnxruntime)"}, True),
         ProblemType("scan_blank", {"zh": "扫描件中没有文字", "en": "No text in the scan"},
-                    {"zh": "{path} 是扫描件或图片（{pages} 页），文字识别未读出任何文字（空白页或不是文字图片），未作核查",
+                    {"zh": "{path} 是扫描件或图片（{pages} 页），文字识别未读出任何文字（空白页或不是文字图片），"
+                           "未作核查",
                      "en": "{path} is a scan or an image ({pages} page(s)) in which OCR read no text at all (a blank "
                            "page, or not a picture of text); nothing was checked"}, True),
         ProblemType("ocr", {"zh": "经文字识别读取", "en": "Read through OCR"},
-                    {"zh": "{path} 是扫描件或图片，已用文字识别（{engine}）读取 {pages} 页；表格中有内容的单元格 {total} "
-                           "个，可信读出 {read} 个（{share}），其余 {unsure} 个识别不确定，记为无法识别（不猜测数字），"
+                    {"zh": "{path} 是扫描件或图片，已用文字识别（{engine}）读取 {pages} 页；"
+                           "表格中有数字的单元格 {total} 个，可信读出 {read} 个（{share}），"
+                           "其余 {unsure} 个识别不确定，记为无法识别（不猜测数字），"
                            "需要它们的核查无法进行；引用的原文为识别结果",
                      "en": "{path} is a scan or an image, read through OCR ({engine}) over {pages} page(s); of {total} "
-                           "table cells with content, {read} were read with confidence ({share}) and {unsure} were "
+                           "table cells holding a number, {read} were read with confidence ({share}) and {unsure} were "
                            "not (unreadable, never guessed), so the checks that need them cannot be made; quotations "
                            "are of the recognised text"}, False),
         ProblemType("corrupt_file", {"zh": "文件损坏", "en": "Corrupt file"},
@@ -117,8 +119,9 @@ CATALOG: dict[str, ProblemType] = {
                      "en": "{path} was recorded in the history store, but its audit was not (the run stopped midway); "
                            "run it again to complete it"}, True),
         ProblemType("no_input_files", {"zh": "没有可核查的文件", "en": "No files to audit"},
-                    {"zh": "{path} 中没有报告文件（.txt .md .html .htm .docx .pdf）",
-                     "en": "{path} holds no report files (.txt .md .html .htm .docx .pdf)"}, True),
+                    {"zh": "{path} 中没有报告文件（.txt .md .html .htm .docx .pdf，及扫描件 .png .jpg .tif）",
+                     "en": "{path} holds no report files (.txt .md .html .htm .docx .pdf, and scans .png .jpg "
+                           ".tif)"}, True),
         ProblemType("file_skipped", {"zh": "未核查的文件", "en": "File not audited"},
                     {"zh": "{path}：未核查（{reason}）", "en": "{path}: not audited ({reason})"}, False),
         ProblemType("file_too_large", {"zh": "文件过大", "en": "File too large"},

@@ -86,8 +86,11 @@ def _corrupt(fmt: str, exc: BaseException) -> IngestError:
 
 
 def pdf_pages(data: bytes, dpi: float) -> Iterator[PageImage]:
-    """An image-only PDF's pages rendered at `dpi`, deskewed; the same limits as image_pages."""
+    """An image-only PDF's pages rendered at `dpi`, deskewed; the same limits as image_pages. IngestError
+    `no_text_layer` when no page holds an image either: nothing a scan would be (vector drawings, or a text layer
+    pdfminer could not read), and rendering it for OCR would cost seconds a page for nothing."""
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     try:
         document = pdfium.PdfDocument(data)
@@ -96,6 +99,9 @@ def pdf_pages(data: bytes, dpi: float) -> Iterator[PageImage]:
     try:
         if len(document) > limits.MAX_SCAN_PAGES:
             raise _too_many_pages()
+        images = [pdfium_c.FPDF_PAGEOBJ_IMAGE]
+        if not any(next(document[i].get_objects(filter=images, max_depth=2), None) for i in range(len(document))):
+            raise IngestError("no_text_layer")
         scale = dpi / 72
         for index in range(len(document)):
             page = document[index]

@@ -34,11 +34,18 @@ ENGINE = "RapidOCR (PP-OCRv4)"
 # scan.py): the lowest confidence of a digit read right was 0.81; digits read wrong had below 0.7.
 _CONFIDENT = 0.9
 _TOL = 3.0  # points, as pdf.py's: rulings that meet within it meet
-# A ruling is at least this long: a character's stroke is shorter, a title's of 22 pt (二号) too, and a table's rows
-# of one line of text are about 20 pt high, so its column rules run through two rows or more.
-_RULE_MIN_PT = 28.0
+# Rulings are at least this long. A column's rule runs through two rows of a table or more (table 二's rows of one
+# line are ~15 pt high): longer than a character's stroke in body text (12 pt). A row's rule spans a cell at least
+# (~45 pt), longer than a title's strokes (二号, 22 pt), which would otherwise make a title a "table".
+_RULE_MIN_V = 16.0
+_RULE_MIN_H = 40.0
+_RULE_INK = 200  # grey level below which a pixel may be a ruling: Word draws empty cells' borders in light grey
 _INK = 128  # grey level below which a pixel is ink
-_INK_MIN_PIXELS = 12  # a cell with fewer dark pixels (after a median filter, rulings removed) is empty
+_INK_MIN_PIXELS = 12  # a cell with fewer dark pixels (rulings and specks removed) is empty
+_SPECK = 6  # pixels: a blot of ink smaller than this is noise, not a stroke
+_CELL_INSET = 1.5  # points: a cell's border and its anti-aliased edge, left out when its ink is counted
+_TWO_NUMBERS = re.compile(r"[0-9?]\s+[0-9?]")
+_WORDS = re.compile(r"[\u4e00-\u9fff]")  # a Chinese character: a label, whose lines may each hold a number
 _NUMBER = re.compile(r"[0-9０-９][0-9０-９.．,，]*")
 
 
@@ -125,13 +132,13 @@ def _split(quad: list[list[float]], count: int) -> list[list[list[float]]]:
 def _rule_masks(page: PageImage) -> tuple[np.ndarray, np.ndarray]:
     import cv2
 
-    ink = (page.pixels < _INK).astype(np.uint8) * 255
-    length = max(8, round(_RULE_MIN_PT / page.scale))
+    ink = (page.pixels < _RULE_INK).astype(np.uint8) * 255
+    across, down = max(8, round(_RULE_MIN_H / page.scale)), max(8, round(_RULE_MIN_V / page.scale))
     # Dilated across the rule first: a rule left a pixel out of level by the deskew still reads as one.
     horizontal = cv2.morphologyEx(cv2.dilate(ink, np.ones((3, 1), np.uint8)), cv2.MORPH_OPEN,
-                                  cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+                                  cv2.getStructuringElement(cv2.MORPH_RECT, (across, 1)))
     vertical = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, 3), np.uint8)), cv2.MORPH_OPEN,
-                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, down)))
     return horizontal, vertical
 
 
@@ -179,7 +186,7 @@ def _grid(cells: list[tuple[float, float, float, float]], glyphs: list[Glyph], i
                 texts.append("")
                 continue
             mine = [glyphs[i] for i in taken if _inside(glyphs[i].centre, cell)]
-            text = _text(mine)
+            text = _cell_text(mine)
             if not text and _has_ink(ink, cell, scale):
                 text = "?"
             if "?" in text:
@@ -198,12 +205,15 @@ def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) 
 def _ink_without_rules(page: PageImage, rules: np.ndarray) -> np.ndarray:
     import cv2
 
-    ink = ((page.pixels < _INK) & (rules == 0)).astype(np.uint8) * 255
-    return np.asarray(cv2.medianBlur(ink, 3))  # specks of noise are not ink
+    ink = ((page.pixels < _INK) & (rules == 0)).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= _SPECK
+    keep[0] = False  # the background
+    return np.asarray(keep[labels])
 
 
 def _has_ink(ink: np.ndarray, cell: tuple[float, float, float, float], scale: float) -> bool:
-    inset = 2 * _TOL  # the rulings and their anti-aliased edges
+    inset = _CELL_INSET
     x0, top = int((cell[0] + inset) / scale), int((cell[1] + inset) / scale)
     x1, bottom = int((cell[2] - inset) / scale), int((cell[3] - inset) / scale)
     if x1 <= x0 or bottom <= top:
@@ -211,9 +221,17 @@ def _has_ink(ink: np.ndarray, cell: tuple[float, float, float, float], scale: fl
     return int(np.count_nonzero(ink[top:bottom, x0:x1])) >= _INK_MIN_PIXELS
 
 
-def _text(glyphs: list[Glyph]) -> str:
-    """The glyphs' text in reading order: lines top to bottom, joined without spaces (as a PDF cell's are)."""
-    return "".join(_line_text(line) for line in _rows(glyphs))
+def _cell_text(glyphs: list[Glyph]) -> str:
+    """The glyphs' text in reading order: lines top to bottom, joined without spaces (as a PDF cell's are). Two
+    numbers in one cell are two values whose ruling the scan lost, never one number: side by side on a line, or on
+    two lines of a cell that holds nothing else (a row's rule lost): the cell is "?"."""
+    lines = [_line_text(row) for row in _rows(glyphs)]
+    text = "".join(lines)
+    if any(_TWO_NUMBERS.search(line) for line in lines):
+        return "?"
+    if sum(bool(_NUMBER.search(line)) for line in lines) >= 2 and not _WORDS.search(text):
+        return "?"
+    return text
 
 
 def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:

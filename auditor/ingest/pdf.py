@@ -35,7 +35,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import pdfplumber
 from pdfminer.pdfpage import PDFPage
@@ -88,14 +88,16 @@ class _Grid:
 
 _Item = _Line | _Grid
 # The page items other readers of positioned text build (ocr.py), by public names.
-Line, Grid = _Line, _Grid
+Line: TypeAlias = _Line
+Grid: TypeAlias = _Grid
 
 
 def read_pdf(data: bytes, path: str) -> Document:
     """Read a PDF report into a Document (format "pdf").
 
     Raises IngestError("corrupt_file", format="PDF", reason=...) when pdfplumber cannot open or parse the file. A PDF
-    of which no page has a single character (a scan) is read through OCR (scan.py, with problems of its own). A PDF with some text is read even if some of its pages are images; those pages contribute nothing. Raises
+    of which no page has a single character (a scan) is read through OCR (scan.py, with problems of its own). A PDF
+    with some text is read even if some of its pages are images; those pages contribute nothing. Raises
     IngestError("limit_exceeded") for more than MAX_PDF_PAGES pages, a stream that decodes beyond its limit
     (pdfstreams.py) or a table grid beyond the cell limits.
     """
