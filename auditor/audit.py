@@ -30,11 +30,11 @@ from auditor.problems import problem
 from auditor.store import with_history
 
 # Files a folder walk picks up; anything named explicitly on the command line is read whatever its name.
-REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf",
+REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".ofd",
                    ".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scans and photos: read through OCR (ingest/scan.py)
 # Reports in formats not read yet: walked all the same, so each is a problem of its own (unsupported_format, exit 2),
 # never a report that silently was not audited.
-UNREAD_REPORT_SUFFIXES = {".doc", ".wps", ".ofd"}
+UNREAD_REPORT_SUFFIXES: set[str] = set()
 IMAGE_SUFFIXES = {".bmp", ".gif", ".webp"}  # images OCR does not read: a scan comes as PDF, PNG, JPEG or TIFF
 
 

@@ -33,10 +33,11 @@ EXIT_INCOMPLETE = 3  # a report whose core checks could not run: never to be tak
 # Why a folder walk left a file out (audit.walk), as a run says it.
 SKIP_REASONS = {
     "zh": {"hidden": "隐藏文件", "image": "图片格式不受支持（可识别 PNG、JPEG、TIFF 扫描件）",
-           "other": "不是报告的文件格式（可读 .txt .md .html .htm .docx .pdf，及扫描件 .png .jpg .tif）"},
+           "other": "不是报告的文件格式（可读 .txt .md .html .htm .docx .doc .wps .ofd .pdf，"
+                    "及扫描件 .png .jpg .tif）"},
     "en": {"hidden": "a hidden file", "image": "an image in a format OCR does not read (PNG, JPEG, TIFF are)",
-           "other": "not a report's file format (.txt .md .html .htm .docx .pdf and scans .png .jpg .tif are "
-                    "read)"},
+           "other": "not a report's file format (.txt .md .html .htm .docx .doc .wps .ofd .pdf and scans .png .jpg "
+                    ".tif are read)"},
 }
 
 # Documents recorded per store transaction: one commit per batch, not per file (Store.batch).

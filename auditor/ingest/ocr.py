@@ -1,5 +1,5 @@
 """OCR of one page image: characters with boxes and confidences (RapidOCR), table rulings found in the pixels, and
-from them the page items the PDF reader builds from a text layer (pdf.Line, pdf.Grid), in points.
+from them the page items the PDF reader builds from a text layer (layout.Line, layout.Grid), in points.
 
 Why RapidOCR (rapidocr-onnxruntime): its PP-OCRv4 models ship inside the wheel, so it runs offline from PyPI alone,
 and it gives each character's box and confidence. Measured on the parity PDFs rendered at 200 dpi, it read all 63
@@ -27,13 +27,12 @@ import numpy as np
 
 from auditor.ingest.errors import IngestError
 from auditor.ingest.image import PageImage
-from auditor.ingest.pdf import Grid, Line, closing_edges, tidy
+from auditor.ingest.layout import TOL, Grid, Line, closing_edges, tidy
 
 ENGINE = "RapidOCR (PP-OCRv4)"
 # Every digit read below this confidence makes its number unreadable. Set from the parity scans (tests/test_parity_
 # scan.py): the lowest confidence of a digit read right was 0.81; digits read wrong had below 0.7.
 _CONFIDENT = 0.9
-_TOL = 3.0  # points, as pdf.py's: rulings that meet within it meet
 # Rulings are at least this long. A column's rule runs through two rows of a table or more (table 二's rows of one
 # line are ~15 pt high): longer than a character's stroke in body text (12 pt). A row's rule spans a cell at least
 # (~45 pt), longer than a title's strokes (二号, 22 pt), which would otherwise make a title a "table".
@@ -163,8 +162,8 @@ def _tables(page: PageImage, horizontal: np.ndarray,
                 edges.append({"object_type": "line", "orientation": "v", "x0": mid, "x1": mid, "top": top,
                               "bottom": bottom, "width": 0.0, "height": bottom - top})
     closing = [dict(edge, orientation="h") for edge in closing_edges(edges)]
-    edges = merge_edges(edges + closing, _TOL, _TOL, _TOL, _TOL)
-    cells = intersections_to_cells(edges_to_intersections(edges, _TOL, _TOL))
+    edges = merge_edges(edges + closing, TOL, TOL, TOL, TOL)
+    cells = intersections_to_cells(edges_to_intersections(edges, TOL, TOL))
     return [group for group in cells_to_tables(cells) if len({round(c[0], 3) for c in group}) >= 2]
 
 
@@ -248,7 +247,7 @@ def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
 
 
 def _line_text(row: list[Glyph]) -> str:
-    """A line's text, a space where the gap between two glyphs is wider than half the line's height (pdf.tidy then
+    """A line's text, a space where the gap between two glyphs is wider than half the line's height (layout.tidy then
     drops it beside a Chinese character), and every number read without confidence as "?"s."""
     height = statistics.median(g.bottom - g.top for g in row)
     parts: list[str] = []

@@ -1,5 +1,5 @@
 """Scans and photos: page images (image.py) read through OCR (ocr.py), then rebuilt into a Document by the rules the
-PDF reader applies to a text layer (pdf.document_from_pages): the same tables, joined across pages, the same
+PDF reader applies to a text layer (layout.py): the same tables, joined across pages, the same
 paragraphs. The Document says it came from OCR (Document.ocr: the engine, the pages, the share of cells read), and
 its encoding is "ocr".
 """
@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from auditor.ingest.document import Document, OcrNote
 from auditor.ingest.errors import IngestError
 from auditor.ingest.image import PageImage, image_pages, pdf_pages
+from auditor.ingest.layout import Grid, Line, build_document, drop_page_furniture, join_pages
 from auditor.ingest.ocr import ENGINE, read_page
-from auditor.ingest.pdf import Grid, Line, document_from_pages
 
 # Dots per inch an image-only PDF is rendered at: at 150 the engine read every number of the parity scans it read
 # at 200, in half the time (a page costs ~2–4 s; a file has `--timeout`, 30 s by default).
 PDF_DPI = 150
 # Lines whose heights differ by less than this share are one font size: OCR boxes vary by a pixel or two, and the
-# paragraph rule (pdf._continues) would otherwise break a paragraph at every line.
+# paragraph rule (layout._continues) would otherwise break a paragraph at every line.
 _SAME_SIZE = 0.2
 
 
@@ -40,7 +40,8 @@ def _read(pages: Iterable[PageImage], path: str, fmt: str) -> Document:
     if not any(read.items for read in reads):
         raise IngestError("scan_blank", pages=str(len(reads)))
     items = _even_sizes([read.items for read in reads])
-    document = document_from_pages(items, [read.height for read in reads], path, fmt, "ocr")
+    kept = drop_page_furniture(items, [read.height for read in reads])
+    document = build_document(join_pages(kept), path, fmt, "ocr")
     note = OcrNote(ENGINE, len(reads), sum(r.cells_read for r in reads), sum(r.cells_unsure for r in reads))
     return dataclasses.replace(document, ocr=note)
 
