@@ -31,13 +31,19 @@ from auditor.ingest.layout import TOL, Grid, Line, closing_edges, tidy
 
 ENGINE = "RapidOCR (PP-OCRv4)"
 # Every digit read below this confidence makes its number unreadable. Set from the parity scans (tests/test_parity_
-# scan.py): the lowest confidence of a digit read right was 0.81; digits read wrong had below 0.7.
-_CONFIDENT = 0.9
+# scan.py, 1,000 cells): with the threshold at 0.7 no cell was read wrong, at 0.6 a row of table 三 was (its digits
+# read wrong had confidences in 0.6–0.7); 0.85 keeps a wide margin above them and reads 87% of the cells (0.9: 73%).
+_CONFIDENT = 0.85
 # Rulings are at least this long. A column's rule runs through two rows of a table or more (table 二's rows of one
 # line are ~15 pt high): longer than a character's stroke in body text (12 pt). A row's rule spans a cell at least
 # (~45 pt), longer than a title's strokes (二号, 22 pt), which would otherwise make a title a "table".
 _RULE_MIN_V = 16.0
 _RULE_MIN_H = 40.0
+# A shorter column rule is one still when both its ends meet a row's rule: a table of one row of single-line cells
+# (table 四's numbers, alone at the top of a page) has column rules of ~12 pt, which a character's stroke, inside its
+# cell's padding, never is.
+_RULE_MIN_V_CLOSED = 8.0
+_RULE_SPAN = 120.0  # points: the rules such a short one must close on are a table's, not a title's strokes
 _RULE_INK = 200  # grey level below which a pixel may be a ruling: Word draws empty cells' borders in light grey
 _INK = 128  # grey level below which a pixel is ink
 _INK_MIN_PIXELS = 12  # a cell with fewer dark pixels (rulings and specks removed) is empty
@@ -136,9 +142,46 @@ def _rule_masks(page: PageImage) -> tuple[np.ndarray, np.ndarray]:
     # Dilated across the rule first: a rule left a pixel out of level by the deskew still reads as one.
     horizontal = cv2.morphologyEx(cv2.dilate(ink, np.ones((3, 1), np.uint8)), cv2.MORPH_OPEN,
                                   cv2.getStructuringElement(cv2.MORPH_RECT, (across, 1)))
+    short = max(8, round(_RULE_MIN_V_CLOSED / page.scale))
     vertical = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, 3), np.uint8)), cv2.MORPH_OPEN,
-                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, down)))
-    return horizontal, vertical
+                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, short)))
+    return horizontal, _closed_or_long(vertical, horizontal, down, round(_RULE_SPAN / page.scale),
+                                       round(TOL / page.scale))
+
+
+def _closed_or_long(vertical: np.ndarray, horizontal: np.ndarray, long: int, span: int,
+                    reach: int) -> np.ndarray:
+    """The vertical rules at least `long` pixels, and the shorter ones of a band of a table that no long rule
+    crosses: both ends run into a horizontal rule of at least `span` pixels (a pixel apart at most: a border is drawn
+    through; a character keeps its cell's padding off the rules), and no long vertical rule crosses that band (then
+    the band is a row of a grid whose columns are ruled already, and a short piece there is a character's stroke)."""
+    import cv2
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    is_long = stats[:, cv2.CC_STAT_HEIGHT] >= long
+    is_long[0] = False
+    long_rules = is_long[labels]
+    _, rule_labels, rule_stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    keep = is_long.copy()
+    for label in range(1, count):
+        if is_long[label]:
+            continue
+        x, y, w, h, _ = stats[label]
+        spans = []
+        for end in (y, y + h - 1):
+            window = rule_labels[max(0, end - 1):end + 2, max(0, x - 1):x + w + 1]
+            wide = [int(k) for k in np.unique(window) if k and rule_stats[k, cv2.CC_STAT_WIDTH] >= span]
+            spans.append(wide)
+        # The row's top and bottom borders: two rules of the same extent (a title's strokes never are).
+        pairs = [(a, b) for a in spans[0] for b in spans[1] if a != b
+                 and abs(int(rule_stats[a, 0]) - int(rule_stats[b, 0])) <= reach
+                 and abs(int(rule_stats[a, 0] + rule_stats[a, 2]) - int(rule_stats[b, 0] + rule_stats[b, 2])) <= reach]
+        if not pairs:
+            continue
+        rule = rule_stats[pairs[0][0]]
+        left, right = rule[cv2.CC_STAT_LEFT], rule[cv2.CC_STAT_LEFT] + rule[cv2.CC_STAT_WIDTH]
+        keep[label] = not bool(long_rules[y + 1:y + h - 1, left:right].any())
+    return np.where(keep[labels], vertical, 0).astype(vertical.dtype)
 
 
 def _tables(page: PageImage, horizontal: np.ndarray,
