@@ -60,6 +60,7 @@ from auditor.store.decisions import SCOPES
 from auditor.store.errors import classify
 from auditor.summary import SummaryError, summarise
 from auditor.summary import write_all as write_summary
+from auditor.summary.collect import PAGE_FOLDER
 
 
 def _pack_dirs(dirs: tuple[Path, ...]) -> list[Path]:
@@ -489,7 +490,8 @@ def _fixtures_of(pack: Pack, given: Path | None, lang: str) -> Path:
                    "as not submitted.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="Folder for summary.html, summary.xlsx, agencies.csv, findings.csv, summary.md and tongbao.docx "
-                   "(the 通报 draft); scores.csv with a scoring scheme.")
+                   "(the 通报 draft); scores.csv with a scoring scheme; reports/, each report's annotated page, "
+                   "linked from summary.html.")
 @_pack_option
 @_config_option
 @_lang_option
@@ -514,8 +516,12 @@ def summary(db: Path | str, year: int | None, roster: Path | None, out: Path, pa
         written = write_summary(collected, out, lang)
     except OSError as exc:  # nothing was moved into `out`: the previous summary is whole
         _cannot_write("summary", out, exc, lang)
+    pages = [p for p in written if p.parent.name == PAGE_FOLDER]
     for path in written:
-        click.echo(f"wrote {path}")
+        if path not in pages:
+            click.echo(f"wrote {path}")
+    if pages:  # one line for the folder, not one per report of the year
+        click.echo(f"wrote {pages[0].parent}{os.sep} ({len(pages)} report pages)")
 
 
 # --- for the supervisory office: review the findings, keep the decisions -------------------------------------------

@@ -418,8 +418,9 @@ def test_a_summary_that_fails_halfway_leaves_the_previous_one_whole(recorded: Pa
     out = tmp_path / "summary"
     assert run("summary", "--db", str(recorded), "--out", str(out)).exit_code == 0
     (out / "notes.txt").write_text("the office's own file", encoding="utf-8")
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert sorted(before) == sorted([*SUMMARY_FILES, "notes.txt"])
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert sorted(p for p in before if not p.startswith("reports/")) == sorted([*SUMMARY_FILES, "notes.txt"])
+    assert len([p for p in before if p.startswith("reports/")]) == 5  # each report's page, kept whole too
 
     def full(*_: object) -> list[Path]:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -427,7 +428,7 @@ def test_a_summary_that_fails_halfway_leaves_the_previous_one_whole(recorded: Pa
     monkeypatch.setitem(WRITERS, "xlsx", full)  # after html and md were written, before the CSVs
     result = run("summary", "--db", str(recorded), "--out", str(out), "--lang", "en")
     assert result.exit_code == 2 and "No space left on device" in result.stderr and "left as they were" in result.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary"]  # no temporary folder left beside it
 
 
@@ -457,10 +458,10 @@ def test_a_summary_onto_a_really_full_disk_leaves_the_previous_one(recorded: Pat
     with _tiny_tmpfs(tmp_path / "small", "4m") as small:
         out = small / "summary"
         assert run("summary", "--db", str(recorded), "--out", str(out)).exit_code == 0
-        before = {p.name: p.read_bytes() for p in out.iterdir()}
+        before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
         _fill(small)
         result = run("summary", "--db", str(recorded), "--out", str(out))
-        after = {p.name: p.read_bytes() for p in out.iterdir()}
+        after = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
         leftovers = sorted(p.name for p in small.iterdir())
     assert result.exit_code == 2 and "磁盘空间不足" in result.stderr
     assert after == before and leftovers == ["filler", "summary"]

@@ -52,8 +52,10 @@ def out_zh(store: tuple[Path, list[str]], tmp_path_factory: pytest.TempPathFacto
 
 def test_every_output_is_written(out_zh: Path) -> None:
     names = {p.name for p in out_zh.iterdir()}
-    assert {"summary.html", "summary.xlsx", "agencies.csv", "findings.csv", "summary.md", "tongbao.docx"} == names
-    assert set(WRITERS) == {"html", "md", "xlsx", "csv", "docx"}
+    assert {"summary.html", "summary.xlsx", "agencies.csv", "findings.csv", "summary.md", "tongbao.docx",
+            "reports"} == names
+    assert set(WRITERS) == {"html", "md", "xlsx", "csv", "docx", "reports"}
+    assert sorted(p.name for p in (out_zh / "reports").iterdir())  # each report's page (test_summary_pages)
 
 
 def test_html_is_self_contained_and_names_agencies_and_totals(out_zh: Path, store: tuple[Path, list[str]]) -> None:

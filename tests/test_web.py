@@ -285,3 +285,12 @@ def test_two_submissions_at_once_record_one_version(web_app: FastAPI) -> None:  
     with Store(web_app.state.db) as store:
         assert store.document_count() == 1
         assert sum(1 for u in Accounts(store).uploads() if u.submitted_at) == 1
+
+
+def test_the_summary_download_links_each_report_to_its_page_here(desk: Desk) -> None:
+    response = desk.office.client.get("/summary/2024/summary.html")
+    assert response.status_code == 200
+    page = response.text
+    assert f'<a class="page" href="http://testserver/documents/{desk.document}"' in page
+    opened = desk.office.client.get(f"/documents/{desk.document}")
+    assert opened.status_code == 200

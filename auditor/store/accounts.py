@@ -42,7 +42,7 @@ class Upload:
     sha256: str
     size: int
     uploaded_at: str
-    result: str | None  # the audit's DocumentResult as JSON (auditor.web.results)
+    result: str | None  # the audit's DocumentResult as JSON (auditor.store.results)
     submitted_at: str | None
     document_id: int | None
 

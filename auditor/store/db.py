@@ -15,13 +15,14 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from auditor.facts.model import ReportFacts, to_json
 from auditor.model import DocumentResult
+from auditor.store import results
 from auditor.store.agency import agency_stem, normal_agency, same_body
 from auditor.store.decisions import Decision, append
 from auditor.store.decisions import read as read_decisions
@@ -190,7 +191,7 @@ class Store:
         row = (str(path), result.format or facts.format, agency,
                normal_agency(agency) if agency else None, agency_stem(agency) if agency else None,
                facts.year, facts.template, json.dumps(to_json(facts), ensure_ascii=False), result.passed,
-               len(result.not_assessable), _gaps(result), _checks(result), when)
+               len(result.not_assessable), _gaps(result), _checks(result), _result(result), when)
         pack = result.pack or ""
         with self._transaction() as db:
             # One statement, insert or update: two writers recording the same file at once on a server cannot both
@@ -198,13 +199,13 @@ class Store:
             # rest of the record, so its findings are written by one writer at a time.
             document_id = int(db.execute(
                 "INSERT INTO documents (path, format, agency, agency_norm, agency_stem, year, template, facts, "
-                "passed, not_assessable, gaps, checks, audited_at, sha256, pack) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "passed, not_assessable, gaps, checks, result, audited_at, sha256, pack) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (sha256, pack) DO UPDATE SET path = excluded.path, format = excluded.format, "
                 "agency = excluded.agency, agency_norm = excluded.agency_norm, agency_stem = excluded.agency_stem, "
                 "year = excluded.year, template = excluded.template, facts = excluded.facts, "
                 "passed = excluded.passed, not_assessable = excluded.not_assessable, gaps = excluded.gaps, "
-                "checks = excluded.checks, audited_at = excluded.audited_at RETURNING id",
+                "checks = excluded.checks, result = excluded.result, audited_at = excluded.audited_at RETURNING id",
                 (*row, digest, pack)).fetchone()[0])
             self.record_narratives(document_id, narratives)
             db.execute("DELETE FROM unreadable WHERE sha256 = ?", (digest,))
@@ -216,9 +217,10 @@ class Store:
         """Replace a recorded document's audit outcome (counts, findings, problems), keeping its facts and pack: the
         second half of a batch that recorded every file's facts first (auditor.run). One transaction."""
         with self._transaction() as db:
-            db.execute("UPDATE documents SET passed = ?, not_assessable = ?, gaps = ?, checks = ?, audited_at = ? "
-                       "WHERE id = ?", (result.passed, len(result.not_assessable), _gaps(result), _checks(result),
-                                        _stamp(audited_at), document_id))
+            db.execute("UPDATE documents SET passed = ?, not_assessable = ?, gaps = ?, checks = ?, result = ?, "
+                       "audited_at = ? WHERE id = ?",
+                       (result.passed, len(result.not_assessable), _gaps(result), _checks(result), _result(result),
+                        _stamp(audited_at), document_id))
             _write_results(db, document_id, result)
 
     @contextmanager
@@ -355,6 +357,15 @@ class Store:
         return result
 
     @_guarded
+    def result_of(self, document_id: int) -> DocumentResult | None:
+        """A recorded document's audit as it was recorded (without review marks or view); None for a document
+        recorded before version 9. Raises results.ResultError for one this version cannot read."""
+        row = self._connection.execute("SELECT result FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            raise KeyError(document_id)
+        return results.load(row[0]) if row[0] is not None else None
+
+    @_guarded
     def years_of(self, document_ids: Iterable[int]) -> list[int]:
         """The distinct statistics years of these documents, in order (documents without a year aside)."""
         ids = list(document_ids)
@@ -417,14 +428,16 @@ class Store:
     @_guarded
     def summary_rows(self, year: int | None) -> tuple[list[Any], ...]:
         """What a year's summary reads (auditor.summary.collect), on either engine: the documents of `year` (None:
-        every year) as (id, agency, year, path, pack, not_assessable, gaps, facts, checks) in the order of year,
+        every year) as (id, agency, year, path, pack, not_assessable, gaps, facts, checks, whether its whole result
+        is recorded) in the order of year,
         normalised agency and path; every finding as (document_id, rule_id, check_id, severity, message, location,
         evidence, rule_name, fingerprint); every problem as (document_id, slug); every unreadable file as (id, path,
         slug); the years the store holds, as 1-tuples; every review decision."""
         where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
         db = self._connection
-        docs = db.execute(f"SELECT id, agency, year, path, pack, not_assessable, gaps, facts, checks FROM documents "
-                          f"{where} ORDER BY year, agency_norm, path", params).fetchall()
+        docs = db.execute(f"SELECT id, agency, year, path, pack, not_assessable, gaps, facts, checks, "
+                          f"result IS NOT NULL FROM documents {where} ORDER BY year, agency_norm, path",
+                          params).fetchall()
         findings = db.execute("SELECT document_id, rule_id, check_id, severity, message, location, evidence, "
                               "rule_name, fingerprint FROM findings ORDER BY document_id, id").fetchall()
         problems = db.execute("SELECT document_id, slug FROM problems ORDER BY id").fetchall()
@@ -485,6 +498,11 @@ def _checks(result: DocumentResult) -> str:
     return json.dumps({"passed": list(result.passed_checks),
                        "not_assessable": list(dict.fromkeys(n.check_id for n in result.not_assessable))},
                       ensure_ascii=False)
+
+
+def _result(result: DocumentResult) -> str:
+    """The whole result as stored (documents.result), without its view: the page draws that from the facts."""
+    return results.dump(replace(result, view=None) if result.view is not None else result)
 
 
 def _stamp(audited_at: datetime | None) -> str:

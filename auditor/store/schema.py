@@ -75,10 +75,18 @@ Version 8 (issue 12, the web application):
 - `uploads`: a file an agency checked or submitted, or a supervisor uploaded in a batch: who (`user_id`), the
   `agency` it is for (an agency account's body; a supervisor's batch: the report's own), the file's `name` as
   uploaded (shown, never used as a path), its `sha256`, `size` and `content` (the bytes: kept so a submission can be
-  audited again with the store's history), `uploaded_at`, the audit's `result` (auditor.web.results: the whole
+  audited again with the store's history), `uploaded_at`, the audit's `result` (auditor.store.results: the whole
   DocumentResult as JSON, the report's lines and cells included, so its annotated page can be drawn again without
   reading the file), and `submitted_at` and `document_id` once it is submitted to the office (then it is recorded
   in `documents` and part of the year; a self-check never submitted is not).
+
+Version 9 (issue 11, the summary's report pages):
+
+- `documents.result`: the audit's whole DocumentResult as JSON (auditor.store.results), without its review marks
+  (decisions are read afresh) or its `view` (the lines and cells are drawn again from `facts`), so any recorded
+  document's annotated page shows its coverage, not-assessable checks and problems as its audit gave them, whether
+  `audit --db` or the web application recorded it. NULL for a document audited before version 9: its page then has
+  its findings only, until it is audited again.
 """
 
 from __future__ import annotations
@@ -262,6 +270,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     );
     CREATE INDEX uploads_by_agency ON uploads (agency, uploaded_at);
     CREATE INDEX uploads_by_document ON uploads (document_id);
+    """,
+    """
+    ALTER TABLE documents ADD COLUMN result TEXT;
     """,
 )
 

@@ -3,7 +3,8 @@ each output with a small function from a registry keyed by name, as auditor.form
 
     summary = collect(Path("audits.db"), 2024, read_roster(Path("roster.txt")))
     paths = write_all(summary, Path("out/"), "zh")  # summary.html, .md, .xlsx; agencies.csv, findings.csv;
-                                                    # tongbao.docx (the 通报 draft); scores.csv with a scheme
+                                                    # tongbao.docx (the 通报 draft); scores.csv with a scheme;
+                                                    # reports/doc-N.html, each report's page (summarise's)
 
 `summarise` does all of it as `auditor summary` does: the run configuration's aliases, options and scoring scheme,
 the packs' rule titles.
@@ -21,7 +22,8 @@ from pathlib import Path
 
 from auditor.config import RunConfig, resolve_scoring
 from auditor.packs import Pack
-from auditor.summary.collect import Summary, SummaryError, collect, correction_rates, read_roster
+from auditor.run import rule_infos
+from auditor.summary.collect import Pages, Summary, SummaryError, collect, correction_rates, read_roster
 from auditor.summary.score import score
 
 # A writer puts its file(s) in the output folder and returns their paths.
@@ -79,7 +81,9 @@ def summarise(db: Path | str, year: int | None, roster: Path | None, config: Run
     titles = {rule.id: dict(rule.title) for pack in packs for rule in pack.rules}
     summary = collect(db, year, read_roster(roster) if roster is not None else None, aliases, titles)
     options = config.summary
-    summary = replace(summary, jurisdiction=options.jurisdiction, issuer=options.issuer, deadline=options.deadline)
+    links = Pages(str(db), aliases, {r.id: r for r in rule_infos(packs)})
+    summary = replace(summary, jurisdiction=options.jurisdiction, issuer=options.issuer, deadline=options.deadline,
+                      pages=links)
     return score(summary, scheme) if scheme is not None else summary
 
 
@@ -112,7 +116,7 @@ def _new_folder(parent: Path, name: str) -> Path:
 
 
 # Importing the modules registers them.
-from auditor.summary import html, markdown, sheets, tongbao  # noqa: E402,F401
+from auditor.summary import html, markdown, pages, sheets, tongbao  # noqa: E402,F401
 
 __all__ = ["WRITERS", "Summary", "SummaryError", "collect", "correction_rates", "read_roster", "register",
            "summarise", "write_all"]

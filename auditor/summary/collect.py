@@ -18,7 +18,7 @@ from auditor.config import ScoringScheme
 from auditor.facts.model import number_values
 from auditor.facts.vocabulary import T3_LAYOUT, T3_ROWS, T4_BLOCKS
 from auditor.ingest.decode import DecodeError, decode, looks_binary
-from auditor.model import Severity
+from auditor.model import RuleInfo, Severity
 from auditor.problems import CATALOG
 from auditor.resources import InvalidFile, read_bounded
 from auditor.review.ledger import Ledger
@@ -31,6 +31,7 @@ from auditor.summary.reviews import Rectified
 # Worst first: a document's status is the worst of what was found on it.
 # 'incomplete': a core check could not run (auditor.model.Verdict.INCOMPLETE), whatever else was found.
 STATUSES = ("problem", "incomplete", "error", "warning", "info", "pass")
+PAGE_FOLDER = "reports"  # the summary folder's subfolder of report pages (Pages)
 COUNTED = ("error", "warning", "info", "not_assessable")  # DocumentRow.counts' keys
 # The statuses of a report the tool could not fully audit, counted apart from the audited ones: a core check did not
 # run ('incomplete'), or an input error kept the tool from vouching for the file ('problem': failed or unreadable).
@@ -82,6 +83,7 @@ class DocumentRow:
     status: str  # one of STATUSES
     gaps: tuple[str, ...] = ()  # why the audit is incomplete (the result's coverage.gaps, in the run's language)
     body: str = ""  # the body's key (Bodies.key): documents of one body, under any of its names, group by it
+    whole: bool = False  # its whole result is recorded (store version 9), so its annotated page can be drawn
 
     @property
     def unreadable(self) -> bool:
@@ -145,6 +147,27 @@ class AgencyScore:
 
 
 @dataclass(frozen=True)
+class Pages:
+    """Each report's annotated page (auditor.formatters.html), for the summary's links to them: drawn from the store
+    at `db` into the summary's folder (`reports/doc-12.html`, by the `reports` writer), or, with `web` (the web
+    application's root URL), the application's own page of each document."""
+
+    db: str
+    aliases: Mapping[str, tuple[str, ...]]  # for the rectification each page shows (review.rectify)
+    rules: Mapping[str, RuleInfo]  # each finding's rule title and remediation
+    web: str | None = None
+
+    def href(self, doc: DocumentRow) -> str | None:
+        """The link to `doc`'s page; None where there is none: a file that could not be read, or (in the folder) a
+        document recorded before its whole result was, whose page would have its findings only."""
+        if doc.unreadable:
+            return None
+        if self.web is not None:
+            return f"{self.web.rstrip('/')}/documents/{doc.document_id}"
+        return f"{PAGE_FOLDER}/{doc.anchor}.html" if doc.whole else None
+
+
+@dataclass(frozen=True)
 class Summary:
     year: int | None
     documents: tuple[DocumentRow, ...]
@@ -164,6 +187,7 @@ class Summary:
     jurisdiction: str | None = None
     issuer: str | None = None
     deadline: str | None = None
+    pages: Pages | None = None  # None: the summary links to no report page
 
     @property
     def status_counts(self) -> dict[str, int]:
@@ -271,7 +295,7 @@ def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple
     rows: list[DocumentRow] = []
     finding_rows: list[FindingRow] = []
     facts: list[Report] = []
-    for document_id, agency, doc_year, path, pack, not_assessable, gaps, facts_json, _checks in docs:
+    for document_id, agency, doc_year, path, pack, not_assessable, gaps, facts_json, _checks, whole in docs:
         name = str(agency or "?")
         # Reviewed as a run reviews them: a finding dismissed or waived no longer counts against the report.
         mine = [reviews.reviewed(_finding(name, doc_year, str(path), f), ledger)
@@ -282,7 +306,8 @@ def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple
         doc_slugs = tuple(slugs.get(int(document_id), []))
         doc_gaps = [str(g) for g in json.loads(gaps)] if gaps else []
         rows.append(DocumentRow(int(document_id), name, doc_year, str(path), str(pack), counts, doc_slugs,
-                                _status(str(pack), doc_slugs, counts, doc_gaps), tuple(doc_gaps), bodies.key(name)))
+                                _status(str(pack), doc_slugs, counts, doc_gaps), tuple(doc_gaps), bodies.key(name),
+                                bool(whole)))
         finding_rows.extend(mine)
         facts.append(Report(f"{name} {doc_year or ''}".strip(), (normal_agency(name), doc_year), str(path),
                             number_values(json.loads(facts_json))))

@@ -144,8 +144,11 @@ def _by_agency_section(summary: Summary, lang: str) -> str:
     for group in agency_groups(summary):
         parts.append(f"<h3>{html_text(group.agency)}</h3>")
         for doc in group.documents:
-            parts.append(f'<p class="report" id="{doc.anchor}">{html_text(str(doc.year or "?"))} · '
-                         f'<span class="file">{html_text(Path(doc.path).name)}</span> · '
+            href = summary.pages.href(doc) if summary.pages is not None else None
+            name = f'<span class="file">{html_text(Path(doc.path).name)}</span>'
+            if href is not None:  # a link the summary built (a number in a fixed pattern), escaped all the same
+                name = f'<a class="page" href="{html_text(href)}" title="{html_text(words["page_link"])}">{name}</a>'
+            parts.append(f'<p class="report" id="{doc.anchor}">{html_text(str(doc.year or "?"))} · {name} · '
                          f'<span class="s-{doc.status}">{html_text(status_word(doc, lang))}</span></p>')
             found = group.findings[doc.document_id]
             if not found:

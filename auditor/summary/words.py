@@ -33,6 +33,7 @@ WORDS: dict[str, dict[str, str]] = {
         "by_rule_section": "主要问题及涉及机关", "title_col": "规则名称", "agencies_count": "涉及机关数",
         "reason": "原因",
         "by_agency_section": "各机关发现的问题", "no_findings_here": "未发现问题。",
+        "page_link": "打开该报告的标注页面",
         "not_audited_section": "未能完整核查的报告（单独统计）",
         "not_audited_note": "以下报告未能完整核查：其结论不代表报告没有问题，未计入评分。",
         "all_audited": "全部报告均已完整核查。", "failed": "未能核查", "unreadable": "无法读取",
@@ -86,6 +87,7 @@ WORDS: dict[str, dict[str, str]] = {
         "by_rule_section": "Main problems and the agencies with them", "title_col": "Rule title",
         "agencies_count": "Agencies", "reason": "Reason",
         "by_agency_section": "Findings by agency", "no_findings_here": "No findings.",
+        "page_link": "open the report's annotated page",
         "not_audited_section": "Reports not fully audited (counted apart)",
         "not_audited_note": "These reports could not be fully audited: their result does not mean the report has no "
                             "problems, and they are not scored.",

@@ -9,6 +9,7 @@ worker processes under it.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import tempfile
 from collections.abc import AsyncIterator
@@ -30,10 +31,10 @@ from auditor.model import DocumentResult
 from auditor.packs import Pack
 from auditor.review import DecisionError, decide
 from auditor.run import rule_infos
-from auditor.store import Store, StoreError
+from auditor.store import Store, StoreError, results
 from auditor.store.accounts import Accounts, DocumentRow, Upload
 from auditor.summary import WRITERS, write_all
-from auditor.web import desk, results
+from auditor.web import desk
 from auditor.web.access import (
     SignInRequired,
     Viewer,
@@ -298,8 +299,13 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
                                    request.app.state.config)
         if board.summary is None or board.year != year:
             raise HTTPException(404, "no document of that year")
+        summary = board.summary
+        if summary.pages is not None:  # each report's link is this application's page of it, not a file beside
+            summary = dataclasses.replace(summary, pages=dataclasses.replace(summary.pages,
+                                                                             web=str(request.base_url)))
         with tempfile.TemporaryDirectory(prefix="auditor-summary-") as folder:
-            written = write_all(board.summary, Path(folder) / "out", request.app.state.lang, tuple(WRITERS))
+            written = write_all(summary, Path(folder) / "out", request.app.state.lang,
+                                tuple(n for n in WRITERS if n != "reports"))
             wanted = next((p for p in written if p.name == name), None)
             if wanted is None:
                 raise HTTPException(404, "no such summary file")

@@ -26,9 +26,8 @@ from auditor.model import DocumentResult
 from auditor.packs import Pack
 from auditor.review import Ledger
 from auditor.run import audit_stream
-from auditor.store import Store, file_hash
+from auditor.store import Store, file_hash, results
 from auditor.store.accounts import Accounts
-from auditor.web import results
 from auditor.web.uploads import Received
 
 _T = TypeVar("_T")

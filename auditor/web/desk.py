@@ -5,7 +5,6 @@ this year's reports (auditor.review.rectification). No route computes any of thi
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections import Counter
 from collections.abc import Mapping
@@ -17,12 +16,12 @@ from auditor.model import DocumentResult, ReportInfo
 from auditor.packs import Pack
 from auditor.review import Ledger, Subject, reviewed
 from auditor.review.queue import FILTERS, queue
-from auditor.review.rectification import rectify, status
-from auditor.store import Store
+from auditor.review.rectification import status
+from auditor.store import Store, results
 from auditor.store.accounts import Accounts, DocumentRow, Upload
 from auditor.summary import Summary, SummaryError, summarise
 from auditor.summary.collect import STATUSES
-from auditor.web import results
+from auditor.summary.pages import recorded
 
 REVIEW_STATES = tuple(s for s in FILTERS if s != "all")
 
@@ -63,21 +62,9 @@ def dashboard(store: Store, db: Path | str, year: int | None, packs: list[Pack],
 
 def document_result(store: Store, document: DocumentRow, upload: Upload | None,
                     aliases: Mapping[str, tuple[str, ...]]) -> tuple[DocumentResult, bool]:
-    """The recorded document as a page shows it, with the decisions that apply now and last year's confirmed
-    findings matched; and whether it carries the report's lines and cells (an upload's audit does; a document that
-    `audit --db` recorded has its findings only)."""
-    ledger = Ledger(store.decisions())
-    if upload is not None and upload.result:
-        result = results.load(upload.result)
-    else:
-        result = DocumentResult(document.path, document.format,
-                                ReportInfo(None, document.agency, document.year, document.template), document.pack,
-                                findings=results.findings(store.findings_of(document.id)), passed=document.passed)
-    result = reviewed(result, ledger)
-    if len(ledger) and result.coverage is not None:
-        names = aliases.get(result.report.agency or "", ())
-        result = dataclasses.replace(result, rectification=rectify(result, ledger, names))
-    return result, result.view is not None
+    """The recorded document as a page shows it (auditor.summary.pages.recorded, as the summary's own pages are
+    drawn), and whether it carries the report's lines and cells."""
+    return recorded(store, document, upload, aliases)
 
 
 def shown(result: DocumentResult, store: Store) -> DocumentResult:
