@@ -32,11 +32,12 @@ from auditor.problems import problem
 from auditor.store import with_history
 
 # Files a folder walk picks up; anything named explicitly on the command line is read whatever its name.
-REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".ofd"}
+REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".ofd",
+                   ".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scans and photos: read through OCR (ingest/scan.py)
 # Reports in formats not read yet: walked all the same, so each is a problem of its own (unsupported_format, exit 2),
 # never a report that silently was not audited.
 UNREAD_REPORT_SUFFIXES: set[str] = set()
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
+IMAGE_SUFFIXES = {".bmp", ".gif", ".webp"}  # images OCR does not read: a scan comes as PDF, PNG, JPEG or TIFF
 
 
 def select_pack(packs: Iterable[Pack], facts: ReportFacts) -> Pack | None:
@@ -176,7 +177,7 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
 
 def walk(path: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     """The files to audit under `path` (itself when it is not a folder), sorted, and the files left out with why:
-    "hidden" (a dot file, or in a dot folder), "image" (a scan or photo: no text to read yet), "other" (not a
+    "hidden" (a dot file, or in a dot folder), "image" (a picture in a format OCR does not read), "other" (not a
     report's format) or "fetched_page" (the page `auditor fetch` found the report's attachment on, kept as
     published). Nothing is left out in silence: a run lists them (problem `file_skipped`); only the sidecars of
     fetched reports are not listed, being read with their report."""

@@ -24,10 +24,15 @@ MAX_PACKAGE_MEMBERS = 10_000  # members of one DOCX package (Word writes 10 to 3
 MAX_DOCUMENT_CELLS = 500_000  # table cells of one document, all tables together, after spans are expanded
 CONVERT_SECONDS = 20.0  # one LibreOffice conversion of a .doc/.wps (a cold start takes 2-3 s), inside FILE_SECONDS
 MAX_NUMBER_DIGITS = 15  # digits in one number; exact in a double, and far beyond any count a report gives
+# Scans and photos read through OCR (ingest/image.py, ingest/scan.py): each page costs ~2–4 s on one core.
+MAX_SCAN_PIXELS = 60_000_000  # one page image (an A4 page at 600 dpi is 35 M; a 12,000 × 12,000 photo is 144 M)
+MAX_SCAN_PAGES = 100  # pages of one scan, read one at a time
 
 # Each file is audited in a supervised worker process (auditor/batch.py): these bound what one file can take.
 FILE_SECONDS = 30.0  # wall time from when a file is the next result due (`--timeout`); the slowest real report: ~2 s
-WORKER_MEMORY_BYTES = 1 << 30  # a worker's address space; auditing a real report peaks at ~0.4 GiB of it
+# A worker's address space: auditing a real report peaks at ~0.4 GiB of it, reading a scan through OCR at ~1.7 GiB
+# (0.8 GiB resident: the engine's models and a page's detection maps), which a 1 GiB cap refused outright.
+WORKER_MEMORY_BYTES = 2 << 30
 
 # The durable-rules engine reads a number exactly only in plain decimal notation: Python writes 1e-05 and 1e+16 in
 # exponent notation, which crashes the C engine (SIGSEGV, tests/test_engine_hazards.py), and integers beyond 2**53

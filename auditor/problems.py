@@ -45,6 +45,25 @@ CATALOG: dict[str, ProblemType] = {
         ProblemType("no_text_layer", {"zh": "没有文字层", "en": "No text layer"},
                     {"zh": "{path} 是没有文字层的扫描件或图片，无法读取内容（需先做文字识别）",
                      "en": "{path} has no text layer (a scan or images); it needs OCR before it can be read"}, True),
+        ProblemType("ocr_unavailable", {"zh": "未安装文字识别引擎", "en": "OCR engine not installed"},
+                    {"zh": "{path} 是扫描件或图片，需要文字识别才能读取，但未安装识别引擎（{reason}）："
+                           "请安装 pip install 'auditor[ocr]'（即 rapidocr-onnxruntime）",
+                     "en": "{path} is a scan or an image and needs OCR, but the OCR engine is not installed "
+                           "({reason}): install it with pip install 'auditor[ocr]' (rapidocr-onnxruntime)"}, True),
+        ProblemType("scan_blank", {"zh": "扫描件中没有文字", "en": "No text in the scan"},
+                    {"zh": "{path} 是扫描件或图片（{pages} 页），文字识别未读出任何文字（空白页或不是文字图片），"
+                           "未作核查",
+                     "en": "{path} is a scan or an image ({pages} page(s)) in which OCR read no text at all (a blank "
+                           "page, or not a picture of text); nothing was checked"}, True),
+        ProblemType("ocr", {"zh": "经文字识别读取", "en": "Read through OCR"},
+                    {"zh": "{path} 是扫描件或图片，已用文字识别（{engine}）读取 {pages} 页；"
+                           "表格中有数字的单元格 {total} 个，可信读出 {read} 个（{share}），"
+                           "其余 {unsure} 个识别不确定，记为无法识别（不猜测数字），"
+                           "需要它们的核查无法进行；引用的原文为识别结果",
+                     "en": "{path} is a scan or an image, read through OCR ({engine}) over {pages} page(s); of {total} "
+                           "table cells holding a number, {read} were read with confidence ({share}) and {unsure} were "
+                           "not (unreadable, never guessed), so the checks that need them cannot be made; quotations "
+                           "are of the recognised text"}, False),
         ProblemType("corrupt_file", {"zh": "文件损坏", "en": "Corrupt file"},
                     {"zh": "{path} 无法按 {format} 格式打开：{reason}",
                      "en": "{path} cannot be opened as {format}: {reason}"},
@@ -103,16 +122,20 @@ CATALOG: dict[str, ProblemType] = {
                      "en": "The process auditing {path} died (again when retried alone); the file was not audited. "
                            "Please report this file to the maintainers"}, True),
         ProblemType("file_timeout", {"zh": "处理超时", "en": "Timed out"},
-                    {"zh": "处理 {path} 超过 {limit} 秒仍未完成，已中止，该文件未能核查；请将此文件报告给维护者",
-                     "en": "Auditing {path} took over {limit} s and was stopped; the file was not audited. Please "
-                           "report this file to the maintainers"}, True),
+                    {"zh": "处理 {path} 超过 {limit} 秒仍未完成，已中止，该文件未能核查；扫描件的文字识别每页需数秒，"
+                           "可用 --timeout 放宽时限，其他文件请报告给维护者",
+                     "en": "Auditing {path} took over {limit} s and was stopped; the file was not audited. A scan "
+                           "read through OCR takes seconds a page: allow it more with --timeout; any other file, "
+                           "please report to the maintainers"}, True),
         ProblemType("audit_pending", {"zh": "尚未核查完毕", "en": "Audit not finished"},
                     {"zh": "{path} 的内容已记入历史库，但核查结果尚未记入（该次运行中途停止）；重新运行即可补全",
                      "en": "{path} was recorded in the history store, but its audit was not (the run stopped midway); "
                            "run it again to complete it"}, True),
         ProblemType("no_input_files", {"zh": "没有可核查的文件", "en": "No files to audit"},
-                    {"zh": "{path} 中没有报告文件（.txt .md .html .htm .docx .doc .wps .ofd .pdf）",
-                     "en": "{path} holds no report files (.txt .md .html .htm .docx .doc .wps .ofd .pdf)"}, True),
+                    {"zh": "{path} 中没有报告文件（.txt .md .html .htm .docx .doc .wps .ofd .pdf，"
+                           "及扫描件 .png .jpg .tif）",
+                     "en": "{path} holds no report files (.txt .md .html .htm .docx .doc .wps .ofd .pdf, and scans "
+                           ".png .jpg .tif)"}, True),
         ProblemType("file_skipped", {"zh": "未核查的文件", "en": "File not audited"},
                     {"zh": "{path}：未核查（{reason}）", "en": "{path}: not audited ({reason})"}, False),
         ProblemType("published_line_unused",

@@ -33,11 +33,13 @@ EXIT_INCOMPLETE = 3  # a report whose core checks could not run: never to be tak
 
 # Why a folder walk left a file out (audit.walk), as a run says it.
 SKIP_REASONS = {
-    "zh": {"hidden": "隐藏文件", "image": "图片（暂不支持文字识别）",
-           "other": "不是报告的文件格式（可读 .txt .md .html .htm .docx .pdf）",
+    "zh": {"hidden": "隐藏文件", "image": "图片格式不受支持（可识别 PNG、JPEG、TIFF 扫描件）",
+           "other": "不是报告的文件格式（可读 .txt .md .html .htm .docx .doc .wps .ofd .pdf，"
+                    "及扫描件 .png .jpg .tif）",
            "fetched_page": "发布报告附件的网页，按原样保存（核查的是其附件）"},
-    "en": {"hidden": "a hidden file", "image": "an image (no text recognition yet)",
-           "other": "not a report's file format (.txt .md .html .htm .docx .pdf are read)",
+    "en": {"hidden": "a hidden file", "image": "an image in a format OCR does not read (PNG, JPEG, TIFF are)",
+           "other": "not a report's file format (.txt .md .html .htm .docx .doc .wps .ofd .pdf and scans .png .jpg "
+                    ".tif are read)",
            "fetched_page": "the page the report was attached to, kept as published (its attachment is audited)"},
 }
 

@@ -194,8 +194,8 @@ def test_a_runaway_allocation_in_a_worker_is_the_files_limit_problem(monkeypatch
     monkeypatch.setattr(audit_module, "audit_file", hungry)
     result = audit_guarded(S004, packs, "zh")
     assert [p.slug for p in result.problems] == ["limit_exceeded"]
-    assert "处理所需内存超过上限（1 GiB）" in result.problems[0].message
-    assert limits.WORKER_MEMORY_BYTES == 1 << 30
+    assert "处理所需内存超过上限（2 GiB）" in result.problems[0].message
+    assert limits.WORKER_MEMORY_BYTES == 2 << 30
 
 
 def test_the_cli_stops_a_file_past_its_timeout(tmp_path: Path) -> None:

@@ -495,7 +495,7 @@ def test_a_truncated_pdf_is_corrupt_or_read(cut: float) -> None:
     try:
         read_pdf(data[: int(len(data) * cut)], "r.pdf")
     except IngestError as exc:
-        assert exc.slug in {"corrupt_file", "no_text_layer"}
+        assert exc.slug in {"corrupt_file", "no_text_layer", "scan_blank"}
 
 
 # --- 5. HTML tables ------------------------------------------------------------------------------------------------

@@ -169,10 +169,10 @@ def _image_only_pdf() -> bytes:
     return buffer.getvalue()
 
 
-def test_a_scan_without_a_text_layer_is_named() -> None:
-    with pytest.raises(IngestError) as caught:
+def test_a_blank_scan_is_named() -> None:
+    with pytest.raises(IngestError) as caught:  # read through OCR, which finds no text on the white page
         read_pdf(_image_only_pdf(), "scan.pdf")
-    assert caught.value.slug == "no_text_layer"
+    assert caught.value.slug == "scan_blank"
 
 
 @pytest.mark.parametrize("data", [b"%PDF-1.4\nnot really a PDF", b"", _image_only_pdf()[:40]],

@@ -21,7 +21,7 @@ def folder(tmp_path: Path) -> Path:
     shutil.copy(SAMPLES / "003_1299ff54e50d8c9c.txt", root)
     (root / "old.doc").write_bytes(OLE2)
     (root / "kingsoft.wps").write_bytes(OLE2)
-    (root / "scans" / "page1.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (root / "scans" / "page1.gif").write_bytes(b"\x89PNG\r\n\x1a\n")
     (root / ".git" / "config").write_text("[core]\n", encoding="utf-8")
     (root / "roster.xlsx").write_bytes(b"PK\x03\x04")
     return root
@@ -39,8 +39,8 @@ def test_every_file_left_out_is_listed_with_why(tmp_path: Path) -> None:
         if d["path"].endswith((".doc", ".wps")):
             assert d["verdict"] == "failed" and d["problems"][0]["slug"] in {"corrupt_file", "converter_missing"}
     skipped = {Path(p["path"]).name: p["message"] for p in data["problems"] if p["slug"] == "file_skipped"}
-    assert set(skipped) == {"page1.png", "config", "roster.xlsx"}
-    assert "图片" in skipped["page1.png"] and "隐藏" in skipped["config"] and "不是报告" in skipped["roster.xlsx"]
+    assert set(skipped) == {"page1.gif", "config", "roster.xlsx"}
+    assert "图片" in skipped["page1.gif"] and "隐藏" in skipped["config"] and "不是报告" in skipped["roster.xlsx"]
     assert data["summary"]["skipped"] == 3 and data["summary"]["problems"] == 2  # the .doc and .wps alone
 
 
@@ -51,7 +51,7 @@ def test_the_run_line_counts_them(tmp_path: Path) -> None:
     result = run("audit", str(root))
     assert result.exit_code == 1  # the sample's error; a skipped image or spreadsheet is no input error
     assert result.output.rstrip().endswith("未核查的其他文件 3 个")
-    assert "page1.png：未核查（图片" in result.output
+    assert "page1.gif：未核查（图片" in result.output
     english = run("audit", str(root), "--lang", "en")
     assert "3 other files not audited" in english.output
 
@@ -59,7 +59,7 @@ def test_the_run_line_counts_them(tmp_path: Path) -> None:
 def test_a_folder_of_images_only_has_no_report(tmp_path: Path) -> None:
     root = tmp_path / "scans"
     root.mkdir()
-    (root / "p1.jpg").write_bytes(b"\xff\xd8\xff")
+    (root / "p1.webp").write_bytes(b"RIFF\x00\x00\x00\x00WEBP")
     code, data = audit_json(str(root))
     assert code == 2 and data["documents"] == []
     assert {p["slug"] for p in data["problems"]} == {"no_input_files", "file_skipped"}

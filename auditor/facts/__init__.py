@@ -11,7 +11,7 @@ from auditor.facts.normalize import too_long
 from auditor.facts.report import find_title
 from auditor.facts.sections import find_sections, heading_values, section_at
 from auditor.facts.tables import empty_table, read_t2, read_t3, read_t4, t2_layout, t3_layout
-from auditor.ingest.document import Document
+from auditor.ingest.document import Document, OcrNote
 from auditor.limits import MAX_NUMBER_DIGITS
 
 __all__ = ["CellFact", "Claim", "Extractor", "Issue", "ReportFacts", "SectionFact", "agency_classes", "extract_facts"]
@@ -37,6 +37,8 @@ def extract_facts(document: Document) -> ReportFacts:
         issues.append(Issue("flattened_text", {"line": str(document.flattened_line)}))
     if document.script == "traditional":
         issues.append(Issue("traditional_script"))
+    if document.ocr is not None:
+        issues.append(_ocr_issue(document.ocr))
 
     by_number = {s.number: s for s in sections}
     cells: dict[str, CellFact] = {}
@@ -97,6 +99,14 @@ _LONG_QUANTITY = re.compile(rf"(?<!\d)\d{{{MAX_NUMBER_DIGITS + 1},}}\s*(?:件|�
 
 
 _NUMBER_LIKE = re.compile(r"[\s\d,.，．+\-０-９]+")  # a cell meant as a number, not a code or a file number
+
+
+def _ocr_issue(note: OcrNote) -> Issue:
+    """The notice that a scan was read through OCR, with the share of its table cells with ink that were read."""
+    total = note.cells_read + note.cells_unsure
+    share = f"{note.cells_read / total:.1%}" if total else "—"
+    return Issue("ocr", {"engine": note.engine, "pages": str(note.pages), "read": str(note.cells_read),
+                         "unsure": str(note.cells_unsure), "total": str(total), "share": share})
 
 
 def _too_long_numbers(document: Document) -> Issue | None:

@@ -65,6 +65,7 @@ def read_cell(raw: str) -> CellValue:
     return CellValue("unreadable", None)
 
 
+_OCR_UNSURE = re.compile(r"\?+")  # ingest/ocr.py: a number read without confidence
 _DIGIT_RUN = re.compile(rf"\d{{{MAX_NUMBER_DIGITS + 1},}}")
 
 
@@ -76,8 +77,11 @@ def too_long(text: str) -> bool:
 def written_as_number(text: str) -> bool:
     """Whether a cell is written as a number, however long: one too long to read (status unreadable) still stands
     where a row's values do, so a row is split as it was (a flattened dump's 16-digit run of 15 cells is a value,
-    not part of the label)."""
+    not part of the label). So does a number OCR could not read with confidence, which ingest/ocr.py writes as
+    「?」s: unreadable, but where a value is."""
     value = read_cell(text)
+    if value.status == "unreadable" and _OCR_UNSURE.fullmatch(compact(text)):
+        return True
     return value.status == "number" or (value.status == "unreadable" and too_long(text)
                                         and _LONG_NUMBER.fullmatch(compact(text)) is not None)
 

@@ -14,6 +14,7 @@ from auditor import limits
 from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
 from auditor.ingest.errors import IngestError
+from auditor.ingest.image import image_format
 from auditor.ingest.script import document_simplified, document_text, is_traditional, simplified
 from auditor.ingest.text import read_text
 
@@ -36,6 +37,8 @@ def sniff_format(data: bytes, path: Path) -> str:
     if head.startswith(OLE2_MAGIC):
         # Word 97 and Kingsoft WPS are both OLE2 compound files read the same way; the name only labels which.
         return "wps" if path.suffix.lower() == ".wps" else "doc"
+    if image_format(data) is not None:  # a photo or scan (PNG, JPEG, TIFF): read through OCR
+        return "image"
     lowered = head[:1024].lower()
     if lowered.startswith((b"<!doctype html", b"<html")) or b"<table" in data[:65536].lower():
         return "html"
@@ -69,6 +72,9 @@ def _read(path: Path) -> Document:
     if fmt == "html":
         from auditor.ingest.html import read_html
         return read_html(data, str(path))
+    if fmt == "image":
+        from auditor.ingest.scan import read_image
+        return read_image(data, str(path), image_format(data) or "image")
     if fmt in {"doc", "wps"}:
         from auditor.ingest.office import read_office
         return read_office(data, str(path), fmt)

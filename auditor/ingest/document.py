@@ -89,6 +89,17 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class OcrNote:
+    """How a scan was read (ingest/scan.py): the engine, the pages, and of the table cells with ink in them, how many
+    were read with confidence; the others are unreadable (never a guessed number)."""
+
+    engine: str
+    pages: int
+    cells_read: int
+    cells_unsure: int
+
+
+@dataclass(frozen=True)
 class Document:
     path: str
     format: str
@@ -99,3 +110,4 @@ class Document:
     flattened_line: int | None = None  # a report run together on this physical line; later lines count its segments
     page_title: str | None = None  # an HTML page's <title>: evidence of the report's year and agency (facts/identity)
     script: str | None = None  # "traditional": written in traditional characters, read converted (ingest/script.py)
+    ocr: OcrNote | None = None  # a scan or photo, read through OCR (ingest/scan.py)

@@ -56,9 +56,9 @@ _WHITE = {(1,), (1.0,), (1, 1, 1), (1.0, 1.0, 1.0), (0, 0, 0, 0), (0.0, 0.0, 0.0
 def read_pdf(data: bytes, path: str) -> Document:
     """Read a PDF report into a Document (format "pdf").
 
-    Raises IngestError("corrupt_file", format="PDF", reason=...) when pdfplumber cannot open or parse the file, and
-    IngestError("no_text_layer") when no page has a single character (a scan: it needs OCR first). A PDF with some
-    text is read even if some of its pages are images; those pages contribute nothing. Raises
+    Raises IngestError("corrupt_file", format="PDF", reason=...) when pdfplumber cannot open or parse the file. A PDF
+    of which no page has a single character (a scan) is read through OCR (scan.py, with problems of its own). A PDF
+    with some text is read even if some of its pages are images; those pages contribute nothing. Raises
     IngestError("limit_exceeded") for more than MAX_PDF_PAGES pages, a stream that decodes beyond its limit
     (pdfstreams.py) or a table grid beyond the cell limits.
     """
@@ -74,7 +74,9 @@ def read_pdf(data: bytes, path: str) -> Document:
         if budget.exceeded is not None:  # pdfminer caught it (a font or an image it could do without): still refused
             raise _stream_limit(budget.exceeded)
     if not any(has_text for _, has_text in pages):
-        raise IngestError("no_text_layer")
+        # A scan: its pages are rendered and read through OCR (scan.py).
+        from auditor.ingest.scan import read_scanned_pdf
+        return read_scanned_pdf(data, path)
     items = drop_page_furniture([page_items for page_items, _ in pages], heights)
     return build_document(join_pages(items), path, "pdf", "text-layer")
 
