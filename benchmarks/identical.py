@@ -72,7 +72,8 @@ def outputs(keep: Path | None = None) -> dict[str, str]:
                 if done.returncode not in (0, 2):
                     raise SystemExit(f"{set_name}/{variant}: exit {done.returncode}\n{done.stderr.decode()}")
                 # SARIF names the working folder (originalUriBaseIds): the generated set's is a new one each time
-                data = out.read_bytes().replace(tmp.as_uri().encode(), b"file:///TMP") + b"\x00exit %d" % done.returncode
+                data = out.read_bytes().replace(tmp.as_uri().encode(), b"file:///TMP")
+                data += b"\x00exit %d" % done.returncode
                 digests[f"{set_name}/{variant}"] = hashlib.sha256(data).hexdigest()
                 if keep is not None:
                     keep.mkdir(parents=True, exist_ok=True)
