@@ -31,14 +31,18 @@ from auditor.store.previous import LAST_YEAR_MARK, PREVIOUS_PROBLEMS, STORE_MARK
 HISTORY_CLAIMS = (COPIED, COPIED_FROM_PEER, PREVIOUS_PROBLEMS)
 
 
-def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
+def operands(outcome: Outcome, facts: ReportFacts, only: frozenset[str] | None = None) -> tuple[Operand, ...]:
+    """The values an outcome read, each with its place (a claim first, then cells in the check's order); `only`:
+    just those of these keys (a not-assessable outcome cites its missing values alone, so the others are not built)."""
     out: list[Operand] = []
-    if outcome.claim is not None:
+    if outcome.claim is not None and (only is None or outcome.claim.key in only):
         c = outcome.claim
         out.append(Operand(c.key, c.value, c.text, "number",
                            Location(section=c.section, line=c.line, snippet=c.text)))
     for spec in outcome.check.operands:
         for key in members_read(spec, facts) or (spec.key,):
+            if only is not None and key not in only:
+                continue
             kind, found = referent(key, facts)
             if kind not in ("prev", "cell"):
                 continue  # claims are cited above; sections and report values have no cell to point at
@@ -280,13 +284,13 @@ def _failed_comparison(outcome: Outcome) -> tuple[str, str] | None:
 
 
 def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> NotAssessable:
-    evidence = operands(outcome, facts)
+    evidence = operands(outcome, facts, frozenset(outcome.missing) | frozenset(outcome.unsafe))
     reasons = _cause(outcome, lang) + _missing_reasons(outcome.missing, facts, lang)
     if outcome.cause in (READINGS, TOO_MANY_READINGS):  # which cells first, then what their readings gave
         reasons = reasons[1:] + reasons[:1]
     return NotAssessable(rule_id=outcome.check.rule_id, check_id=outcome.check.check_id,
                          reason=("；" if lang == "zh" else "; ").join(dict.fromkeys(reasons)),
-                         operands=tuple(o for o in evidence if o.ref in outcome.missing or o.ref in outcome.unsafe))
+                         operands=evidence)
 
 
 def _cause(outcome: Outcome, lang: str) -> list[str]:
