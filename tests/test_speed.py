@@ -6,6 +6,7 @@ before the change (benchmarks/identical.py)."""
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,29 @@ def test_every_output_is_byte_identical_to_the_code_before_the_speed_work() -> N
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "identical.py")], capture_output=True,
                           text=True, timeout=1200)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_pattern_is_skipped_only_where_it_cannot_match(packs: list[Pack]) -> None:
+    """required_any: every match of every extractor pattern, in every line of the samples and the corpus, holds one
+    of the pattern's texts; and the texts are those of the alternatives the pattern opens with."""
+    from auditor.facts.claims import required_any
+    from auditor.facts.normalize import same_length_nfkc
+
+    assert required_any(re.compile(r"(?:受理|收到|新收)(?:了)?申请\d+件")) == ("受理", "收到", "新收")
+    assert required_any(re.compile(r"(?:受理|收到)?申请")) == ()  # optional: no requirement
+    assert required_any(re.compile(r"(?:a|b)", re.IGNORECASE)) == ()
+    corpus = ROOT.parent / "shared" / "corpus" / "reports"
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in
+             [*sorted((ROOT / "samples").glob("*.txt")), *sorted(corpus.glob("*.txt")), *sorted(corpus.glob("*.html"))]]
+    lines = [same_length_nfkc(line) for text in texts for line in text.splitlines()]
+    matched = 0
+    for pack in packs:
+        for extractor in pack.extractors:
+            for pattern in extractor.patterns:
+                if not pattern.any_of:
+                    continue
+                for line in lines:
+                    if pattern.regex.search(line):
+                        matched += 1
+                        assert any(t in line for t in pattern.any_of), (extractor.key, pattern.any_of, line)
+    assert matched > 100
