@@ -375,7 +375,32 @@ def _row_reason(keys: list[str], facts: ReportFacts, lang: str) -> str:
     return _missing_reason(keys[0], facts, lang).replace(first, shown, 1)
 
 
+class _Reasons:
+    """Each missing key's reason, worked out once per report: a key missing in one report is missing for every check
+    that reads it (a blank row's cells for ten checks). Holds the last report's facts (compared by identity, never
+    by an id that a new object could reuse) and its reasons by language and key."""
+
+    def __init__(self) -> None:
+        self.facts: ReportFacts | None = None
+        self.found: dict[tuple[str, str], str] = {}
+
+    def reason(self, key: str, facts: ReportFacts, lang: str) -> str:
+        if facts is not self.facts:
+            self.facts, self.found = facts, {}
+        found = self.found.get((lang, key))
+        if found is None:
+            found = self.found[(lang, key)] = _reason(key, facts, lang)
+        return found
+
+
+_REASONS = _Reasons()
+
+
 def _missing_reason(key: str, facts: ReportFacts, lang: str) -> str:
+    return _REASONS.reason(key, facts, lang)
+
+
+def _reason(key: str, facts: ReportFacts, lang: str) -> str:
     """The real reason one value is missing: no history store, no report of last year, a claim the narrative does
     not make, or the cell as the report wrote it."""
     kind, found = referent(key, facts)

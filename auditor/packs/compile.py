@@ -78,6 +78,13 @@ class CompiledCheck:
     def claim_key(self) -> str | None:
         return next((o.key for o in self.operands if o.is_claim), None)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Packs go to worker processes pickled: the compiled condition (a function made by compile()) does not
+        pickle, so it is left out and compiled again on first use there."""
+        state = dict(self.__dict__)
+        state.pop("holds", None)
+        return state
+
     @cached_property
     def holds(self) -> Callable[[Mapping[str, int | float]], bool]:
         """The reference evaluator's verdict on this check, compiled once (reference.compile_condition)."""
