@@ -24,7 +24,7 @@ from auditor.facts.vocabulary import CHINESE_NUMERALS
 from auditor.findings import build_finding, build_not_assessable
 from auditor.fingerprint import distinguish
 from auditor.ingest import IngestError, read_document
-from auditor.model import DocumentResult, ReportInfo, Status, Unchecked
+from auditor.model import DocumentResult, ReportInfo, ReportView, Status, Unchecked, ViewCell, ViewLine
 from auditor.packs.model import Pack
 from auditor.problems import problem
 from auditor.store import with_history
@@ -89,12 +89,25 @@ def report_info(facts: ReportFacts, lang: str) -> ReportInfo:
                       _source(facts, facts.year_source, lang, True), _source(facts, facts.agency_source, lang, False))
 
 
+def report_view(facts: ReportFacts) -> ReportView:
+    """The report's title, headings, paragraphs and cells, for an output that draws it (a heading and a paragraph
+    on one line: the heading)."""
+    headings = {s.line: ViewLine(s.line, s.number, s.title, heading=True) for s in facts.sections if not s.inferred}
+    if facts.title and facts.title_line is not None:
+        headings.setdefault(facts.title_line, ViewLine(facts.title_line, None, facts.title, heading=True))
+    lines = {**{p.line: ViewLine(p.line, p.section, p.text) for p in facts.paragraphs}, **headings}
+    cells = tuple(ViewCell(c.table, c.row, c.column, c.raw, c.status, c.line) for c in facts.cells.values())
+    return ReportView(tuple(lines[n] for n in sorted(lines)), cells, facts.title_line)
+
+
 def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine | None = None,
-               history: History | None = None, facts: ReportFacts | None = None) -> DocumentResult:
+               history: History | None = None, facts: ReportFacts | None = None,
+               view: bool = False) -> DocumentResult:
     """Audit one file. `history`: what the history store gives the cross-report rules (last year's report of the same
     body as `prev.*` values, the comparisons of texts with it and with other bodies' reports of the year); without
     it they are not assessable.
-    `facts`: the file's facts as read_facts gave them, when the caller has read it already."""
+    `facts`: the file's facts as read_facts gave them, when the caller has read it already.
+    `view`: also give the result the report's lines and cells (ReportView), for an output that draws the report."""
     shown = str(path)
     try:
         if facts is None:
@@ -106,6 +119,7 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
     except IngestError as exc:
         return DocumentResult.unread(shown, problem(exc.slug, lang, shown, **exc.values))
     info = report_info(facts, lang)
+    drawn = report_view(facts) if view else None
     unchecked = tuple(Unchecked(u.line, u.section, u.clause, u.text)
                       for u in unchecked_numbers(facts.paragraphs, facts.claims))
     problems = [problem(i.slug, lang, shown, **i.values) for i in facts.issues]
@@ -113,13 +127,13 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
         problems.append(problem("no_pack_for_template", lang, shown, template=facts.template or "?",
                                 year=facts.year or "?"))
         return DocumentResult(shown, facts.format, info, None, problems=tuple(problems),
-                              coverage=coverage(facts, None, lang=lang, unchecked=unchecked))
+                              coverage=coverage(facts, None, lang=lang, unchecked=unchecked), view=drawn)
     try:
         evaluation = evaluate(pack, facts, engine or process_engine())
     except EngineError as exc:
         problems.append(problem("engine_error", lang, shown, reason=str(exc)))
         return DocumentResult(shown, facts.format, info, pack.label, problems=tuple(problems),
-                              coverage=coverage(facts, pack, lang=lang, unchecked=unchecked))
+                              coverage=coverage(facts, pack, lang=lang, unchecked=unchecked), view=drawn)
     for check_id, engine_said, reference_said in evaluation.disagreements:
         problems.append(problem("engine_disagreement", lang, shown, check=check_id, engine=engine_said,
                                 reference=reference_said))
@@ -132,7 +146,7 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
     passed = [o.check.check_id for o in evaluation.outcomes if o.status is Status.PASSED]
     return DocumentResult(shown, facts.format, info, pack.label, tuple(findings), len(passed), unassessed,
                           tuple(problems), coverage(facts, pack, evaluation.outcomes, lang, unchecked),
-                          tuple(dict.fromkeys(passed)))
+                          tuple(dict.fromkeys(passed)), view=drawn)
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path]:
@@ -162,15 +176,16 @@ def walk(path: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
     return files, skipped
 
 
-def audit_guarded(path: Path, packs: list[Pack], lang: str, prepared: Prepared | None = None) -> DocumentResult:
+def audit_guarded(path: Path, packs: list[Pack], lang: str, prepared: Prepared | None = None,
+                  view: bool = False) -> DocumentResult:
     """A bug met on one file must not cost the others: it becomes that file's `internal_error` problem (exit 2).
-    `prepared`: the file as a batch's first pass read it, so it is not read again."""
+    `prepared`: the file as a batch's first pass read it, so it is not read again. `view`: as audit_file's."""
     if prepared is not None and prepared.failure is not None:
         return _internal_error(path, lang, prepared.failure)
     try:
         if prepared is None:
-            return audit_file(path, packs, lang)
-        return audit_file(path, packs, lang, history=prepared.history, facts=prepared.facts)
+            return audit_file(path, packs, lang, view=view)
+        return audit_file(path, packs, lang, history=prepared.history, facts=prepared.facts, view=view)
     except MemoryError:  # the worker's address-space cap (batch.py), reached by this file alone
         return DocumentResult.unread(str(path), problem(
             "limit_exceeded", lang, str(path),

@@ -29,6 +29,7 @@ from auditor.config import ConfigError, load_config, load_configured_packs
 from auditor.engine import process_engine
 from auditor.facts.model import cell_counts, to_json
 from auditor.formatters import FORMATTERS
+from auditor.formatters.html import write_site
 from auditor.formatters.safe import json_text, visible
 from auditor.ingest import IngestError
 from auditor.model import RunStream, Severity
@@ -94,7 +95,8 @@ def main() -> None:
               show_default=True,
               help="Lowest severity that makes the exit code 1; `none` also lets an incomplete audit (exit code 3) "
                    "exit 0.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to a file.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write to a file; with --format html, to a folder (index.html and one page per report).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per core). The order of results does not depend on it.")
 @click.option("--timeout", type=click.FloatRange(min=1, max=3600), default=limits.FILE_SECONDS, show_default=True,
@@ -120,6 +122,8 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
           show: tuple[str, ...], packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
     """Audit report files or folders (folders are walked recursively). Findings a person dismissed or waived (with
     --db or --decisions), or that the --baseline already has, are shown marked and not counted by --fail-on."""
+    if fmt == "html" and output is None and sum(1 for _ in expand(paths)) > 1:
+        _usage_failed(_HTML_NEEDS_FOLDER[lang])
     loaded = _load_packs(packs, lang, config)
     bar = sys.stderr.isatty() if progress is None else progress
     try:
@@ -135,7 +139,7 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
         _store_failed(exc, lang)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     run = audit_stream(paths, loaded, lang, jobs, partial(_progress_bar, lang=lang) if bar else None, store,
-                       Supervision(seconds=timeout), ledger, known)
+                       Supervision(seconds=timeout), ledger, known, view=fmt == "html")
     tally = Tally(run.problems)
     # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
     watched = RunStream(tally.watch(run.documents), run.problems, lang, run.rules, baseline_file is not None)
@@ -159,7 +163,13 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
 def _write_run(watched: RunStream, fmt: str, color: bool, output: Path | None, lang: str,
                show: frozenset[str] = frozenset()) -> None:
     """The run's report on stdout, or in `output`: written beside the file and moved over it when complete, so a
-    failed run leaves the last good one (exit 2 with the reason)."""
+    failed run leaves the last good one (exit 2 with the reason). HTML with `output`: a folder of pages."""
+    if fmt == "html" and output is not None:
+        try:
+            write_site(watched, output)
+        except OSError as exc:
+            _cannot_write("file", output, exc, lang)
+        return
     if output is None:
         for piece in FORMATTERS[fmt](watched, color, show):
             with tqdm.external_write_mode():  # the bar (on stderr) steps aside while the report is written
@@ -201,6 +211,18 @@ def _os_reason(exc: OSError, lang: str) -> str:
 def _cannot_write(what: str, path: Path, exc: OSError, lang: str) -> NoReturn:
     message = _CANNOT_WRITE[what][lang].format(path=path, reason=_os_reason(exc, lang))
     click.echo(f"auditor: {visible(message)}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+_HTML_NEEDS_FOLDER = {
+    "zh": "--format html 为每份报告生成一个页面：多份报告请用 -o 指定输出文件夹（写入 index.html 和各报告页面）",
+    "en": "--format html makes one page per report: for several reports name a folder with -o (index.html and one "
+          "page per report are written there)",
+}
+
+
+def _usage_failed(message: str) -> NoReturn:
+    click.echo(f"auditor: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
 

@@ -39,10 +39,19 @@ def meaning(evidence: Iterable[Operand], wording: bool) -> tuple[tuple[str, str]
         if wording and operand.ref.startswith("claim."):
             out.append((operand.ref, words(operand.raw or "")))
         else:
-            shown = "" if operand.value is None else repr(float(operand.value)) if isinstance(
-                operand.value, float) and not operand.value.is_integer() else str(int(operand.value))
-            out.append((operand.ref, shown if operand.status == "number" else operand.status))
+            out.append((operand.ref, _value(operand) if operand.status == "number" else operand.status))
     return tuple(sorted(set(out)))
+
+
+def _value(operand: Operand) -> str:
+    """A number as the basis holds it: a whole number without a decimal point whichever type it came as (11 and
+    11.0 are one value), any other number exactly (repr)."""
+    value = operand.value
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return repr(value)
+    return str(int(value))
 
 
 def fingerprint(rule_id: str, check_id: str, agency: str | None, year: int | None,

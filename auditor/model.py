@@ -213,6 +213,39 @@ class Rectification:
 
 
 @dataclass(frozen=True)
+class ViewLine:
+    """One line of the report as a page shows it: a paragraph or a section heading, with its line number."""
+
+    line: int
+    section: int | None
+    text: str
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class ViewCell:
+    """One table cell as read (facts.model.CellFact without its value): `status` is number, blank, dash, none or
+    unreadable, and `raw` the text as printed."""
+
+    table: str
+    row: str
+    column: str
+    raw: str
+    status: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """What a page of the report needs beyond its findings (`--format html`): its text lines and its table cells.
+    Filled only when an output draws the report (audit_file's `view`), so JSON and text runs stay lean."""
+
+    lines: tuple[ViewLine, ...]
+    cells: tuple[ViewCell, ...]
+    title_line: int | None = None
+
+
+@dataclass(frozen=True)
 class DocumentResult:
     """Everything one document's audit produced."""
 
@@ -228,6 +261,7 @@ class DocumentResult:
     # The check ids that ran and passed: a finding confirmed last year is "fixed" only when its check passed now.
     passed_checks: tuple[str, ...] = ()
     rectification: tuple[Rectification, ...] = ()  # with a history store: last year's confirmed findings, matched
+    view: ReportView | None = None  # the report's lines and cells, only when an HTML output asked for them
 
     @property
     def verdict(self) -> Verdict:

@@ -59,7 +59,7 @@ def audit_paths(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs
 def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", jobs: int = 1,
                  progress: Progress | None = None, store: Store | None = None,
                  supervision: Supervision = SUPERVISED, ledger: Ledger | None = None,
-                 baseline: frozenset[str] = frozenset()) -> RunStream:
+                 baseline: frozenset[str] = frozenset(), view: bool = False) -> RunStream:
     """Audit files and folders, each document's result yielded as soon as it and those before it are done, each file
     in a supervised worker process (batch.py: a crash, a hang or a runaway allocation costs that file only). `jobs`
     is the number of workers (0: one per core); the documents come in the same order either way. `supervision`:
@@ -69,7 +69,9 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
     content, so a run killed midway is completed by running it again; keep the store open until the documents are
     consumed, or close the documents first (what was audited is recorded then).
     `ledger` (review decisions, e.g. Ledger(store.decisions())) and `baseline` (fingerprints already known) mark
-    each document's findings as they come (auditor.review.reviewed); the store records the findings unmarked."""
+    each document's findings as they come (auditor.review.reviewed); the store records the findings unmarked.
+    `view`: each document also carries the report's lines and cells (DocumentResult.view), for an output that draws
+    the report (`--format html`); off, a result carries only what JSON and text print."""
     files: list[Path] = []
     empty: list[Path] = []  # folders given that hold no report file
     left_out: list[tuple[Path, str]] = []
@@ -81,7 +83,7 @@ def audit_stream(paths: Iterable[Path], packs: list[Pack], lang: str = "zh", job
         left_out.extend(skipped)
     problems = tuple(problem("no_input_files", lang, str(p)) for p in empty) + tuple(
         problem("file_skipped", lang, str(p), reason=SKIP_REASONS[lang][why]) for p, why in left_out)
-    documents = _documents(files, packs, lang, jobs, progress, store, supervision)
+    documents = _documents(files, packs, lang, jobs, progress, store, supervision, view)
     if store is not None and ledger is None:
         ledger = Ledger(store.decisions())
     if ledger is not None or baseline:
@@ -108,10 +110,11 @@ def _reviewed(documents: Generator[DocumentResult, None, None], ledger: Ledger |
               packs: list[Pack]) -> Generator[DocumentResult, None, None]:
     """Each document with its findings' reviews and, with a store, last year's confirmed findings matched."""
     aliases = {p.label: p.agency_aliases for p in packs}
+    rectifying = store is not None and ledger is not None and len(ledger) > 0  # no decision: nothing confirmed
     try:
         for document in documents:
             document = reviewed(document, ledger, baseline)
-            if store is not None and ledger is not None and len(ledger):  # no decision: nothing confirmed
+            if rectifying and ledger is not None:
                 names = aliases.get(document.pack or "", {}).get(document.report.agency or "", ())
                 document = dataclasses.replace(document, rectification=rectify(document, ledger, names))
             yield document
@@ -120,7 +123,8 @@ def _reviewed(documents: Generator[DocumentResult, None, None], ledger: Ledger |
 
 
 def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int, progress: Progress | None,
-               store: Store | None, supervision: Supervision) -> Generator[DocumentResult, None, None]:
+               store: Store | None, supervision: Supervision,
+               view: bool = False) -> Generator[DocumentResult, None, None]:
     prepare: Callable[[Path], Prepared | None] = _nothing  # without a store, nothing is read ahead
     recorded: dict[Path, int] = {}
     if store is not None:
@@ -129,7 +133,8 @@ def _documents(files: list[Path], packs: list[Pack], lang: str, jobs: int, progr
         peers = {year: PeerIndex.of_year(store, year) for year in store.years_of(recorded.values())}
         prepare = partial(_prepared, store=store, packs=packs, recorded=recorded, peers=peers)
     tick = progress(len(files), "audit") if progress else _quiet
-    results = run_parallel(audit_guarded, files, packs, lang, jobs_wanted(jobs), tick, prepare, supervision)
+    audit = partial(audit_guarded, view=True) if view else audit_guarded  # a partial pickles to the workers
+    results = run_parallel(audit, files, packs, lang, jobs_wanted(jobs), tick, prepare, supervision)
     if store is None:
         yield from results
         return

@@ -11,8 +11,8 @@ import pytest
 
 from auditor.ingest.docx import read_docx
 from auditor.ingest.html import read_html
-from auditor.ingest.pdf import _join_text
 from auditor.ingest.text_join import glues, join
+from auditor.ingest.text_join import join_wrapped as _join_text
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_docx_and_html_cells_join_their_lines_alike() -> None:
 
 
 def test_pdf_line_wraps_keep_their_own_rule() -> None:
-    # A layout wrap can fall anywhere in Chinese text, so only two English words keep a space (pdf._join_text);
+    # A layout wrap can fall anywhere in Chinese text, so only two English words keep a space (text_join.join_wrapped);
     # the shared rule keeps a space where a break in DOCX or HTML separates words, not inside a number.
     assert _join_text("电话0517-", "83605210") == join(["电话0517-", "83605210"]) == "电话0517-83605210"
     assert _join_text("see", "(a)") == "see(a)" and join(["see", "(a)"]) == "see (a)"

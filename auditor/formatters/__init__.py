@@ -31,4 +31,4 @@ def register(name: str) -> Callable[[Formatter], Formatter]:
 
 
 # Importing the modules registers them.
-from auditor.formatters import json_format, sarif, text  # noqa: E402,F401
+from auditor.formatters import html, json_format, sarif, text  # noqa: E402,F401

@@ -44,6 +44,7 @@ from auditor import limits
 from auditor.ingest.document import CellBudget, Document, Paragraph, Table, table_from_grid
 from auditor.ingest.errors import IngestError
 from auditor.ingest.pdfstreams import StreamLimitExceeded, bounded_streams
+from auditor.ingest.text_join import SENTENCE_END, join_wrapped
 
 _TOL = 3.0  # points: pdfplumber's own snap/join tolerance; rulings drawn by Word meet within a point or two
 _RULE_MAX_THICKNESS = 2.0  # a filled rectangle thinner than this is a drawn rule, not a background
@@ -253,7 +254,6 @@ def _drop_page_furniture(pages: list[list[_Item]], heights: list[float]) -> list
 
 
 _NUMBER = re.compile(r"[\d.,，]+")
-_SENTENCE_END = re.compile(r"[。！？；：:;!?”」）)]$")
 _ROW_START = re.compile(
     r"第[一二三四五六七八九十]+条|信息内容|[（(][一二三四五六七八九十]+[)）]|\d+[.．]|[一二三四五六七八九十]+、")
 
@@ -336,7 +336,7 @@ def _build_document(items: list[_Item], path: str) -> Document:
                 tables.append(found)
         elif isinstance(previous, _Line) and paragraphs and _continues(previous, item, left, right):
             last = paragraphs[-1]
-            paragraphs[-1] = Paragraph(last.line, _join_text(last.text, item.text))
+            paragraphs[-1] = Paragraph(last.line, join_wrapped(last.text, item.text))
         else:
             number += 1
             paragraphs.append(Paragraph(number, item.text))
@@ -353,17 +353,8 @@ def _continues(before: _Line, line: _Line, left: float, right: float) -> bool:
     # A line that stopped short ends its paragraph, unless it stopped mid-sentence only a few characters short: a
     # layout engine moves a character down with its neighbour (「办理 5」 / 「件。」), leaving a gap at the margin.
     short = before.x1 < right - 1.5 * size
-    wrapped = before.x1 >= right - 4 * size and not _SENTENCE_END.search(before.text)
+    wrapped = before.x1 >= right - 4 * size and not SENTENCE_END.search(before.text)
     if (short and not wrapped) or line.x0 > left + 0.5 * size:
         return False  # the line before stopped short, or this one is indented: a new paragraph
     # On one page, a gap wider than a line means a new block; across a page break there is no gap to measure.
     return line.page != before.page or line.top - before.bottom <= size
-
-
-def _join_text(before: str, after: str) -> str:
-    # Not text_join.glues (DOCX, HTML): those breaks are in the source, this one is a layout wrap, and Chinese line
-    # breaking wraps anywhere (inside a number 「0517-8」「3605210」, after 「0517-」 or 「“」, inside a URL), so only
-    # two English words keep a space. A cell's lines (_cell_text) wrap at the column's width, even mid-word: nothing.
-    if before[-1:].isascii() and before[-1:].isalpha() and after[:1].isascii() and after[:1].isalpha():
-        return f"{before} {after}"
-    return before + after

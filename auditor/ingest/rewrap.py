@@ -3,25 +3,24 @@
 A Markdown or text file saved from a PDF (the 上海 reports) breaks every paragraph into lines of one width: 「其中，
 予以公开及部」 / 「分公开 208 件（17.46%）」. Read line by line, a statement cut by the wrap is never read. The wrap is
 recognised by the file itself: many prose lines of nearly one display width (a CJK character is two columns). Only
-then is a line that fills the width and does not end a sentence joined with the prose line right after it, as
-pdf.py joins a PDF's wrapped lines. A file whose paragraphs are one line each (most Markdown) has no such width, and
-nothing is joined. The joined paragraph keeps its first line's number.
+then is a line that fills the width and does not end a sentence joined with the prose line right after it, by the
+rule pdf.py joins a PDF's wrapped lines with (text_join.join_wrapped). A file whose paragraphs are one line each
+(most Markdown) has no such width, and nothing is joined. The joined paragraph keeps its first line's number.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
 from auditor.ingest.document import Paragraph
+from auditor.ingest.text_join import SENTENCE_END, join_wrapped
 
 MIN_WRAPPED_LINES = 10  # prose lines at the common width, for a file to count as wrapped
 MIN_SHARE = 0.25  # of its prose lines
 MIN_WIDTH = 30  # columns: a width narrower than this is a list or a table, not a page's wrap
 SLACK = 8  # columns a wrapped line may fall short of the width (half-width digits, a character moved down)
-_SENTENCE_END = re.compile(r"[。！？；：:;!?”」）)]$")
 
 
 def width(text: str) -> int:
@@ -41,13 +40,6 @@ def wrap_width(lines: Sequence[str]) -> int | None:
     return mode
 
 
-def _join(before: str, after: str) -> str:
-    # As pdf._join_text: Chinese wraps anywhere (inside a number too), so only two English words keep a space.
-    if before[-1:].isascii() and before[-1:].isalpha() and after[:1].isascii() and after[:1].isalpha():
-        return f"{before} {after}"
-    return before + after
-
-
 def unwrap(prose: Sequence[Paragraph], follows: set[tuple[int, int]]) -> list[Paragraph]:
     """The prose paragraphs with wrapped lines joined. `follows` holds the (line, next line) pairs with nothing but
     a page mark between them: only those may join (a blank line or a table ends a paragraph)."""
@@ -60,7 +52,7 @@ def unwrap(prose: Sequence[Paragraph], follows: set[tuple[int, int]]) -> list[Pa
         previous = out[-1] if out else None
         if (previous is not None and previous.heading_level is None and paragraph.heading_level is None
                 and (last_line, paragraph.line) in follows and _fills(last_text, limit)):
-            out[-1] = Paragraph(previous.line, _join(previous.text, paragraph.text))
+            out[-1] = Paragraph(previous.line, join_wrapped(previous.text, paragraph.text))
         else:
             out.append(paragraph)
         last_line, last_text = paragraph.line, paragraph.text
@@ -69,4 +61,4 @@ def unwrap(prose: Sequence[Paragraph], follows: set[tuple[int, int]]) -> list[Pa
 
 def _fills(text: str, limit: int) -> bool:
     """Whether a physical line was cut by the wrap: it fills the width and does not end a sentence."""
-    return width(text) >= limit - SLACK and not _SENTENCE_END.search(text)
+    return width(text) >= limit - SLACK and not SENTENCE_END.search(text)

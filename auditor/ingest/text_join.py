@@ -1,9 +1,11 @@
 """Text the source split where the report has no break of its own: a DOCX line break or cell paragraph, white space
-between HTML tags. Whether such a break is a space or nothing is one rule for both readers. (PDF breaks are layout
-wraps, a different question: see pdf._join_text.)"""
+between HTML tags. Whether such a break is a space or nothing is one rule for both readers (`join`, `glues`). A
+layout wrap (a PDF's line, a text copy of one: pdf.py, rewrap.py) is a different question, with its own rule
+(`join_wrapped`)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -37,3 +39,16 @@ def join(pieces: Iterable[str]) -> str:
         if piece:
             out += ("" if glues(out[-1:], piece[0]) else " ") + piece
     return out
+
+
+# A line that ends with one of these ends its sentence: a layout wrap never falls there, a paragraph may end.
+SENTENCE_END = re.compile(r"[。！？；：:;!?”」）)]$")
+
+
+def join_wrapped(before: str, after: str) -> str:
+    """Two lines a layout wrapped, joined. Not `glues` (DOCX, HTML): those breaks are in the source, this one is a
+    wrap, and Chinese line breaking wraps anywhere (inside a number 「0517-8」「3605210」, after 「0517-」 or 「“」,
+    inside a URL), so only two English words keep a space."""
+    if before[-1:].isascii() and before[-1:].isalpha() and after[:1].isascii() and after[:1].isalpha():
+        return f"{before} {after}"
+    return before + after

@@ -79,6 +79,12 @@ class Ledger:
                 self._agency.setdefault((d.rule_id, d.check_id, d.agency_stem), []).append(d)
             else:
                 self._all.setdefault((d.rule_id, d.check_id), []).append(d)
+        # Each report-scope decision that stands as a confirmation, by its year and body: asked once per audited
+        # report (rectification), so indexed once rather than scanned each time.
+        self._confirmed: dict[tuple[int | None, str], list[Decision]] = {}
+        for d in self._report.values():
+            if d.state == "confirmed" and self._live(d):
+                self._confirmed.setdefault((d.year, d.agency_stem), []).append(d)
 
     def __len__(self) -> int:
         return len(self._report) + sum(len(v) for v in (*self._agency.values(), *self._all.values()))
@@ -100,8 +106,7 @@ class Ledger:
         """The findings of `year` on the body (any of its names) whose latest decision is a confirmation, oldest
         decision first: what the office held against the body's report of that year."""
         stems = {agency_stem(a) for a in agencies if a}
-        found = [d for d in self._report.values()
-                 if d.state == "confirmed" and d.year == year and d.agency_stem in stems and self._live(d)]
+        found = [d for stem in stems for d in self._confirmed.get((year, stem), ())]
         return sorted(found, key=lambda d: d.decided_at)
 
     def review(self, subject: Subject) -> Review | None:
