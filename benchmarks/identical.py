@@ -1,21 +1,24 @@
 """Every output byte for byte as the code gave it before a speed change (issue 14): audits the samples, the corpus,
-tests/corpus/found and generated reports through the CLI, in several formats, and compares each output's SHA-256
-with the ones recorded in benchmarks/identical.json.
+tests/corpus/found and generated reports through the CLI, in several formats (JSON, text with everything shown,
+SARIF, English, the HTML pages, and the rows a `--db` run records), and compares each output's SHA-256 with the
+ones recorded in benchmarks/identical.json.
 
     python benchmarks/identical.py              # compare; exit 1 naming every output that differs
     python benchmarks/identical.py --record     # write benchmarks/identical.json from this code
     python benchmarks/identical.py --keep DIR   # also keep the outputs in DIR (to diff two versions)
 
-The digests were recorded from main at the branch point of the speed work (its commit is in the file). A change
-that means to alter an output (a new message, a new field) records them again, and says so in its commit.
+The digests are recorded from main (its commit is in the file): run `--record` in a worktree of main with this file
+and bench_audit.py copied in. A change that means to alter an output (a new message, a new field) records them
+again, and says so in its commit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -31,7 +34,35 @@ VARIANTS = [
     ("text", ["--format", "text", "--show", "not-assessable", "--show", "unchecked", "--show", "fingerprints"]),
     ("sarif", ["--format", "sarif"]),
     ("text-en", ["--format", "text", "--lang", "en", "--show", "not-assessable"]),
+    ("html", ["--format", "html"]),  # -o names a folder: a page per report and the index
+    ("db", ["--format", "json"]),  # with --db: the output, then every row the store recorded
 ]
+# Columns that say when, not what: the only part of a store's rows that differs between two runs of the same code.
+CLOCK_COLUMNS = ("audited_at", "decided_at", "recorded_at", "created_at")
+
+
+def store_rows(path: Path) -> bytes:
+    """Every row of every table of a store, in rowid order, as text (blobs in hex), without its clock columns."""
+    lines: list[str] = []
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        lines.append(f"user_version: {db.execute('PRAGMA user_version').fetchone()[0]}")
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        for table in tables:
+            cursor = db.execute(f'SELECT * FROM "{table}" ORDER BY rowid')  # noqa: S608 - names from the store
+            names = [d[0] for d in cursor.description]
+            lines.append(f"{table}: {names}")
+            for row in cursor:
+                lines.append(repr([v.hex() if isinstance(v, bytes) else v
+                                   for n, v in zip(names, row, strict=True) if n not in CLOCK_COLUMNS]))
+    return "\n".join(lines).encode()
+
+
+def _read_output(out: Path) -> bytes:
+    """An output file, or a folder's files (name and bytes of each, in order of name)."""
+    if not out.is_dir():
+        return out.read_bytes()
+    return b"".join(b"\x00" + str(f.relative_to(out)).encode() + b"\x00" + f.read_bytes()
+                    for f in sorted(out.rglob("*")) if f.is_file())
 
 
 def _inputs(tmp: Path) -> list[tuple[str, Path, str]]:
@@ -66,18 +97,25 @@ def outputs(keep: Path | None = None) -> dict[str, str]:
         for set_name, cwd, path in _inputs(tmp):
             for variant, args in VARIANTS:
                 out = tmp / f"{set_name}.{variant}.out"
+                store = tmp / f"{set_name}.db"
+                extra = ["--db", str(store)] if variant == "db" else []
                 done = subprocess.run([sys.executable, "-c", "from auditor.cli import main; main()", "audit", path,
-                                       "-j", "2", "--fail-on", "none", "-o", str(out), *args],
+                                       "-j", "2", "--fail-on", "none", "-o", str(out), *args, *extra],
                                       cwd=cwd, env=env, capture_output=True, timeout=900)
                 if done.returncode not in (0, 2):
                     raise SystemExit(f"{set_name}/{variant}: exit {done.returncode}\n{done.stderr.decode()}")
-                # SARIF names the working folder (originalUriBaseIds): the generated set's is a new one each time
-                data = out.read_bytes().replace(tmp.as_uri().encode(), b"file:///TMP")
+                data = _read_output(out)
+                if variant == "db":
+                    data += b"\x00store\x00" + store_rows(store)
+                # SARIF names the working folder (originalUriBaseIds): the generated set's is a new one each time,
+                # and the others' is the checkout's (a worktree of main when the digests were recorded)
+                data = data.replace(tmp.as_uri().encode(), b"file:///TMP").replace(str(tmp).encode(), b"/TMP")
+                data = data.replace(cwd.resolve().as_uri().encode(), b"file:///CWD")
                 data += b"\x00exit %d" % done.returncode
                 digests[f"{set_name}/{variant}"] = hashlib.sha256(data).hexdigest()
                 if keep is not None:
                     keep.mkdir(parents=True, exist_ok=True)
-                    shutil.copy(out, keep / out.name)
+                    (keep / out.name).write_bytes(data)
     return digests
 
 
