@@ -30,10 +30,10 @@ from auditor.problems import problem
 from auditor.store import with_history
 
 # Files a folder walk picks up; anything named explicitly on the command line is read whatever its name.
-REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
+REPORT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".doc", ".wps", ".ofd"}
 # Reports in formats not read yet: walked all the same, so each is a problem of its own (unsupported_format, exit 2),
 # never a report that silently was not audited.
-UNREAD_REPORT_SUFFIXES = {".doc", ".wps", ".ofd"}
+UNREAD_REPORT_SUFFIXES: set[str] = set()
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"}
 
 

@@ -219,14 +219,24 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[Pack]) -> ProcessPoolExecutor:
-    """A pool whose `jobs` workers are all running before any file is handed over. A spawn pool starts its workers
-    one by one inside submit(); a worker that died while another was being started left that one outside the pool's
-    shutdown, and the run hung at exit (seen in about half of the runs with a crashing file). Each no-op submitted
-    while no worker is idle starts one, so they are all started here, where nothing can crash."""
+    """A pool whose `jobs` workers are all running before any file is handed over, and which never starts another.
+    A spawn pool starts its workers one by one inside submit(), as it finds none idle: a worker that died while
+    another was being started left that one outside the pool's shutdown, and the run hung at exit (seen in about
+    half of the runs with a crashing file); and one that finished its first task while the next was being started
+    (pickling the packs for it takes a while) left the pool short, to start a worker in the middle of the batch. So
+    the pool is told to start them the way a fork pool does: all at once, in the first submit, here, where nothing
+    can crash (Python 3.11 and 3.12 read this flag in submit() only)."""
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
                                initargs=(packs, limits.WORKER_MEMORY_BYTES))
-    for started in [pool.submit(_ready) for _ in range(jobs)]:
-        started.result()
+    pool._safe_to_dynamically_spawn_children = False  # type: ignore[attr-defined]  # noqa: SLF001 - see above
+    pool.submit(_ready).result()
+    # The pool's manager thread reads results from a pipe whose write end this process holds too (it never writes
+    # there). A worker killed halfway through sending a result left that thread waiting for the rest of it forever,
+    # and the interpreter hung at exit joining it. With this end closed, the workers' deaths close the pipe and the
+    # thread reads its end instead. Safe only because no worker is started after this (a new one is sent this end).
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()
     return pool
 
 

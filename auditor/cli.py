@@ -13,11 +13,12 @@ import json
 import os
 import sqlite3
 import sys
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from tqdm import tqdm
@@ -35,6 +36,7 @@ from auditor.ingest import IngestError
 from auditor.model import RunStream, Severity
 from auditor.packs import Pack, PackError
 from auditor.packs.docs import readme_is_current, readme_path, render_rule, rule_summary, write_readme
+from auditor.packs.supplement import load_packs, packs_of
 from auditor.problems import problem
 from auditor.resources import default_pack_dirs
 from auditor.review import (
@@ -53,16 +55,46 @@ from auditor.review.labels import SCOPE_LABELS, STATE_LABELS
 from auditor.review.queue import FILTERS, Item, pick, queue
 from auditor.ruletests import run_pack_fixtures
 from auditor.run import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Tally, audit_stream
-from auditor.store import Store, StoreError
+from auditor.store import Store, StoreError, is_url
 from auditor.store.decisions import SCOPES
 from auditor.store.errors import classify
 
 
+def _pack_dirs(dirs: tuple[Path, ...]) -> list[Path]:
+    """The bundled packs (unless --no-default-packs) and then those given with --pack, each folder once."""
+    bundled = [] if click.get_current_context().meta.get(_NO_DEFAULTS) else default_pack_dirs()
+    if not bundled and not dirs:
+        raise click.UsageError("--no-default-packs needs at least one --pack")
+    out, seen = [], set()
+    for d in [*bundled, *dirs]:
+        if d.resolve() not in seen:
+            seen.add(d.resolve())
+            out.append(d)
+    return out
+
+
 def _load_packs(dirs: tuple[Path, ...], lang: str, config: Path | None = None) -> list[Pack]:
-    """The packs (bundled unless named), with the run configuration applied; exit 2 naming the file, the JSON
-    pointer and the reason when a pack or the configuration is invalid."""
+    """The bundled packs and those given (packs/supplement.py: a pack given for a template a bundled pack audits
+    must supplement it), with the run configuration applied; exit 2 naming the file, the JSON pointer and the
+    reason when a pack or the configuration is invalid."""
     try:
-        return load_configured_packs(list(dirs or default_pack_dirs()), load_config(config))
+        return load_configured_packs(_pack_dirs(dirs), load_config(config))
+    except PackError as exc:
+        _pack_failed(exc, lang)
+
+
+def _given_packs(dirs: tuple[Path, ...], lang: str) -> tuple[list[Pack], list[Pack]]:
+    """For `rules doc` and `rules test`, which work on packs as files: every loaded pack, and the packs of the
+    folders given, loaded on their own (a copy of a bundled pack is not a second pack for its template; a
+    supplement is its own rules, compiled with the pack it supplements, bundled or given); the bundled packs when
+    none is given."""
+    if not dirs:
+        loaded = _load_packs(dirs, lang)
+        return loaded, loaded
+    bases = [] if click.get_current_context().meta.get(_NO_DEFAULTS) else default_pack_dirs()
+    try:
+        loaded = load_packs(list(dirs), bases=bases)
+        return loaded, packs_of(loaded, dirs)
     except PackError as exc:
         _pack_failed(exc, lang)
 
@@ -74,8 +106,27 @@ def _pack_failed(exc: PackError, lang: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-_pack_option = click.option("--pack", "packs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
-                            help="Rule pack directory (repeatable). Default: the bundled packs.")
+_NO_DEFAULTS = "auditor.no_default_packs"
+# The header lines of `parse --stats` and `rules list` (text).
+_STATS_HEADER = {
+    "zh": "# 文件  格式  机关 年度  读到的章节  各表单元格：读出/空白/无法识别  读取问题",
+    "en": "# file  format  agency year  sections read  cells per table: read/blank/unreadable  reading issues",
+}
+_RULES_HEADER = {"zh": ("规则包", "编号", "名称", "严重程度", "类别", "标题"),
+                 "en": ("pack", "id", "name", "severity", "category", "title")}
+
+
+def _pack_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--pack DIR (repeatable) adds a pack to the bundled ones; --no-default-packs leaves the bundled ones out."""
+    def remember(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        ctx.meta[_NO_DEFAULTS] = value
+
+    command = click.option("--no-default-packs", is_flag=True, expose_value=False, callback=remember,
+                           help="Run only the packs given with --pack, not the bundled ones.")(command)
+    return click.option("--pack", "packs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+                        help="Rule pack folder to add to the bundled packs (repeatable). A pack for a template a "
+                             "bundled pack already audits must say `supplements: <pack id>` in its pack.yaml (its "
+                             "rules are added to that pack's); or use --no-default-packs.")(command)
 _lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                             help="Language of messages.")
 _config_option = click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
@@ -86,6 +137,22 @@ _config_option = click.option("--config", type=click.Path(path_type=Path, dir_ok
 @click.version_option(__version__, prog_name="auditor")
 def main() -> None:
     """Audit 政府信息公开工作年度报告 against the State Council template and its arithmetic."""
+
+
+
+
+class _StoreLocation(click.ParamType[Path | str, str]):
+    """--db: a postgresql:// URL as given (a Path would fold its //), else a file path, as click.Path checks it."""
+
+    name = "file-or-url"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        if is_url(value):
+            return value
+        return Path(click.Path(dir_okay=False, path_type=str).convert(value, param, ctx))
+
+
+_STORE = _StoreLocation()
 
 
 @main.command()
@@ -102,9 +169,10 @@ def main() -> None:
 @click.option("--timeout", type=click.FloatRange(min=1, max=3600), default=limits.FILE_SECONDS, show_default=True,
               help="Seconds one file may take; a file still running then is stopped and reported (file_timeout).")
 @click.option("--progress/--no-progress", default=None, help="A progress bar (default: on a terminal only).")
-@click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
-              help="History store (SQLite file, created if absent): records every audit and gives the cross-year "
-                   "rules last year's report of the same body.")
+@click.option("--db", type=_STORE,
+              help="History store (SQLite file, created if absent, or a PostgreSQL database as "
+                   "postgresql://user@host:port/dbname): records every audit and gives the cross-year rules last "
+                   "year's report of the same body.")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Baseline file (`auditor baseline`): its findings are reported as known and --fail-on counts "
                    "only new ones.")
@@ -118,7 +186,7 @@ def main() -> None:
 @_config_option
 @_lang_option
 def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, jobs: int, timeout: float,
-          progress: bool | None, db: Path | None, baseline_file: Path | None, decisions_file: Path | None,
+          progress: bool | None, db: Path | str | None, baseline_file: Path | None, decisions_file: Path | None,
           show: tuple[str, ...], packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
     """Audit report files or folders (folders are walked recursively). Findings a person dismissed or waived (with
     --db or --decisions), or that the --baseline already has, are shown marked and not counted by --fail-on."""
@@ -265,6 +333,8 @@ def parse(paths: tuple[Path, ...], stats: bool, packs: tuple[Path, ...], config:
     if not stats and len(files) != 1:
         raise click.UsageError("give one file (or --stats for several)")
     failed = False
+    if stats:  # what each column counts, once
+        click.echo(_STATS_HEADER[lang])
     for path in files:
         try:
             facts, pack = read_facts(path, loaded)
@@ -309,10 +379,17 @@ def list_rules(fmt: str, packs: tuple[Path, ...], lang: str) -> None:
     if fmt == "json":
         click.echo(json_text(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
-    columns = ("id", "name", "severity", "category")
-    widths = {c: max((len(row[c]) for row in rows), default=0) for c in columns}
-    for row in rows:
-        click.echo("  ".join(row[c].ljust(widths[c]) for c in columns) + "  " + row["title"])
+    columns = ("pack", "id", "name", "severity", "category")  # a rule two packs share is listed under each
+    head = dict(zip((*columns, "title"), _RULES_HEADER[lang], strict=True))
+    widths = {c: max((_width(row[c]) for row in [head, *rows]), default=0) for c in columns}
+    for row in [head, *rows]:
+        click.echo("  ".join(row[c] + " " * (widths[c] - _width(row[c])) for c in columns) + "  "
+                   + row.get("title", head["title"]))
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives `text`: two for a wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 @rules.command()
@@ -339,7 +416,7 @@ def show(wanted: str, packs: tuple[Path, ...], lang: str) -> None:
 def doc(check: bool, packs: tuple[Path, ...], lang: str) -> None:
     """Write each pack's README.md from its rules' metadata."""
     stale = False
-    for pack in _load_packs(packs, lang):
+    for pack in _given_packs(packs, lang)[1]:
         if not check:
             click.echo(f"wrote {write_readme(pack)}")
         elif readme_is_current(pack):
@@ -352,17 +429,18 @@ def doc(check: bool, packs: tuple[Path, ...], lang: str) -> None:
 
 @rules.command("test")
 @click.argument("pack_dirs", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
-@click.option("--fixtures", type=click.Path(path_type=Path, file_okay=False), default="tests/rules",
-              show_default=True, help="Folder holding <pack id>/<RULE_ID>.yaml fixture files.")
+@click.option("--fixtures", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder holding <pack id>/<RULE_ID>.yaml fixture files. Default: tests/rules here, else the "
+                   "tests/rules of the repository the pack is in (rules/<pack> → tests/rules).")
 @_lang_option
-def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> None:
+def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path | None, lang: str) -> None:
     """Run the fixtures of each pack (default: the bundled packs); exit 1 if a case fails or a rule lacks a
     fixture file, a case that must pass, or one that must fail. A rule taken unchanged from the pack a pack extends
     is tested with that pack."""
     all_ok = True
-    loaded = _load_packs(pack_dirs, lang)
-    for pack in loaded:
-        report = run_pack_fixtures(pack, fixtures, process_engine(), loaded)
+    loaded, given = _given_packs(pack_dirs, lang)
+    for pack in given:
+        report = run_pack_fixtures(pack, _fixtures_of(pack, fixtures, lang), process_engine(), loaded)
         for result in report.results:
             if result.ok:
                 click.echo(f"PASS  {result.rule_id}  {result.name}")
@@ -380,12 +458,29 @@ def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> No
     sys.exit(EXIT_CLEAN if all_ok else EXIT_FINDINGS)
 
 
+def _fixtures_of(pack: Pack, given: Path | None, lang: str) -> Path:
+    """Where the pack's fixtures are: the folder given; else tests/rules in the working folder, else beside the
+    pack's repository. Exit 2 naming the places looked in when none holds a folder for the pack, rather than a
+    run that reports every rule as having no fixture."""
+    if given is not None:
+        return given
+    candidates = [Path("tests/rules"), Path(pack.path).resolve().parent.parent / "tests" / "rules"]
+    for candidate in candidates:
+        if (candidate / pack.id).is_dir():
+            return candidate
+    looked = ", ".join(str(c / pack.id) for c in candidates)
+    click.echo("auditor: " + (f"找不到规则包 {pack.id} 的测试用例文件夹（已查找：{looked}）；请用 --fixtures 指定"
+                              if lang == "zh" else
+                              f"no fixtures folder for the pack {pack.id} (looked in {looked}): give --fixtures"),
+               err=True)
+    sys.exit(EXIT_ERROR)
+
+
 # --- for the supervisory office: one year of the history store, summarised --------------------------------------------
 
 
 @main.command()
-@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="History store written by `auditor audit --db`.")
+@click.option("--db", type=_STORE, required=True, help="History store written by `auditor audit --db`.")
 @click.option("--year", type=int, help="Statistics year to summarise (default: every year in the store).")
 @click.option("--roster", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Text file (UTF-8, GBK or GB18030), one agency name per line: those without a report are listed "
@@ -396,7 +491,7 @@ def run_rule_tests(pack_dirs: tuple[Path, ...], fixtures: Path, lang: str) -> No
 @_pack_option
 @_config_option
 @_lang_option
-def summary(db: Path, year: int | None, roster: Path | None, out: Path, packs: tuple[Path, ...],
+def summary(db: Path | str, year: int | None, roster: Path | None, out: Path, packs: tuple[Path, ...],
             config: Path | None, lang: str) -> None:
     """Summarise a year's audits for the jurisdiction: findings by agency and by rule, table 三 and 四 totals, the
     reports not fully audited, non-submitters, scores, and a draft of the 通报."""
@@ -450,8 +545,8 @@ def _review_failed(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def _open_store(db: Path, lang: str, must_exist: bool = True) -> Store:
-    if must_exist and not db.is_file():
+def _open_store(db: Path | str, lang: str, must_exist: bool = True) -> Store:
+    if must_exist and not is_url(db) and not Path(db).is_file():  # a server's database: connecting says
         _review_failed(f"{db}: " + ("没有这个历史库（先运行 `auditor audit --db …`）" if lang == "zh"
                                     else "no such history store (run `auditor audit --db …` first)"))
     try:
@@ -466,8 +561,8 @@ def review() -> None:
     and move decisions between stores as a file."""
 
 
-_db_option = click.option("--db", type=click.Path(path_type=Path, dir_okay=False), required=True,
-                          help="History store written by `auditor audit --db`.")
+_db_option = click.option("--db", type=_STORE, required=True,
+                          help="History store written by `auditor audit --db` (a file, or a postgresql:// URL).")
 
 
 @review.command("list")
@@ -476,7 +571,7 @@ _db_option = click.option("--db", type=click.Path(path_type=Path, dir_okay=False
 @click.option("--state", type=click.Choice(FILTERS), default="awaiting", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_lang_option
-def review_list(db: Path, year: int | None, state: str, fmt: str, lang: str) -> None:
+def review_list(db: Path | str, year: int | None, state: str, fmt: str, lang: str) -> None:
     """The findings of a year in the store, one per fingerprint, with the decision that applies."""
     with _open_store(db, lang) as store:
         try:
@@ -508,7 +603,7 @@ def _item_data(item: Item) -> dict[str, object]:
             "decision": None if item.decision is None else decisions_data([item.decision])["decisions"][0]}
 
 
-def _decide(db: Path, fingerprints: tuple[str, ...], state: str, reason: str, by: str | None, scope: str,
+def _decide(db: Path | str, fingerprints: tuple[str, ...], state: str, reason: str, by: str | None, scope: str,
             until: datetime | None, lang: str) -> None:
     words = _REVIEW_WORDS[lang]
     who = by or os.environ.get("AUDITOR_REVIEWER") or getpass.getuser()
@@ -521,7 +616,7 @@ def _decide(db: Path, fingerprints: tuple[str, ...], state: str, reason: str, by
                     _review_failed(words["short"].format(wanted=wanted))
                 found = pick(items, wanted)
                 if not found:
-                    _review_failed(words["unknown"].format(wanted=wanted, db=db))
+                    _review_failed(words["unknown"].format(wanted=wanted, db=store.path))
                 if len(found) > 1:
                     _review_failed(words["ambiguous"].format(
                         wanted=wanted, found=", ".join(i.subject.fingerprint[:16] for i in found[:5])))
@@ -547,7 +642,7 @@ _by_option = click.option("--by", help="Who decides (default: $AUDITOR_REVIEWER,
 @click.option("--reason", default="", help="Why (optional for a confirmation).")
 @_by_option
 @_lang_option
-def review_confirm(db: Path, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
+def review_confirm(db: Path | str, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
     """Confirm findings: real problems, for the year's 通报."""
     _decide(db, fingerprints, "confirmed", reason, by, "report", None, lang)
 
@@ -558,7 +653,7 @@ def review_confirm(db: Path, fingerprints: tuple[str, ...], reason: str, by: str
 @click.option("--reason", required=True, help="Why the finding is a false positive.")
 @_by_option
 @_lang_option
-def review_dismiss(db: Path, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
+def review_dismiss(db: Path | str, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
     """Dismiss findings as false positives."""
     _decide(db, fingerprints, "dismissed", reason, by, "report", None, lang)
 
@@ -572,7 +667,7 @@ def review_dismiss(db: Path, fingerprints: tuple[str, ...], reason: str, by: str
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day the waiver applies.")
 @_by_option
 @_lang_option
-def review_waive(db: Path, fingerprints: tuple[str, ...], reason: str, scope: str, until: datetime | None,
+def review_waive(db: Path | str, fingerprints: tuple[str, ...], reason: str, scope: str, until: datetime | None,
                  by: str | None, lang: str) -> None:
     """Waive findings: accepted exceptions, for this report, this body or every report, optionally until a date."""
     _decide(db, fingerprints, "waived", reason, by, scope, until, lang)
@@ -584,7 +679,7 @@ def review_waive(db: Path, fingerprints: tuple[str, ...], reason: str, scope: st
 @click.option("--reason", default="", help="Why the finding is back in the queue.")
 @_by_option
 @_lang_option
-def review_reopen(db: Path, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
+def review_reopen(db: Path | str, fingerprints: tuple[str, ...], reason: str, by: str | None, lang: str) -> None:
     """Put findings back in the queue (the earlier decisions stay in their history)."""
     _decide(db, fingerprints, "awaiting", reason, by, "report", None, lang)
 
@@ -593,7 +688,7 @@ def review_reopen(db: Path, fingerprints: tuple[str, ...], reason: str, by: str 
 @_db_option
 @click.argument("fingerprint")
 @_lang_option
-def review_history(db: Path, fingerprint: str, lang: str) -> None:
+def review_history(db: Path | str, fingerprint: str, lang: str) -> None:
     """Every decision recorded on one finding, oldest first."""
     words = _REVIEW_WORDS[lang]
     if len(fingerprint) < 8:
@@ -620,7 +715,7 @@ def review_history(db: Path, fingerprint: str, lang: str) -> None:
 @_db_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @_lang_option
-def review_export(db: Path, output: Path, lang: str) -> None:
+def review_export(db: Path | str, output: Path, lang: str) -> None:
     """Write every decision of the store, with its history, to a YAML file."""
     with _open_store(db, lang) as store:
         try:
@@ -638,7 +733,7 @@ def review_export(db: Path, output: Path, lang: str) -> None:
 @_db_option
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @_lang_option
-def review_import(db: Path, file: Path, lang: str) -> None:
+def review_import(db: Path | str, file: Path, lang: str) -> None:
     """Add the decisions of a file (from `review export`) to the store; those it has already are skipped."""
     try:
         decisions = read_decisions(file)
@@ -674,3 +769,140 @@ def baseline(paths: tuple[Path, ...], output: Path, jobs: int, packs: tuple[Path
         run.documents.close()
     click.echo(_REVIEW_WORDS[lang]["baseline"].format(path=output, n=n))
     sys.exit(EXIT_ERROR if tally.input_error else EXIT_CLEAN)
+
+
+# --- the web application (issue 12): `auditor serve`, and its accounts ---------------------------------------------
+# Imported when asked for: the web extra (`pip install -e '.[web]'`) is needed only by these commands.
+
+_WEB_MISSING = {"zh": "网页应用需要安装 web 附加依赖：pip install 'auditor[web]'（开发环境：pip install -e '.[web]'）",
+                "en": "the web application needs the web extra: pip install 'auditor[web]' (a checkout: "
+                      "pip install -e '.[web]')"}
+
+
+@main.command()
+@click.option("--db", type=_STORE, required=True,
+              help="History store (SQLite file, created if absent, or postgresql://user@host:port/dbname).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--secret-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="File whose first line signs the session cookies (default: a new random key at each start, "
+                   "which signs everyone out on a restart).")
+@click.option("--https-only", is_flag=True, help="Session cookies marked Secure (behind a TLS proxy).")
+@click.option("--max-upload-mb", type=click.IntRange(1, 64), default=32, show_default=True,
+              help="Largest file an upload may be.")
+@_pack_option
+@_config_option
+@_lang_option
+def serve(db: Path | str, host: str, port: int, secret_file: Path | None, https_only: bool, max_upload_mb: int,
+          packs: tuple[Path, ...], config: Path | None, lang: str) -> None:
+    """Start the web application: agencies check and submit their reports, the office reviews the year."""
+    try:
+        import uvicorn
+
+        from auditor.web import create_app
+    except ImportError:
+        _usage_failed(_WEB_MISSING[lang])
+    loaded = _load_packs(packs, lang, config)
+    secret = None
+    if secret_file is not None:
+        secret = secret_file.read_text(encoding="utf-8").strip().splitlines()[0] if secret_file.stat().st_size else ""
+        if len(secret) < 32:
+            _usage_failed("--secret-file: " + ("密钥至少 32 个字符" if lang == "zh" else "the key needs 32 characters"))
+    try:
+        app = create_app(db, loaded, lang, secret, https_only, load_config(config), max_upload_mb << 20)
+    except StoreError as exc:
+        _store_failed(exc, lang)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+
+
+@main.group()
+def users() -> None:
+    """The web application's accounts: supervisors (the office) and agencies (one body each)."""
+
+
+_USER_WORDS = {
+    "zh": {"added": "已添加用户 {name}（{role}）", "disabled": "已停用用户 {name}", "unknown": "没有用户 {name}",
+           "none": "还没有用户（auditor users add …）", "needs_agency": "agency 角色须用 --agency 指定所属机关",
+           "no_agency": "supervisor 不属于某个机关：不要给 --agency"},
+    "en": {"added": "added the user {name} ({role})", "disabled": "disabled the user {name}",
+           "unknown": "no user {name}", "none": "no user yet (auditor users add …)",
+           "needs_agency": "an agency account needs --agency", "no_agency": "a supervisor has no --agency"},
+}
+
+
+@users.command("add")
+@_db_option
+@click.argument("name")
+@click.option("--role", type=click.Choice(["supervisor", "agency"]), required=True)
+@click.option("--agency", "agency_name", help="The body an agency account speaks for, as its reports' titles name it.")
+@click.option("--password-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Read the password from this file's first line (default: asked for, twice, not echoed).")
+@_lang_option
+def users_add(db: Path | str, name: str, role: str, agency_name: str | None, password_file: Path | None,
+              lang: str) -> None:
+    """Add an account. Its password is hashed with argon2; the store never holds the password."""
+    try:
+        from auditor.store.accounts import Accounts
+        from auditor.web.passwords import hash_password
+    except ImportError:
+        _usage_failed(_WEB_MISSING[lang])
+    words = _USER_WORDS[lang]
+    if role == "agency" and not (agency_name or "").strip():
+        _usage_failed(words["needs_agency"])
+    if role == "supervisor" and agency_name:
+        _usage_failed(words["no_agency"])
+    if password_file is not None:
+        lines = password_file.read_text(encoding="utf-8").splitlines()
+        password = lines[0] if lines else ""
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        hashed = hash_password(password)
+    except ValueError as exc:
+        _usage_failed(str(exc))
+    with _open_store(db, lang, must_exist=False) as store:
+        try:
+            Accounts(store).add_user(name, hashed, role, agency_name)
+        except ValueError as exc:
+            _usage_failed(str(exc))
+        except StoreError as exc:
+            _store_failed(exc, lang)
+    click.echo(words["added"].format(name=visible(name), role=role))
+
+
+@users.command("list")
+@_db_option
+@_lang_option
+def users_list(db: Path | str, lang: str) -> None:
+    """Every account: name, role, agency, and whether it is disabled."""
+    from auditor.store.accounts import Accounts
+
+    with _open_store(db, lang) as store:
+        try:
+            found = Accounts(store).users()
+        except StoreError as exc:
+            _store_failed(exc, lang)
+    for user in found:
+        flag = (" 已停用" if lang == "zh" else " disabled") if user.disabled else ""
+        click.echo("  ".join(visible(x) for x in (user.name, user.role, user.agency or "-")) + flag)
+    if not found:
+        click.echo(_USER_WORDS[lang]["none"])
+
+
+@users.command("disable")
+@_db_option
+@click.argument("name")
+@_lang_option
+def users_disable(db: Path | str, name: str, lang: str) -> None:
+    """Refuse an account's logins from now on (its sessions end at their next request); it is kept, since its
+    decisions name it."""
+    from auditor.store.accounts import Accounts
+
+    with _open_store(db, lang) as store:
+        try:
+            done = Accounts(store).set_disabled(name)
+        except StoreError as exc:
+            _store_failed(exc, lang)
+    if not done:
+        _usage_failed(_USER_WORDS[lang]["unknown"].format(name=visible(name)))
+    click.echo(_USER_WORDS[lang]["disabled"].format(name=visible(name)))

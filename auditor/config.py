@@ -13,8 +13,8 @@ from typing import Any
 
 from auditor.model import Severity
 from auditor.packs.compile import plan_shards
-from auditor.packs.loader import load_pack
 from auditor.packs.model import Pack, PackError
+from auditor.packs.supplement import load_packs
 from auditor.resources import InvalidFile, check_schema, compile_regex, read_yaml
 
 
@@ -110,7 +110,7 @@ def load_configured_packs(directories: list[Path], config: RunConfig) -> list[Pa
 
     Every rule and parameter the configuration names must exist in at least one pack: a misspelt id would
     otherwise silently leave the rule running."""
-    packs = [load_pack(d, parameters=config.parameters) for d in directories]
+    packs = load_packs(directories, parameters=config.parameters)
     where = config.path or "configuration"
     for name in config.parameters:
         if not any(name in p.parameters for p in packs):

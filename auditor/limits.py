@@ -16,11 +16,13 @@ MAX_MEMBER_BYTES = 64 * MiB  # one member of a DOCX (or OFD) package, inflated
 MAX_PACKAGE_BYTES = 256 * MiB  # all members of a package together, inflated
 MAX_PDF_STREAM_BYTES = 64 * MiB  # one PDF content stream, inflated
 MAX_PDF_PAGES = 500
+MAX_PAGE_CHARS = 200_000  # characters of one OFD page (a dense A4 page holds ~3,000)
 MAX_PDF_DECODED_BYTES = 256 * MiB  # all streams of one PDF together, decoded (pdfminer keeps them while it reads)
 MAX_TABLE_CELLS = 100_000  # rows × columns of one table after rowspan/colspan are expanded
 MAX_SPAN = 1_000  # a rowspan or colspan larger than this is read as this
 MAX_PACKAGE_MEMBERS = 10_000  # members of one DOCX package (Word writes 10 to 30, one per image more)
 MAX_DOCUMENT_CELLS = 500_000  # table cells of one document, all tables together, after spans are expanded
+CONVERT_SECONDS = 20.0  # one LibreOffice conversion of a .doc/.wps (a cold start takes 2-3 s), inside FILE_SECONDS
 MAX_NUMBER_DIGITS = 15  # digits in one number; exact in a double, and far beyond any count a report gives
 
 # Each file is audited in a supervised worker process (auditor/batch.py): these bound what one file can take.

@@ -26,9 +26,20 @@ CATALOG: dict[str, ProblemType] = {
                     {"zh": "文件不是文本，也不是受支持的格式：{path}",
                      "en": "The file is neither text nor a supported format: {path}"}, True),
         ProblemType("unsupported_format", {"zh": "暂不支持的格式", "en": "Unsupported format"},
-                    {"zh": "{path} 是 {format} 文件，不受支持（可读取文本、Markdown、HTML、DOCX 和有文字层的 PDF）",
-                     "en": "{path} is a {format} file, which is not supported (text, Markdown, HTML, DOCX and PDF "
-                           "with a text layer are)"}, True),
+                    {"zh": "{path} 是 {format} 文件，不受支持（可读取文本、Markdown、HTML、DOCX、DOC、WPS、OFD "
+                           "和有文字层的 PDF）",
+                     "en": "{path} is a {format} file, which is not supported (text, Markdown, HTML, DOCX, DOC, WPS, "
+                           "OFD and PDF with a text layer are)"}, True),
+        ProblemType("converter_missing", {"zh": "缺少格式转换程序", "en": "Converter not installed"},
+                    {"zh": "{path} 是 {format} 文件，须用 LibreOffice 转换后读取，但本机未安装 LibreOffice"
+                           "（soffice）；请安装，例如 Debian/Ubuntu：apt-get install {package}",
+                     "en": "{path} is a {format} file, read after conversion by LibreOffice, but LibreOffice "
+                           "(soffice) is not installed; install it, e.g. on Debian/Ubuntu: apt-get install {package}"},
+                    True),
+        ProblemType("conversion_failed", {"zh": "格式转换失败", "en": "Conversion failed"},
+                    {"zh": "{path}：LibreOffice 未能将 {format} 文件转换为 DOCX（{reason}），未作核查",
+                     "en": "{path}: LibreOffice could not convert the {format} file to DOCX ({reason}); nothing was "
+                           "checked"}, True),
         ProblemType("undecodable_text", {"zh": "无法解码的文本", "en": "Undecodable text"},
                     {"zh": "无法确定 {path} 的字符编码", "en": "Could not determine the encoding of {path}"}, True),
         ProblemType("no_text_layer", {"zh": "没有文字层", "en": "No text layer"},
@@ -100,8 +111,8 @@ CATALOG: dict[str, ProblemType] = {
                      "en": "{path} was recorded in the history store, but its audit was not (the run stopped midway); "
                            "run it again to complete it"}, True),
         ProblemType("no_input_files", {"zh": "没有可核查的文件", "en": "No files to audit"},
-                    {"zh": "{path} 中没有报告文件（.txt .md .html .htm .docx .pdf）",
-                     "en": "{path} holds no report files (.txt .md .html .htm .docx .pdf)"}, True),
+                    {"zh": "{path} 中没有报告文件（.txt .md .html .htm .docx .doc .wps .ofd .pdf）",
+                     "en": "{path} holds no report files (.txt .md .html .htm .docx .doc .wps .ofd .pdf)"}, True),
         ProblemType("file_skipped", {"zh": "未核查的文件", "en": "File not audited"},
                     {"zh": "{path}：未核查（{reason}）", "en": "{path}: not audited ({reason})"}, False),
         ProblemType("file_too_large", {"zh": "文件过大", "en": "File too large"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,10 +12,31 @@ import pytest
 from auditor.engine import Engine, process_engine
 from auditor.packs import Pack, load_pack
 from auditor.resources import default_pack_dirs
+from tests.browser import chromium  # noqa: F401  (Debian's Chromium, for the tests that look at pages)
+from tests.pgserver import pg_url, postgres_server, store_at  # noqa: F401  (the PostgreSQL server's fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 CORPUS = ROOT.parent / "shared" / "corpus" / "reports"
+
+
+def pytest_report_header() -> str:
+    """Say at the top of every run whether the real reports are there: without ../shared the corpus tests skip."""
+    if CORPUS.is_dir():
+        return f"corpus: {CORPUS}"
+    return (f"corpus: NOT FOUND at {CORPUS}: the tests on real reports are skipped (put the shared folder beside "
+            "this checkout; under CI=true its absence fails the run)")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not CORPUS.is_dir():  # at the end too: -q hides the header
+        terminalreporter.write_line(pytest_report_header(), yellow=True, bold=True)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if os.environ.get("CI") == "true" and not CORPUS.is_dir():
+        raise pytest.UsageError(f"CI=true and the corpus is missing at {CORPUS}: the run would skip the tests on "
+                                "real reports")
 
 
 def edited_copy(source: Path, directory: Path, edit: Callable[[str], str], name: str | None = None) -> Path:

@@ -234,7 +234,8 @@ def test_parse_stats_counts_what_was_read(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_bytes(b"")
     result = run("parse", "--stats", str(tmp_path))
     assert result.exit_code == 2  # b.txt is empty: named on stderr, a.txt still reported
-    (line,) = result.stdout.splitlines()
+    header, line = result.stdout.splitlines()
+    assert header.startswith("# 文件")
     assert "焦作市人民政府办公室 2021" in line and "sections 123456" in line
     assert "t2:10/0/0 t3:175/0/0 t4:15/0/0" in line
     assert "空文件" in result.stderr

@@ -4,10 +4,8 @@ Playwright, headless). In CI (CI=true) a missing browser fails these tests: it n
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 S003 = SAMPLES / "003_1299ff54e50d8c9c.txt"
 S004 = SAMPLES / "004_bdd5b039361f2e6c.txt"
-CHROMIUM = Path("/usr/bin/chromium")
 TITLE = "# 焦作市人民政府办公室 2021 年"
 # The README's changed cell: （一）予以公开's 总计 11 → 12 gives T3-ROW[row=granted] and T3-SUM[col=total] on cells.
 GRANTED = ("\t(一) 予以公开\t11\t0\t0\t0\t0\t0\t11", "\t(一) 予以公开\t11\t0\t0\t0\t0\t0\t12")
@@ -225,24 +222,6 @@ def test_cli_cannot_write_the_folder(tmp_path: Path) -> None:
 
 # --- in the browser ----------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless (never Playwright's own download: CI cannot fetch it). Missing in CI: a failure."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if sync_playwright is None or not CHROMIUM.exists():
-        why = "Playwright for Python and /usr/bin/chromium are needed (.ci/run installs them)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(why)
-        pytest.skip(why)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
 class Watched:
     """A page in a fresh context, with every console message, script error, dialog and request it made."""
 
@@ -280,8 +259,8 @@ def site(tmp_path: Path, packs: list[Pack]) -> Path:
     return out
 
 
-def test_a_findings_cell_is_visibly_marked_and_its_message_reachable(browser: Any, site: Path) -> None:
-    w = Watched(browser, site / "0006-004_bdd5b039361f2e6c.html")
+def test_a_findings_cell_is_visibly_marked_and_its_message_reachable(chromium: Any, site: Path) -> None:
+    w = Watched(chromium, site / "0006-004_bdd5b039361f2e6c.html")
     marked, plain = "#c-t3-granted-total", "#c-t3-granted-natural_person"
     assert w.style(marked, "backgroundColor") != w.style(plain, "backgroundColor")
     assert w.style(marked, "outlineStyle") != w.style(plain, "outlineStyle")
@@ -308,8 +287,8 @@ def test_a_findings_cell_is_visibly_marked_and_its_message_reachable(browser: An
     w.close()
 
 
-def test_the_filters_hide_and_show_findings(browser: Any, site: Path) -> None:
-    w = Watched(browser, site / "0006-004_bdd5b039361f2e6c.html")
+def test_the_filters_hide_and_show_findings(chromium: Any, site: Path) -> None:
+    w = Watched(chromium, site / "0006-004_bdd5b039361f2e6c.html")
     page = w.page
     assert page.is_visible("#filters")
     errors = page.locator("#findings tr[data-sev=error]")
@@ -341,8 +320,8 @@ def test_the_filters_hide_and_show_findings(browser: Any, site: Path) -> None:
     w.close()
 
 
-def test_the_index_links_to_every_page(browser: Any, site: Path) -> None:
-    w = Watched(browser, site / "index.html")
+def test_the_index_links_to_every_page(chromium: Any, site: Path) -> None:
+    w = Watched(chromium, site / "index.html")
     links = w.page.locator("#reports tbody tr td:nth-child(2) a")
     assert links.count() == 7
     hrefs = [links.nth(i).get_attribute("href") for i in range(7)]
@@ -358,8 +337,8 @@ def test_the_index_links_to_every_page(browser: Any, site: Path) -> None:
     w.close()
 
 
-def test_a_hostile_report_text_stays_text_in_the_browser(browser: Any, site: Path) -> None:
-    w = Watched(browser, site / "0007-b-x-img-src-y.html")  # the file's name is markup: reduced to safe letters
+def test_a_hostile_report_text_stays_text_in_the_browser(chromium: Any, site: Path) -> None:
+    w = Watched(chromium, site / "0007-b-x-img-src-y.html")  # the file's name is markup: reduced to safe letters
     page = w.page
     assert page.evaluate("document.scripts.length") == 1
     assert page.evaluate("document.images.length") == 0 and page.locator("b").count() == 0
@@ -371,9 +350,9 @@ def test_a_hostile_report_text_stays_text_in_the_browser(browser: Any, site: Pat
     w.close()
 
 
-def test_chinese_renders_in_a_cjk_font(browser: Any, site: Path) -> None:
+def test_chinese_renders_in_a_cjk_font(chromium: Any, site: Path) -> None:
     """fonts-wqy-zenhei (or another CJK font) draws 表三: its glyphs are not the empty boxes of a missing font."""
-    w = Watched(browser, site / "0004-003_1299ff54e50d8c9c.html")
+    w = Watched(chromium, site / "0004-003_1299ff54e50d8c9c.html")
     widths = w.page.evaluate("""() => {
         const c = document.createElement('canvas').getContext('2d');
         c.font = '20px ' + getComputedStyle(document.body).fontFamily;

@@ -147,7 +147,7 @@ def _summary(agencies: tuple[str, ...]) -> Summary:
     docs = tuple(DocumentRow(i, a, 2021, f"/in/{a}.txt", "standard@0.1.0", counts, (), "error")
                  for i, a in enumerate(agencies, start=1))
     findings = tuple(FindingRow(a, 2021, f"/in/{a}.txt", "TXT-NEW", "TXT-NEW", "error", f"{a}：正文称收到申请 9 件",
-                                12, a, "-3") for a in agencies)
+                                12, a, "-3", document_id=i) for i, a in enumerate(agencies, start=1))
     # Every report left out of the totals and named in the notes, each file named as a copy.
     left_out, copies = tuple(f"{a} 2021" for a in agencies), tuple(f"{a}.txt" for a in agencies)
     t3 = Totals(_t3_totals([]).values, left_out, copies)

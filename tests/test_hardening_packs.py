@@ -75,7 +75,7 @@ def test_a_pack_with_an_anchor_or_alias_is_refused_with_line_and_column(pack_cop
 def test_billion_laughs_in_a_pack_fails_at_once(pack_copy: Path) -> None:
     edit_file_once(pack_copy / "pack.yaml", "groups:", "groups:\n" + textwrap.indent(LAUGHS, "  "))
     start = time.monotonic()
-    result = CliRunner().invoke(main, ["audit", "--pack", str(pack_copy), str(SAMPLE)])
+    result = CliRunner().invoke(main, ["audit", "--no-default-packs", "--pack", str(pack_copy), str(SAMPLE)])
     assert time.monotonic() - start < 20
     assert result.exit_code == 2 and "anchors" in result.stderr and "Traceback" not in result.output
 
@@ -251,7 +251,8 @@ def test_a_document_whose_extractor_times_out_is_an_input_error_not_a_pass(pack_
     text = SAMPLE.read_text(encoding="utf-8")
     title, rest = text.split("\n", 1)
     report.write_text(f"{title}\n{'x' * 40}1件 y\n{rest}", encoding="utf-8")
-    result = CliRunner().invoke(main, ["audit", "--format", "json", "--pack", str(pack_copy), str(report)])
+    result = CliRunner().invoke(main, ["audit", "--format", "json", "--no-default-packs", "--pack", str(pack_copy),
+                                       str(report)])
     assert result.exit_code == 2, result.output
     assert "extractor_timeout" in result.stdout and "claim.slow" in result.stdout
     assert '"passed": 0' in result.stdout  # not audited on incomplete claims: nothing passed that was not checked

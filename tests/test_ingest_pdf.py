@@ -17,7 +17,8 @@ from PIL import Image
 from auditor.facts import extract_facts
 from auditor.ingest import IngestError
 from auditor.ingest.document import Document
-from auditor.ingest.pdf import _drop_page_furniture, _Item, _Line, read_pdf
+from auditor.ingest.layout import Item, Line, drop_page_furniture
+from auditor.ingest.pdf import read_pdf
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "reports"
 
@@ -150,15 +151,15 @@ def test_a_narrower_continuation_is_spread_onto_the_grid_it_continues() -> None:
 
 
 def test_page_numbers_and_running_headers_are_dropped() -> None:
-    def line(text: str, top: float, page: int) -> _Line:
-        return _Line(text, 100.0, 300.0, top, top + 12, 12.0, page)
+    def line(text: str, top: float, page: int) -> Line:
+        return Line(text, 100.0, 300.0, top, top + 12, 12.0, page)
 
-    pages: list[list[_Item]] = [
+    pages: list[list[Item]] = [
         [line("某市人民政府 政务公开年报", 30, n), line(f"正文第{n}页的内容", 400, n), line(f"— {n + 1} —", 800, n)]
         for n in range(3)
     ]
-    kept = _drop_page_furniture(pages, [842.0] * 3)
-    assert [[i.text for i in items if isinstance(i, _Line)] for items in kept] == [
+    kept = drop_page_furniture(pages, [842.0] * 3)
+    assert [[i.text for i in items if isinstance(i, Line)] for items in kept] == [
         ["正文第0页的内容"], ["正文第1页的内容"], ["正文第2页的内容"]]
 
 

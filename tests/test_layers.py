@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "auditor"
 # Layer order, low to high. A module may import its own layer and lower ones.
 LAYERS = ["model", "problems", "resources", "ingest", "facts", "packs", "config", "store", "engine", "evaluate",
           "describe", "fingerprint", "findings", "review", "batch", "audit", "run", "ruletests", "formatters",
-          "summary", "cli"]
+          "summary", "web", "cli"]
 
 
 def _layer(module: str) -> int:

@@ -41,7 +41,7 @@ def test_invalid_pack_names_file_pointer_and_reason(pack_copy: Path, file: str, 
     assert Path(error.value.file).name == file
     assert error.value.pointer == pointer
     assert reason in error.value.reason
-    result = CliRunner().invoke(main, ["audit", "--pack", str(pack_copy), str(SAMPLE)])
+    result = CliRunner().invoke(main, ["audit", "--no-default-packs", "--pack", str(pack_copy), str(SAMPLE)])
     assert result.exit_code == 2
     assert file in result.stderr and pointer in result.stderr and "Traceback" not in result.output
 
@@ -72,7 +72,8 @@ metadata:
 check: t2.licensing.decisions > 0
 message: {zh: "行政许可处理决定数量为 {lhs}。", en: "Licensing decisions: {lhs}."}
 """, encoding="utf-8")
-    result = CliRunner().invoke(main, ["audit", "--pack", str(pack_copy), "--fail-on", "warning", str(SAMPLE)])
+    result = CliRunner().invoke(main, ["audit", "--no-default-packs", "--pack", str(pack_copy), "--fail-on", "warning",
+                                       str(SAMPLE)])
     assert result.exit_code == 1 and "行政许可处理决定数量为 0。" in result.stdout
 
 

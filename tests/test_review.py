@@ -24,7 +24,7 @@ def run(*args: str) -> Result:
     return result
 
 
-def queue(db: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]
+def queue(db: Path | str, *args: str) -> list[dict]:  # type: ignore[type-arg]
     result = run("review", "list", "--db", str(db), "--format", "json", *args)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)  # type: ignore[no-any-return]
@@ -35,11 +35,10 @@ def by_check(items: list[dict]) -> dict[str, dict]:  # type: ignore[type-arg]
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """A store holding the five samples' audits."""
-    path = tmp_path / "audits.db"
-    assert run("audit", str(SAMPLES), "--db", str(path)).exit_code == 1
-    return path
+def db(store_at: Path | str) -> Path | str:
+    """A store holding the five samples' audits: an SQLite file, then a PostgreSQL database (tests/pgserver.py)."""
+    assert run("audit", str(SAMPLES), "--db", str(store_at)).exit_code == 1
+    return store_at
 
 
 def findings_of(data: dict, name: str) -> dict[str, dict]:  # type: ignore[type-arg]
@@ -47,7 +46,7 @@ def findings_of(data: dict, name: str) -> dict[str, dict]:  # type: ignore[type-
     return {f["check_id"]: f for f in doc["findings"]}
 
 
-def test_a_years_findings_await_review(db: Path) -> None:
+def test_a_years_findings_await_review(db: Path | str) -> None:
     items = queue(db, "--year", "2024")
     assert items and {i["state"] for i in items} == {"awaiting"}
     assert "TXT-NEW" in by_check(items)
@@ -57,7 +56,7 @@ def test_a_years_findings_await_review(db: Path) -> None:
     assert by_check(items)["TXT-NEW"]["fingerprint"][:12] in text and "待审核" in text
 
 
-def test_decisions_last_through_a_reaudit_and_count_only_while_they_stand(db: Path) -> None:
+def test_decisions_last_through_a_reaudit_and_count_only_while_they_stand(db: Path | str) -> None:
     items = by_check(queue(db, "--year", "2024"))
     error = items["TXT-NEW"]["fingerprint"]
     # 003's only error dismissed: the run no longer fails on errors, though the finding is still shown
@@ -81,7 +80,7 @@ def test_decisions_last_through_a_reaudit_and_count_only_while_they_stand(db: Pa
     assert by_check(queue(db, "--state", "confirmed"))["TXT-NEW"]["decision"]["by"] == "审核员乙"
 
 
-def test_the_text_output_marks_the_decision(db: Path) -> None:
+def test_the_text_output_marks_the_decision(db: Path | str) -> None:
     fingerprint = by_check(queue(db, "--year", "2024"))["M-ENTITY"]["fingerprint"]
     run("review", "dismiss", "--db", str(db), fingerprint, "--reason", "高新区管委会即示范区管委会")
     result = run("audit", str(S003), "--db", str(db), "--show", "fingerprints")
@@ -90,15 +89,23 @@ def test_the_text_output_marks_the_decision(db: Path) -> None:
     assert "其中已排除（误报） 1" in result.output
 
 
-def test_decisions_are_appended_never_changed(db: Path) -> None:
+def test_decisions_are_appended_never_changed(db: Path | str) -> None:
     fingerprint = by_check(queue(db, "--year", "2024"))["TXT-NEW"]["fingerprint"]
     run("review", "confirm", "--db", str(db), fingerprint)
-    connection = sqlite3.connect(db)
+    if isinstance(db, Path):
+        connection, refused, changes = sqlite3.connect(db), sqlite3.IntegrityError, ("UPDATE", "DELETE")
+    else:  # the same on a server, by a client of its own (not through the store), TRUNCATE too
+        import psycopg
+
+        connection, refused = psycopg.connect(db, autocommit=True), psycopg.IntegrityError
+        changes = ("UPDATE", "DELETE", "TRUNCATE")
+    statements = {"UPDATE": "UPDATE decisions SET state = 'dismissed'", "DELETE": "DELETE FROM decisions",
+                  "TRUNCATE": "TRUNCATE decisions"}
     try:
-        for statement in ("UPDATE decisions SET state = 'dismissed'", "DELETE FROM decisions"):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-                connection.execute(statement)
-        with pytest.raises(sqlite3.IntegrityError):  # a dismissal without a reason never enters the store
+        for change in changes:
+            with pytest.raises(refused, match="append-only"):
+                connection.execute(statements[change])
+        with pytest.raises(refused):  # a dismissal without a reason never enters the store
             connection.execute("INSERT INTO decisions (fingerprint, rule_id, check_id, agency_stem, year, state, "
                                "scope, reason, decided_by, decided_at, until, message) VALUES "
                                "('x', 'R', 'R', '', 2024, 'dismissed', 'report', ' ', 'me', 'now', NULL, '')")
@@ -111,7 +118,7 @@ def test_decisions_are_appended_never_changed(db: Path) -> None:
     (("waive", "--reason", " "), "须写明理由"),
     (("confirm", "--lang", "en"), None),
 ])
-def test_a_decision_needs_its_reason(db: Path, args: tuple[str, ...], says: str | None) -> None:
+def test_a_decision_needs_its_reason(db: Path | str, args: tuple[str, ...], says: str | None) -> None:
     fingerprint = by_check(queue(db, "--year", "2024"))["TXT-NEW"]["fingerprint"]
     result = run("review", args[0], "--db", str(db), fingerprint, *args[1:])
     if says is None:
@@ -122,12 +129,12 @@ def test_a_decision_needs_its_reason(db: Path, args: tuple[str, ...], says: str 
 
 
 @pytest.mark.parametrize(("wanted", "says"), [("21b2", "太短"), ("ffffffffffff", "不是"), ("", "太短")])
-def test_a_fingerprint_that_names_no_finding_is_refused(db: Path, wanted: str, says: str) -> None:
+def test_a_fingerprint_that_names_no_finding_is_refused(db: Path | str, wanted: str, says: str) -> None:
     result = run("review", "confirm", "--db", str(db), wanted)
     assert result.exit_code == 2 and says in result.output
 
 
-def test_an_edited_report_keeps_the_decisions_of_its_unchanged_findings(db: Path, tmp_path: Path) -> None:
+def test_an_edited_report_keeps_the_decisions_of_its_unchanged_findings(db: Path | str, tmp_path: Path) -> None:
     items = by_check(queue(db, "--year", "2024"))
     run("review", "confirm", "--db", str(db), items["M-ENTITY"]["fingerprint"])
     run("review", "confirm", "--db", str(db), items["TXT-NEW"]["fingerprint"])
@@ -139,7 +146,7 @@ def test_an_edited_report_keeps_the_decisions_of_its_unchanged_findings(db: Path
     assert found["TXT-NEW"]["review"] is None  # another number: a new finding, awaiting review
 
 
-def test_a_waiver_reaches_as_far_as_its_scope_and_its_date(db: Path, tmp_path: Path) -> None:
+def test_a_waiver_reaches_as_far_as_its_scope_and_its_date(db: Path | str, tmp_path: Path) -> None:
     fee = by_check(queue(db, "--year", "2024"))["FEE-STATED"]["fingerprint"]
     # the same check on another year's report of the same body: an agency-wide waiver covers it
     other_year = edited_copy(S003, tmp_path, lambda t: t.replace("2024", "2023"), name="003-2023.txt")
@@ -166,13 +173,13 @@ def test_a_waiver_reaches_as_far_as_its_scope_and_its_date(db: Path, tmp_path: P
     assert "FEE-STATED" in by_check(queue(db, "--year", "2024"))
 
 
-def test_only_a_waiver_has_a_scope_or_an_end(db: Path) -> None:
+def test_only_a_waiver_has_a_scope_or_an_end(db: Path | str) -> None:
     fingerprint = by_check(queue(db, "--year", "2024"))["TXT-NEW"]["fingerprint"]
     result = run("review", "waive", "--db", str(db), fingerprint, "--reason", "x", "--until", "2027-02-30")
     assert result.exit_code == 2  # not a date: click's usage error
 
 
-def test_decisions_move_between_stores_as_a_file(db: Path, tmp_path: Path) -> None:
+def test_decisions_move_between_stores_as_a_file(db: Path | str, tmp_path: Path) -> None:
     items = by_check(queue(db, "--year", "2024"))
     run("review", "dismiss", "--db", str(db), items["M-ENTITY"]["fingerprint"], "--reason", "简称「高新区」")
     run("review", "confirm", "--db", str(db), items["TXT-NEW"]["fingerprint"])

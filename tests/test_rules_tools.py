@@ -78,17 +78,18 @@ def test_no_reference_is_a_problem(pack: Pack) -> None:
 # --- auditor rules list / show ------------------------------------------------------------------------------------
 
 def test_list_shows_every_rule(pack: Pack) -> None:
-    result = run("rules", "list", "--pack", str(STANDARD))
+    result = run("rules", "list", "--no-default-packs", "--pack", str(STANDARD))
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == [rule.id for rule in pack.rules]
+    header, *lines = result.stdout.splitlines()
+    assert header.split()[:2] == ["规则包", "编号"]
+    assert [line.split()[1] for line in lines] == [rule.id for rule in pack.rules]
     ids = {"T3-BAL", "T3-SUM", "T3-ROW", "T4-SUM", "T2-VALID", "SEC-PRESENT", "TXT-NEW"}
-    assert ids <= {line.split()[0] for line in lines}
+    assert ids <= {line.split()[1] for line in lines}
     assert any("table3.column-balance" in line and "error" in line and "表三各列勾稽关系" in line for line in lines)
 
 
 def test_list_as_json_in_english(pack: Pack) -> None:
-    result = run("rules", "list", "--pack", str(STANDARD), "--format", "json", "--lang", "en")
+    result = run("rules", "list", "--no-default-packs", "--pack", str(STANDARD), "--format", "json", "--lang", "en")
     rows = json.loads(result.stdout)
     assert result.exit_code == 0 and [row["id"] for row in rows] == [rule.id for rule in pack.rules]
     bal = next(row for row in rows if row["id"] == "T3-BAL")
@@ -99,7 +100,7 @@ def test_list_as_json_in_english(pack: Pack) -> None:
 
 @pytest.mark.parametrize("wanted", ["T3-BAL", "table3.column-balance"])
 def test_show_by_id_or_name(wanted: str, pack: Pack) -> None:
-    result = run("rules", "show", wanted, "--pack", str(STANDARD))
+    result = run("rules", "show", wanted, "--no-default-packs", "--pack", str(STANDARD))
     rule = pack.rule("T3-BAL")
     assert result.exit_code == 0 and rule is not None
     assert "## T3-BAL" in result.stdout and "table3.column-balance" in result.stdout
@@ -107,7 +108,7 @@ def test_show_by_id_or_name(wanted: str, pack: Pack) -> None:
 
 
 def test_show_an_unknown_rule_exits_two() -> None:
-    result = run("rules", "show", "NOPE", "--pack", str(STANDARD), "--lang", "en")
+    result = run("rules", "show", "NOPE", "--no-default-packs", "--pack", str(STANDARD), "--lang", "en")
     assert result.exit_code == 2
     assert result.stdout == "" and "no rule 'NOPE'" in result.stderr
 
@@ -115,7 +116,7 @@ def test_show_an_unknown_rule_exits_two() -> None:
 # --- auditor rules doc --------------------------------------------------------------------------------------------
 
 def test_doc_check_passes_on_the_repository() -> None:
-    result = run("rules", "doc", "--check", "--pack", str(STANDARD))
+    result = run("rules", "doc", "--check", "--no-default-packs", "--pack", str(STANDARD))
     assert result.exit_code == 0, result.output
 
 
@@ -124,11 +125,11 @@ def test_doc_check_fails_on_an_edited_readme_and_doc_rewrites_it(tmp_path: Path)
     readme = copy / "README.md"
     edited = readme.read_text(encoding="utf-8").replace("## T3-BAL", "## T3-BAL (edited by hand)")
     readme.write_text(edited, encoding="utf-8")
-    result = run("rules", "doc", "--check", "--pack", str(copy))
+    result = run("rules", "doc", "--check", "--no-default-packs", "--pack", str(copy))
     assert result.exit_code == 1 and f"stale: {readme}" in result.stdout
     assert readme.read_text(encoding="utf-8") == edited  # --check writes nothing
-    assert run("rules", "doc", "--pack", str(copy)).exit_code == 0
-    assert run("rules", "doc", "--check", "--pack", str(copy)).exit_code == 0
+    assert run("rules", "doc", "--no-default-packs", "--pack", str(copy)).exit_code == 0
+    assert run("rules", "doc", "--check", "--no-default-packs", "--pack", str(copy)).exit_code == 0
 
 
 # --- auditor rules test -------------------------------------------------------------------------------------------

@@ -68,11 +68,11 @@ def test_a_new_database_is_created_at_the_latest_version(tmp_path: Path) -> None
 
 
 def test_reopening_keeps_the_version_and_the_records(tmp_path: Path,
-                                                     sample_004: tuple[ReportFacts, DocumentResult]) -> None:
-    db = tmp_path / "history.db"
-    with Store(db) as store:
+                                                     sample_004: tuple[ReportFacts, DocumentResult],
+        store_at: Path | str) -> None:
+    with Store(store_at) as store:
         store.record(SAMPLES / "004_bdd5b039361f2e6c.txt", *sample_004)
-    with Store(db) as store:
+    with Store(store_at) as store:
         assert store.version == len(MIGRATIONS)
         assert store.document_count() == 1
 
@@ -146,10 +146,10 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
 
 
 def test_recording_the_same_file_twice_keeps_one_document_and_replaces_its_findings(
-        tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+        tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult], store_at: Path | str) -> None:
     facts, result = sample_004
     assert result.findings, "sample 004 has findings (README): the test needs some to replace"
-    with Store(tmp_path / "history.db") as store:
+    with Store(store_at) as store:
         first = store.record(SAMPLES / "004_bdd5b039361f2e6c.txt", facts, result)
         second = store.record(SAMPLES / "004_bdd5b039361f2e6c.txt", facts, result)
         assert first == second
@@ -163,9 +163,10 @@ def test_recording_the_same_file_twice_keeps_one_document_and_replaces_its_findi
         assert store.document_count() == 2
 
 
-def test_the_stored_facts_are_the_facts_json(tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+def test_the_stored_facts_are_the_facts_json(tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult],
+        store_at: Path | str) -> None:
     facts, result = sample_004
-    with Store(tmp_path / "history.db") as store:
+    with Store(store_at) as store:
         store.record(SAMPLES / "004_bdd5b039361f2e6c.txt", facts, result)
         assert facts.agency is not None and facts.year is not None
         stored = store.previous_year(facts.agency, facts.year + 1)
@@ -265,9 +266,9 @@ def test_same_body_across_years(a: str, b: str, same: bool) -> None:
 
 
 def test_previous_year_by_normalised_name_with_or_without_the_city(
-        tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+        tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult], store_at: Path | str) -> None:
     facts, result = sample_004
-    with Store(tmp_path / "history.db") as store:
+    with Store(store_at) as store:
         document = _record_as(store, tmp_path, facts, result, "洪泽区人民政府", 2023)
         for name in ("淮安市洪泽区人民政府", "洪泽区政府", "洪泽区（人民政府）", "江苏省淮安市洪泽区人民政府"):
             found = store.previous_year(name, 2024)
@@ -282,9 +283,10 @@ def test_previous_year_by_normalised_name_with_or_without_the_city(
 
 
 def test_a_bare_name_fitting_two_cities_is_ambiguous(tmp_path: Path,
-                                                      sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+                                                      sample_004: tuple[ReportFacts, DocumentResult],
+        store_at: Path | str) -> None:
     facts, result = sample_004
-    with Store(tmp_path / "history.db") as store:
+    with Store(store_at) as store:
         _record_as(store, tmp_path, facts, result, "淮安市洪泽区人民政府", 2023)
         _record_as(store, tmp_path, facts, result, "宿迁市洪泽区人民政府", 2023)
         assert store.previous_year("洪泽区人民政府", 2024) is None
@@ -293,9 +295,10 @@ def test_a_bare_name_fitting_two_cities_is_ambiguous(tmp_path: Path,
 
 
 def test_previous_year_takes_the_most_recently_audited(tmp_path: Path,
-                                                       sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+                                                       sample_004: tuple[ReportFacts, DocumentResult],
+        store_at: Path | str) -> None:
     facts, result = sample_004
-    with Store(tmp_path / "history.db") as store:
+    with Store(store_at) as store:
         _record_as(store, tmp_path, facts, result, "洪泽区人民政府", 2023, "2025-01-05T00:00:00+00:00")
         latest = _record_as(store, tmp_path, facts, result, "淮安市洪泽区人民政府", 2023, "2025-03-01T00:00:00+00:00")
         _record_as(store, tmp_path, facts, result, "洪泽区人民政府", 2023, "2025-02-01T00:00:00+00:00")
@@ -303,9 +306,10 @@ def test_previous_year_takes_the_most_recently_audited(tmp_path: Path,
         assert found is not None and found.document_id == latest
 
 
-def test_previous_year_by_alias(tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult]) -> None:
+def test_previous_year_by_alias(tmp_path: Path, sample_004: tuple[ReportFacts, DocumentResult],
+        store_at: Path | str) -> None:
     facts, result = sample_004
-    with Store(tmp_path / "history.db") as store:
+    with Store(store_at) as store:
         document = _record_as(store, tmp_path, facts, result, "焦作高新区管委会", 2023)
         assert store.previous_year("焦作市城乡一体化示范区管委会", 2024) is None
         found = store.previous_year("焦作市城乡一体化示范区管委会", 2024, ("焦作高新区管委会",))

@@ -131,7 +131,7 @@ def test_english_labels(store: tuple[Path, list[str]], tmp_path: Path) -> None:
     md = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert "Agencies with errors" in md and "No roster given." in md
     header = (tmp_path / "findings.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header == "Agency,Year,Rule,Check,Severity,Message,Line,Expected,Found,Rule title"
+    assert header == "Agency,Year,Rule,Check,Severity,Message,Line,Expected,Found,Rule title,Review"
 
 
 def test_empty_store_or_year_exits_2(store: tuple[Path, list[str]], tmp_path: Path) -> None:

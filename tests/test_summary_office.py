@@ -24,7 +24,8 @@ from auditor.packs import Pack
 from auditor.run import EXIT_ERROR, audit_paths
 from auditor.store import Store
 from auditor.summary import collect, write_all
-from auditor.summary.collect import COUNTED, DocumentRow, FindingRow, Repeated, Summary, _t3_totals, _t4_totals
+from auditor.summary.collect import COUNTED, DocumentRow, FindingRow, Summary, _t3_totals, _t4_totals
+from auditor.summary.reviews import Rectified
 from auditor.summary.score import score
 from auditor.summary.tongbao import render_docx
 from tests.conftest import CORPUS, SAMPLES
@@ -269,7 +270,7 @@ def test_scores_appear_in_every_format(office: Path) -> None:
     # 焦作市城乡一体化示范区管委会 (003): TXT-NEW by rule 10 → capped 8; FEE-STATED, M-ENTITY 2 each; S1-ASPECTS
     # 2; S5-PREV (info) 0: 100 − 14 = 86.
     html = (office / "summary.html").read_text(encoding="utf-8")
-    assert "<h2>评分与排名</h2>" in html and "人工复核结果尚未纳入" in html
+    assert "<h2>评分与排名</h2>" in html and "个问题待人工复核，暂按成立计" in html
     md = (office / "summary.md").read_text(encoding="utf-8")
     assert re.search(r"- \d+ 焦作市城乡一体化示范区管委会（2024）: 86$", md, re.MULTILINE)
     csv_rows = (office / "scores.csv").read_text(encoding="utf-8-sig").splitlines()
@@ -303,9 +304,9 @@ def test_the_draft_holds_the_totals_problems_non_submitters_and_says_what_it_lac
     assert "焦作市城乡一体化示范区管委会：正文称收到申请 9 件" in text
     assert "另有提示类问题" in text  # info findings counted, not listed
     assert "以下 1 个单位未报送" in text and "某某县教育局" in text and "孟州市政府办" not in text
-    assert "跨年度整改比对尚未进行" in text  # no data for part 6 yet: said, not an empty list
+    assert "无从比对本年度的整改情况" in text  # nothing confirmed last year: said, not "nothing repeated"
     assert "2025年3月31日前将整改情况报送焦作市政务公开办公室" in text
-    assert "人工复核结果尚未纳入" in text
+    assert "经人工复核确认 0 个，尚待复核" in text
 
 
 def test_the_draft_says_repeated_problems_when_given_and_marks_blanks_without_options(store: Path) -> None:
@@ -313,10 +314,11 @@ def test_the_draft_says_repeated_problems_when_given_and_marks_blanks_without_op
     text = "\n".join(p.text for p in render_docx(summary, "zh").paragraphs)
     assert "（请填写发文机关）" in text and "（请填写整改期限）" in text and "未提供应报送单位名单" in text
     assert "六、整改要求" in text  # no scheme: no scoring part
-    repeated = replace(summary, repeated=(Repeated("焦作市城乡一体化示范区管委会", "TXT-NEW", "TXT-NEW", "又错了"),))
+    repeated = replace(summary, rectification=(
+        Rectified("焦作市城乡一体化示范区管委会", 2024, 1, "TXT-NEW", "TXT-NEW", "去年错了", "repeated", "又错了"),))
     text = "\n".join(p.text for p in render_docx(repeated, "zh").paragraphs)
     assert "焦作市城乡一体化示范区管委会：又错了（上年度已指出）" in text
-    none = "\n".join(p.text for p in render_docx(replace(summary, repeated=()), "zh").paragraphs)
+    none = "\n".join(p.text for p in render_docx(replace(summary, rectification=()), "zh").paragraphs)
     assert "未发现上年度已确认的问题在本年度报告中重复出现" in none
     english = "\n".join(p.text for p in render_docx(summary, "en").paragraphs)
     assert "Main problems" in english and "to be filled in" in english

@@ -7,6 +7,7 @@ instead of acting on the terminal. The colours are added after, so they are the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import click
@@ -66,6 +67,18 @@ _WORDS = {
            "unchecked_line": "not checked: line {line}, '{number}' in '{text}'", "reviewed": "of them {states}",
            "skipped": "{n} other files not audited"},
 }
+# The English counts are written plural; one of a thing is singular ("1 file: 1 error", never "1 files: 1 errors").
+_SINGULAR = re.compile(r"(?<![\d.,])1 (files|errors|warnings|checks|tool problems|other files|narrative numbers|"
+                       r"narrative statements)\b")
+_ONE = {"files": "file", "errors": "error", "warnings": "warning", "checks": "check", "tool problems": "tool problem",
+        "other files": "other file", "narrative numbers": "narrative number",
+        "narrative statements": "narrative statement"}
+
+
+def _counted(text: str, lang: str) -> str:
+    return _SINGULAR.sub(lambda m: f"1 {_ONE[m.group(1)]}", text) if lang == "en" else text
+
+
 # A finding only one of the two evaluators failed (Finding.failed_by) is kept, and says so.
 _FAILED_BY = {
     "zh": {"engine": "仅规则引擎判定未通过，参考计算判定通过，请人工复核",
@@ -193,7 +206,7 @@ def _coverage(d: DocumentResult, c: Coverage, words: dict[str, str], lang: str, 
     if c.unchecked:
         hint = "" if "unchecked" in show else words["hint"].format(option="--show unchecked")
         parts.append(words["unchecked"].format(n=len(c.unchecked)) + hint)
-    return words["sep"].join(parts)
+    return _counted(words["sep"].join(parts), lang)
 
 
 def _problem(p: Problem, words: dict[str, str]) -> str:
@@ -219,5 +232,5 @@ def as_text(result: RunResult | RunStream, color: bool = False, show: frozenset[
     reviewed = [f"{STATE_LABELS[lang][state]} {n}" for state, n in totals.by_review.items() if n]
     if reviewed:  # how many of the findings counted above a person (or the baseline) has decided already
         line += _WORDS[lang]["sep"] + _WORDS[lang]["reviewed"].format(states=_WORDS[lang]["list"].join(reviewed))
-    out.append(line)
+    out.append(_counted(line, lang))
     yield "\n".join(out) + "\n"

@@ -17,6 +17,8 @@ from auditor.ingest.errors import IngestError
 from auditor.ingest.script import document_simplified, document_text, is_traditional, simplified
 from auditor.ingest.text import read_text
 
+OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # an OLE2 compound file's signature ([MS-CFB] §2.2)
+
 __all__ = ["Cell", "Document", "IngestError", "Paragraph", "Row", "Table", "read_document", "sniff_format"]
 
 
@@ -26,9 +28,14 @@ def sniff_format(data: bytes, path: Path) -> str:
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "docx" if b"word/" in data[:65536] or path.suffix.lower() == ".docx" else "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "doc"
+        if b"word/" in data[:65536] or path.suffix.lower() == ".docx":
+            return "docx"
+        # An OFD package (GB/T 33190 §7.1) has its entry file OFD.xml at the root: named in a local header near the
+        # start, or in the central directory at the end.
+        return "ofd" if b"OFD.xml" in data[:65536] or b"OFD.xml" in data[-65536:] else "zip"
+    if head.startswith(OLE2_MAGIC):
+        # Word 97 and Kingsoft WPS are both OLE2 compound files read the same way; the name only labels which.
+        return "wps" if path.suffix.lower() == ".wps" else "doc"
     lowered = head[:1024].lower()
     if lowered.startswith((b"<!doctype html", b"<html")) or b"<table" in data[:65536].lower():
         return "html"
@@ -62,7 +69,13 @@ def _read(path: Path) -> Document:
     if fmt == "html":
         from auditor.ingest.html import read_html
         return read_html(data, str(path))
-    if fmt in {"doc", "zip"}:  # legacy Word and other archives: no kept library reads them well enough
+    if fmt in {"doc", "wps"}:
+        from auditor.ingest.office import read_office
+        return read_office(data, str(path), fmt)
+    if fmt == "ofd":
+        from auditor.ingest.ofd import read_ofd
+        return read_ofd(data, str(path))
+    if fmt == "zip":  # an archive of something else: no report is read out of it
         raise IngestError("unsupported_format", format=fmt.upper())
     if looks_binary(data):
         raise IngestError("binary_file")

@@ -33,6 +33,15 @@ MESSAGE_FIELDS = {"lhs", "rhs", "diff", "found", "expected", "lhs_terms", "rhs_t
 _INDEXED_FIELD = re.compile(r"^(?:lhs|rhs)(?:_terms)?_\d+$")
 
 
+def manifest_of(directory: Path) -> dict[str, Any]:
+    """A pack directory's pack.yaml, validated; a PackError when there is none or it is invalid."""
+    path = Path(directory) / MANIFEST
+    if not path.is_file():
+        raise PackError(str(directory), "", f"no {MANIFEST}: not a rule pack directory")
+    manifest: dict[str, Any] = _read(path, "pack.schema.json")
+    return manifest
+
+
 def _read(path: Path, schema_name: str) -> Any:
     """The YAML in `path`, valid against schemas/`schema_name`; a PackError naming the file otherwise."""
     try:
@@ -43,14 +52,14 @@ def _read(path: Path, schema_name: str) -> Any:
     return data
 
 
-def load_pack(directory: Path, parameters: dict[str, float] | None = None) -> Pack:
+def load_pack(directory: Path, parameters: dict[str, float] | None = None,
+              manifest: dict[str, Any] | None = None) -> Pack:
     """Load and compile a pack; `parameters` override the pack's own (those it does not have are ignored here and
-    reported by the run configuration, which knows every loaded pack)."""
+    reported by the run configuration, which knows every loaded pack). `manifest`: its pack.yaml when the caller
+    has read it already (manifest_of)."""
     directory = Path(directory)
     manifest_path = directory / MANIFEST
-    if not manifest_path.is_file():
-        raise PackError(str(directory), "", f"no {MANIFEST}: not a rule pack directory")
-    manifest = _read(manifest_path, "pack.schema.json")
+    manifest = manifest if manifest is not None else manifest_of(directory)
     parent, inherited = _parent(directory, manifest, manifest_path)
     groups = {k: [str(v) for v in vs] for k, vs in (parent.get("groups") or {}).items()}
     groups.update({k: [str(v) for v in vs] for k, vs in (manifest.get("groups") or {}).items()})

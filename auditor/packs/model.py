@@ -66,6 +66,7 @@ class Pack:
     shards: tuple[Shard, ...]
     extends: str | None = None  # the pack this one takes rules from
     core: tuple[CoreGroup, ...] = ()
+    supplements: tuple[str, ...] = ()  # the labels of the supplements whose rules were added (packs/supplement.py)
 
     def compiled(self, rule_id: str) -> list[tuple[str, object, object]]:
         """A rule's resolved checks (the engine's rules are made from these alone, numbered per pack): two packs that
@@ -102,4 +103,4 @@ class Pack:
 
     @property
     def label(self) -> str:
-        return f"{self.id}@{self.version}"
+        return f"{self.id}@{self.version}" + "".join(f"+{s}" for s in self.supplements)

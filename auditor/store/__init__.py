@@ -1,5 +1,6 @@
-"""The history store (SQLite) and what the cross-report rules read from it: last year's report of the same body
-(previous.py) and the other bodies' reports of the same year (peers.py).
+"""The history store (an SQLite file, or a PostgreSQL database: auditor.store.postgres) and what the cross-report
+rules read from it: last year's report of the same body (previous.py) and the other bodies' reports of the same year
+(peers.py).
 
     with Store(database_path) as store:
         facts = with_history(facts, last_year(store, facts, aliases))  # before evaluating this report
@@ -12,6 +13,7 @@ corrupt) is a StoreError, whose `kind` and `message(lang)` say which (errors.py)
 
 from auditor.store.db import Store, StoredFacts, file_hash
 from auditor.store.errors import StoreError
+from auditor.store.postgres import display, is_url
 from auditor.store.previous import (
     LAST_YEAR_MARK,
     PREVIOUS_PROBLEMS,
@@ -25,4 +27,5 @@ from auditor.store.previous import (
 from auditor.store.schema import MIGRATIONS
 
 __all__ = ["LAST_YEAR_MARK", "MIGRATIONS", "PREVIOUS_PROBLEMS", "STORE_MARK", "Store", "StoreError", "StoredFacts",
+           "display", "is_url",
            "file_hash", "last_year", "last_year_of", "prev_values", "problem_items", "with_history"]

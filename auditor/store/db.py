@@ -1,4 +1,6 @@
-"""The history store: every audited document's facts and findings in one SQLite file (schema.py).
+"""The history store: every audited document's facts and findings in one SQLite file, or in one PostgreSQL
+database for an office that shares it between many staff (`postgresql://…`, auditor.store.postgres); the same
+queries and the same migrations on both (schema.py).
 
 Each `record` is one transaction, so a batch killed midway leaves every document recorded before the kill complete
 and none half-written. Content, not path, identifies a document: the same bytes audited again under the same pack
@@ -16,7 +18,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from auditor.facts.model import ReportFacts, to_json
 from auditor.model import DocumentResult
@@ -25,18 +27,39 @@ from auditor.store.decisions import Decision, append
 from auditor.store.decisions import read as read_decisions
 from auditor.store.errors import StoreError, classify
 from auditor.store.peers import encode, report_narratives, signature_of
-from auditor.store.schema import migrate, version
+from auditor.store.postgres import PostgresConnection, is_url
+from auditor.store.schema import POSTGRESQL, SQLITE, migrate, version
 
 # Seconds a statement waits for another process's lock on the store before the run stops with a message: long
 # enough for another run's batch of records (Store.batch) to commit, short enough that a forgotten process is named.
 BUSY_TIMEOUT = 30.0
+
+
+
+class Cursor(Protocol):
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """What the store needs of a connection: sqlite3's, or auditor.store.postgres's over psycopg. `?` placeholders;
+    autocommit, every transaction explicit."""
+
+    @property
+    def in_transaction(self) -> bool: ...
+    def execute(self, sql: str, parameters: Any = ..., /) -> Cursor: ...
+    def executemany(self, sql: str, parameters: Any, /) -> Cursor: ...
+    def close(self) -> None: ...
+
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
 def _guarded(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
-    """A Store method whose SQLite errors reach the caller as the StoreError naming the file and the cause."""
+    """A Store method whose SQLite errors reach the caller as the StoreError naming the file and the cause
+    (PostgreSQL's come as StoreError already: auditor.store.postgres)."""
 
     @functools.wraps(method)
     def guarded(self: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
@@ -71,15 +94,23 @@ def file_hash(path: Path) -> str:
 
 
 class Store:
-    """An open history database. Opening creates the file if needed, checks it (quick_check; integrity_check after
-    a run that did not finish) and applies missing migrations. Every way the store cannot be opened or used, then
-    or later (a newer schema, not a database, corrupt, locked beyond `timeout` seconds, the disk full, read-only,
-    no such folder), raises StoreError naming the file and the cause (auditor.store.errors). Use as a context
-    manager, or call close()."""
+    """An open history database: an SQLite file (a path) or a PostgreSQL database (a `postgresql://` URL; the
+    database must exist, the tables are created in it). Opening creates the file if needed, checks it (SQLite:
+    quick_check; integrity_check after a run that did not finish) and applies missing migrations. Every way the
+    store cannot be opened or used, then or later (a newer schema, not a database, corrupt, locked beyond `timeout`
+    seconds, the disk full, read-only, no such folder; the server unreachable, the login refused, no such database,
+    permission denied, a conflict with another writer), raises StoreError naming the file or the URL (never its
+    password) and the cause (auditor.store.errors). Use as a context manager, or call close()."""
+
+    _connection: Connection
 
     def __init__(self, path: Path | str, timeout: float = BUSY_TIMEOUT) -> None:
-        self.path = Path(path)
         self.timeout = timeout
+        if is_url(path):
+            self._open_postgres(str(path))
+            return
+        self.engine = SQLITE
+        self.path: Path | str = Path(path)
         unfinished = _left_by_a_crash(self.path)
         try:
             # Autocommit: every transaction below is explicit, so none is left open by accident between calls.
@@ -96,6 +127,19 @@ class Store:
             raise classify(exc, self.path, timeout) from exc
         except StoreError as exc:
             self._connection.close()
+            raise exc.at(self.path) from exc
+
+    def _open_postgres(self, url: str) -> None:
+        """A store on a server: the server checks its own pages and plays back its own log after a crash, so
+        there is nothing for us to check; the migrations are the same."""
+        self.engine = POSTGRESQL
+        connection = PostgresConnection(url, self.timeout)
+        self.path = connection.location
+        self._connection = connection
+        try:
+            self.version = migrate(connection)
+        except StoreError as exc:
+            connection.close()
             raise exc.at(self.path) from exc
 
     def _check(self, thorough: bool) -> None:
@@ -149,21 +193,19 @@ class Store:
                len(result.not_assessable), _gaps(result), _checks(result), when)
         pack = result.pack or ""
         with self._transaction() as db:
-            found = db.execute("SELECT id FROM documents WHERE sha256 = ? AND pack = ?", (digest, pack)).fetchone()
-            if found is None:
-                cursor = db.execute(
-                    "INSERT INTO documents (path, format, agency, agency_norm, agency_stem, year, template, facts, "
-                    "passed, not_assessable, gaps, checks, audited_at, sha256, pack) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*row, digest, pack))
-                document_id = int(cursor.lastrowid or 0)
-            else:
-                document_id = int(found[0])
-                db.execute(
-                    "UPDATE documents SET path = ?, format = ?, agency = ?, agency_norm = ?, agency_stem = ?, "
-                    "year = ?, template = ?, facts = ?, passed = ?, not_assessable = ?, gaps = ?, checks = ?, "
-                    "audited_at = ? WHERE id = ?",
-                    (*row, document_id))
+            # One statement, insert or update: two writers recording the same file at once on a server cannot both
+            # insert it (the second waits for the first's row, then updates it), and the row stays locked for the
+            # rest of the record, so its findings are written by one writer at a time.
+            document_id = int(db.execute(
+                "INSERT INTO documents (path, format, agency, agency_norm, agency_stem, year, template, facts, "
+                "passed, not_assessable, gaps, checks, audited_at, sha256, pack) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (sha256, pack) DO UPDATE SET path = excluded.path, format = excluded.format, "
+                "agency = excluded.agency, agency_norm = excluded.agency_norm, agency_stem = excluded.agency_stem, "
+                "year = excluded.year, template = excluded.template, facts = excluded.facts, "
+                "passed = excluded.passed, not_assessable = excluded.not_assessable, gaps = excluded.gaps, "
+                "checks = excluded.checks, audited_at = excluded.audited_at RETURNING id",
+                (*row, digest, pack)).fetchone()[0])
             self.record_narratives(document_id, narratives)
             db.execute("DELETE FROM unreadable WHERE sha256 = ?", (digest,))
             _write_results(db, document_id, result)
@@ -191,7 +233,7 @@ class Store:
             raise self._failed(exc) from exc
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[Connection]:
         db = self._connection
         if db.in_transaction:  # inside batch(): a savepoint keeps each record whole if a caller carries on
             db.execute("SAVEPOINT record")
@@ -202,19 +244,21 @@ class Store:
                 # ROLLBACK TO would then fail with "no such savepoint: record" and hide the cause. The caller's
                 # batch() sees the transaction gone and has nothing left to roll back either.
                 if db.in_transaction:
-                    with suppress(sqlite3.Error):  # the error being raised says more than a failed rollback
+                    with suppress(sqlite3.Error, StoreError):  # the error being raised says more than a failed one
                         db.execute("ROLLBACK TO record")
                         db.execute("RELEASE record")
                 raise
             db.execute("RELEASE record")
             return
-        db.execute("BEGIN IMMEDIATE")
+        # SQLite: the write lock at once, so a transaction never fails halfway for another's. PostgreSQL locks
+        # rows as they are written (READ COMMITTED): writers of different documents go on side by side.
+        db.execute("BEGIN IMMEDIATE" if self.engine == SQLITE else "BEGIN")
         try:
             yield db
             db.execute("COMMIT")
         except BaseException:  # KeyboardInterrupt too: never leave the transaction open on this connection
             if db.in_transaction:  # SQLite may have rolled back already (a full disk, an I/O error)
-                with suppress(sqlite3.Error):
+                with suppress(sqlite3.Error, StoreError):
                     db.execute("ROLLBACK")
             raise
 
@@ -288,10 +332,11 @@ class Store:
         """A document's judged narrative sections as (number, text, MinHash), replacing any it had: written when it
         is recorded, or later for a document recorded before version 4 (auditor.store.peers)."""
         with self._transaction() as db:
+            # The document's row first: on a server, it makes a second writer of the same narratives wait here.
+            db.execute("UPDATE documents SET narratives_indexed = 1 WHERE id = ?", (document_id,))
             db.execute("DELETE FROM narratives WHERE document_id = ?", (document_id,))
             db.executemany("INSERT INTO narratives (document_id, number, text, minhash) VALUES (?, ?, ?, ?)",
                            [(document_id, *n) for n in narratives])
-            db.execute("UPDATE documents SET narratives_indexed = 1 WHERE id = ?", (document_id,))
 
     @_guarded
     def narrative_text(self, digest: str, number: int) -> str | None:
@@ -335,6 +380,9 @@ class Store:
     def record_decisions(self, decisions: Iterable[Decision]) -> int:
         """Append review decisions (one transaction); return how many were new. Never changes or removes one."""
         with self._transaction() as db:
+            if self.engine == POSTGRESQL:  # one appender at a time, as BEGIN IMMEDIATE gives on SQLite: two
+                # imports of one file at once must not both find a decision new (readers are not blocked)
+                db.execute("LOCK TABLE decisions IN SHARE ROW EXCLUSIVE MODE")
             return append(db, decisions)
 
     @_guarded
@@ -367,6 +415,25 @@ class Store:
         return out
 
     @_guarded
+    def summary_rows(self, year: int | None) -> tuple[list[Any], ...]:
+        """What a year's summary reads (auditor.summary.collect), on either engine: the documents of `year` (None:
+        every year) as (id, agency, year, path, pack, not_assessable, gaps, facts, checks) in the order of year,
+        normalised agency and path; every finding as (document_id, rule_id, check_id, severity, message, location,
+        evidence, rule_name, fingerprint); every problem as (document_id, slug); every unreadable file as (id, path,
+        slug); the years the store holds, as 1-tuples; every review decision."""
+        where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
+        db = self._connection
+        docs = db.execute(f"SELECT id, agency, year, path, pack, not_assessable, gaps, facts, checks FROM documents "
+                          f"{where} ORDER BY year, agency_norm, path", params).fetchall()
+        findings = db.execute("SELECT document_id, rule_id, check_id, severity, message, location, evidence, "
+                              "rule_name, fingerprint FROM findings ORDER BY document_id, id").fetchall()
+        problems = db.execute("SELECT document_id, slug FROM problems ORDER BY id").fetchall()
+        unreadable = db.execute("SELECT id, path, slug FROM unreadable ORDER BY path").fetchall()
+        years = db.execute("SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year").fetchall()
+        rows = tuple([tuple(r) for r in rows] for rows in (docs, findings, problems, unreadable, years))
+        return (*rows, read_decisions(db))
+
+    @_guarded
     def findings_of(self, document_id: int) -> list[dict[str, Any]]:
         """A document's stored findings as dicts (location and evidence decoded), in insertion order."""
         rows = self._connection.execute(
@@ -394,7 +461,7 @@ def _left_by_a_crash(path: Path) -> bool:
 _JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
 
 
-def _write_results(db: sqlite3.Connection, document_id: int, result: DocumentResult) -> None:
+def _write_results(db: Connection, document_id: int, result: DocumentResult) -> None:
     """A document's findings and problems, replacing any it had (inside the caller's transaction)."""
     db.execute("DELETE FROM findings WHERE document_id = ?", (document_id,))
     db.execute("DELETE FROM problems WHERE document_id = ?", (document_id,))
@@ -428,3 +495,4 @@ def _stamp(audited_at: datetime | None) -> str:
 def _stored(row: tuple[Any, ...]) -> StoredFacts:
     document_id, path, agency, _, year, pack, audited_at, facts = row
     return StoredFacts(int(document_id), str(path), agency, year, str(pack), str(audited_at), json.loads(facts))
+

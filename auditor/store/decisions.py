@@ -3,9 +3,12 @@ decided, when and why stays readable after they change their mind (auditor/revie
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from auditor.store.db import Connection
 
 STATES = ("confirmed", "dismissed", "waived", "awaiting")  # awaiting: reopened, back in the review queue
 SCOPES = ("report", "agency", "all")  # a waiver's reach: this report's finding, this body's, every body's
@@ -37,7 +40,7 @@ class Decision:
         return (self.fingerprint, self.state, self.scope, self.reason, self.decided_by, self.decided_at, self.until)
 
 
-def append(db: sqlite3.Connection, decisions: Iterable[Decision]) -> int:
+def append(db: Connection, decisions: Iterable[Decision]) -> int:
     """Append the decisions not already recorded; return how many were new. Inside the caller's transaction."""
     known = {d.key() for d in read(db)}
     added = 0
@@ -51,7 +54,7 @@ def append(db: sqlite3.Connection, decisions: Iterable[Decision]) -> int:
     return added
 
 
-def read(db: sqlite3.Connection, fingerprint: str | None = None) -> list[Decision]:
+def read(db: Connection, fingerprint: str | None = None) -> list[Decision]:
     """Every decision (or every one on one fingerprint), oldest first: the order they were made in."""
     where, params = ("WHERE fingerprint = ?", (fingerprint,)) if fingerprint else ("", ())
     rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM decisions {where} ORDER BY decided_at, id", params)

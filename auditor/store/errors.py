@@ -3,7 +3,8 @@
 Every failure of the store reaches its caller as one StoreError whose `kind` names the cause (a catalog, as
 auditor.problems is for a document's problems): the command line prints `message(lang)` and exits 2. `str()` is the
 English message, for library callers and logs. SQLite's own error is classified by its result code
-(`sqlite_errorcode`, Python ≥ 3.11), and by its fixed message text when an error carries no code.
+(`sqlite_errorcode`, Python ≥ 3.11), and by its fixed message text when an error carries no code; PostgreSQL's
+(auditor.store.postgres) by its SQLSTATE, and by libpq's message when the connection itself failed.
 """
 
 from __future__ import annotations
@@ -73,6 +74,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     "failed": {
         "zh": "历史库 {path} 出错（{reason}）",
         "en": "the history store {path} failed ({reason})"},
+    # A store on a PostgreSQL server (auditor.store.postgres); {path} is the URL without its password.
+    "unreachable": {
+        "zh": "无法连接历史库服务器 {path}（{reason}）；请检查服务器是否已启动、主机名和端口是否正确",
+        "en": "cannot reach the history store's server {path} ({reason}); check that the server is running and "
+              "the host and port are right"},
+    "auth_failed": {
+        "zh": "历史库服务器 {path} 拒绝登录（{reason}）；请检查用户名和密码（密码可写在 ~/.pgpass 或 PGPASSWORD 中）",
+        "en": "the history store's server {path} refused the login ({reason}); check the user name and the "
+              "password (~/.pgpass or PGPASSWORD can hold it)"},
+    "database_missing": {
+        "zh": "历史库服务器上没有数据库 {path}（{reason}）；请先建立该数据库（`createdb`），auditor 会在其中建表",
+        "en": "the server has no database {path} ({reason}); create it first (`createdb`): auditor creates its "
+              "tables in it"},
+    "conflict": {
+        "zh": "历史库 {path} 上另一个同时进行的写入与本次冲突（{reason}），正在写入的记录已回滚；" + _HINT_RERUN["zh"],
+        "en": "another writer on the history store {path} conflicted with this one ({reason}); the records being "
+              "written were rolled back; " + _HINT_RERUN["en"]},
+    "connection_lost": {
+        "zh": "与历史库服务器 {path} 的连接中断（{reason}）；" + _HINT_RERUN["zh"],
+        "en": "the connection to the history store's server {path} was lost ({reason}); " + _HINT_RERUN["en"]},
+    "bad_url": {
+        "zh": "历史库地址 {path} 无法解析（{reason}）；应写作 postgresql://用户@主机:端口/数据库名",
+        "en": "the history store URL {path} cannot be read ({reason}); write it as "
+              "postgresql://user@host:port/dbname"},
+    "driver_missing": {
+        "zh": "要使用 PostgreSQL 历史库 {path}，需要安装 psycopg：pip install 'auditor[postgres]'",
+        "en": "a PostgreSQL history store ({path}) needs psycopg: pip install 'auditor[postgres]'"},
 }
 
 # SQLite's primary result codes (the low byte of an extended code) → kind. CANTOPEN is looked at more closely.

@@ -64,7 +64,7 @@ def write_all(summary: Summary, out: Path, lang: str = "zh", names: tuple[str, .
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def summarise(db: Path, year: int | None, roster: Path | None, config: RunConfig, packs: list[Pack]) -> Summary:
+def summarise(db: Path | str, year: int | None, roster: Path | None, config: RunConfig, packs: list[Pack]) -> Summary:
     """The year's summary as `auditor summary` writes it: the roster read (any encoding, read_roster), its names and
     the documents' matched through the agency aliases of `packs` (which load_configured_packs has merged with the
     configuration's), rule titles from `packs`, the configuration's 通报 options, and scores when it has a scheme

@@ -8,7 +8,6 @@ all: one missing cell leaves the whole report out of that table, and it is named
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -22,9 +21,12 @@ from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.model import Severity
 from auditor.problems import CATALOG
 from auditor.resources import InvalidFile, read_bounded
-from auditor.store import Store, StoreError
+from auditor.review.ledger import Ledger
+from auditor.store import Store, StoreError, display, is_url
 from auditor.store.agency import normal_agency
+from auditor.summary import reviews
 from auditor.summary.names import Bodies
+from auditor.summary.reviews import Rectified
 
 # Worst first: a document's status is the worst of what was found on it.
 # 'incomplete': a core check could not run (auditor.model.Verdict.INCOMPLETE), whatever else was found.
@@ -36,6 +38,11 @@ NOT_FULLY_AUDITED = ("incomplete", "problem")
 # Review states (auditor.model.ReviewState's values) under which a finding does not stand: a false positive, an
 # accepted exception.
 SET_ASIDE = ("dismissed", "waived")
+# Review states as the summary counts them: a finding without a decision (or reopened) is awaiting review.
+AWAITING = "awaiting"
+REVIEW_STATES = ("confirmed", "dismissed", "waived", AWAITING)
+# Last year's confirmed findings, matched with this year's report (auditor.review.rectification's statuses).
+RECTIFICATION_STATES = ("fixed", "repeated", "not_assessable")
 
 # Table 三 measures: name → the row keys (column 总计) they add up. 「other」 is the 2021 （六） rows or the 2019 single
 # （六）其他处理 row (a report has one or the other, T3_LAYOUT).
@@ -104,9 +111,8 @@ class FindingRow:
     found: str
     document_id: int = 0
     rule_name: str = ""
-    # The seams for review (issue 11 part 2): the finding's fingerprint and the state of the decision that applies
-    # to it (auditor.model.ReviewState's value), None while awaiting review. Filled by whoever reads decisions;
-    # collect() leaves them empty, so until then every finding stands.
+    # The finding's fingerprint and the state of the decision that applies to it (auditor.model.ReviewState's
+    # value), None while awaiting review (collect() fills it from the store's decisions: summary.reviews).
     fingerprint: str = ""
     review: str | None = None
 
@@ -124,17 +130,6 @@ class Totals:
     values: dict[str, float]
     incomplete: tuple[str, ...]  # "agency year" of each report left out of the totals (a needed cell unreadable)
     copies: tuple[str, ...] = ()  # files not counted because another file of the same agency and year was
-
-
-@dataclass(frozen=True)
-class Repeated:
-    """A problem confirmed last year that this year's report of the same body has again (issue 11 part 6)."""
-
-    agency: str
-    rule_id: str
-    check_id: str
-    message: str  # this year's
-    last_year_path: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,8 +159,8 @@ class Summary:
     # as an empty list that would read as "none found".
     scores: tuple[AgencyScore, ...] | None = None  # None: no scoring scheme configured
     scheme: ScoringScheme | None = None  # the scheme the scores were computed with
-    reviews_read: bool = False  # whether FindingRow.review was filled from the store's decisions (part 2's seam)
-    repeated: tuple[Repeated, ...] | None = None  # None: rectification across years not yet compared (part 6)
+    reviews_read: bool = False  # whether FindingRow.review was filled from the store's decisions
+    rectification: tuple[Rectified, ...] | None = None  # None: last year's confirmed findings not compared (part 6)
     jurisdiction: str | None = None
     issuer: str | None = None
     deadline: str | None = None
@@ -188,6 +183,28 @@ class Summary:
     def standing(self) -> tuple[FindingRow, ...]:
         return tuple(f for f in self.findings if f.stands)
 
+    @property
+    def review_counts(self) -> dict[str, int]:
+        """Findings per review state (REVIEW_STATES' order); every one awaiting until reviews are read."""
+        counts = dict.fromkeys(REVIEW_STATES, 0)
+        for f in self.findings:
+            counts[f.review if f.review in counts else AWAITING] += 1
+        return counts
+
+    @property
+    def repeated(self) -> tuple[Rectified, ...] | None:
+        """The problems confirmed last year that this year's reports have again; None: not compared."""
+        if self.rectification is None:
+            return None
+        return tuple(r for r in self.rectification if r.status == "repeated")
+
+    @property
+    def rectification_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(RECTIFICATION_STATES, 0)
+        for r in self.rectification or ():
+            counts[r.status] += 1
+        return counts
+
 
 def ratio(part: float, whole: float) -> float | None:
     """part / whole, or None for a zero whole (a share of nothing is not 0%)."""
@@ -204,7 +221,7 @@ def correction_rates(t4: Totals) -> dict[str, float | None]:
     return {"review": rate(("review",)), "litigation": rate(LITIGATION)}
 
 
-def collect(db: Path, year: int | None = None, roster: Iterable[str] | None = None,
+def collect(db: Path | str, year: int | None = None, roster: Iterable[str] | None = None,
             aliases: Mapping[str, Iterable[str]] | None = None,
             titles: Mapping[str, Mapping[str, str]] | None = None) -> Summary:
     """Everything the writers need, for the documents of `year` (all years if None). Raises SummaryError when the
@@ -212,46 +229,39 @@ def collect(db: Path, year: int | None = None, roster: Iterable[str] | None = No
     year, other years; the message names the years it has). `roster`: agency names expected to report; those
     matching no document's agency (names.Bodies, with `aliases`: a body's title name → its 简称 and former names)
     are listed as not submitted; None: no roster given. `titles`: rule id → title per language."""
-    if not db.is_file():
-        raise SummaryError(f"{db}: no such history store (run `auditor audit --db {db} …` first)")
+    where = display(str(db)) if is_url(db) else str(db)
+    if not is_url(db) and not Path(db).is_file():
+        raise SummaryError(f"{where}: no such history store (run `auditor audit --db {where} …` first)")
     try:
-        Store(db).close()  # checks (and if needed brings up) the schema version
-        connection = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
-    except (StoreError, sqlite3.Error) as exc:
+        store = Store(db)  # checks (and if needed brings up) the schema version
+    except StoreError as exc:
         raise SummaryError(str(exc)) from exc
     try:
-        where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
-        docs = connection.execute(
-            f"SELECT id, agency, year, path, pack, not_assessable, gaps, facts FROM documents {where} "
-            "ORDER BY year, agency_norm, path", params).fetchall()
-        findings = connection.execute(
-            "SELECT document_id, rule_id, check_id, severity, message, location, evidence, rule_name FROM findings "
-            "ORDER BY document_id, id").fetchall()
-        problems = connection.execute("SELECT document_id, slug FROM problems ORDER BY id").fetchall()
-        unreadable = connection.execute("SELECT id, path, slug FROM unreadable ORDER BY path").fetchall()
-        years = [int(y) for (y,) in connection.execute(
-            "SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year")]
-    except sqlite3.Error as exc:
-        raise SummaryError(f"{db}: {exc}") from exc
+        docs, findings, problems, unreadable, years, decisions = store.summary_rows(year)
+    except StoreError as exc:
+        raise SummaryError(str(exc)) from exc
     finally:
-        connection.close()
+        store.close()
     if year is not None and not docs:
         # Files of no year would otherwise make a summary of 20244 (a typo for 2024) out of nothing but them.
-        held = ", ".join(str(y) for y in years) if years else "none"
-        raise SummaryError(f"{db}: no document of {year} (the years the store holds: {held})")
+        held = ", ".join(str(y) for (y,) in years) if years else "none"
+        raise SummaryError(f"{where}: no document of {year} (the years the store holds: {held})")
     if not docs and not unreadable:
-        raise SummaryError(f"{db}: the store is empty")
+        raise SummaryError(f"{where}: the store is empty")
     bodies = Bodies(aliases)
-    summary = _summary(year, docs, findings, problems, None if roster is None else list(roster), bodies)
+    ledger = Ledger(decisions)  # the decisions as a run applies them (auditor.review.ledger)
+    summary = _summary(year, docs, findings, problems, None if roster is None else list(roster), bodies, ledger)
     # A file that could not be read has no year, so every summary of the store counts it (as status "problem").
     rows = tuple(DocumentRow(-int(i), "?", None, str(path), "", dict.fromkeys(COUNTED, 0), (str(slug),), "problem",
                              body="?") for i, path, slug in unreadable)
-    return replace(summary, documents=summary.documents + rows,
-                   titles={k: dict(v) for k, v in (titles or {}).items()})
+    summary = replace(summary, documents=summary.documents + rows,
+                      titles={k: dict(v) for k, v in (titles or {}).items()})
+    checks = {int(d[0]): d[8] for d in docs}  # last year's confirmed findings matched with this year's reports
+    return replace(summary, rectification=reviews.rectification(summary, ledger, checks, bodies))
 
 
 def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple[Any, ...]],
-             problems: list[tuple[Any, ...]], roster: list[str] | None, bodies: Bodies) -> Summary:
+             problems: list[tuple[Any, ...]], roster: list[str] | None, bodies: Bodies, ledger: Ledger) -> Summary:
     by_doc: dict[int, list[tuple[Any, ...]]] = {}
     for f in findings:
         by_doc.setdefault(int(f[0]), []).append(f)
@@ -261,23 +271,26 @@ def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple
     rows: list[DocumentRow] = []
     finding_rows: list[FindingRow] = []
     facts: list[Report] = []
-    for document_id, agency, doc_year, path, pack, not_assessable, gaps, facts_json in docs:
+    for document_id, agency, doc_year, path, pack, not_assessable, gaps, facts_json, _checks in docs:
         name = str(agency or "?")
-        mine = by_doc.get(int(document_id), [])
-        counts = {s.label: sum(1 for f in mine if f[3] == s.label) for s in sorted(Severity, reverse=True)}
+        # Reviewed as a run reviews them: a finding dismissed or waived no longer counts against the report.
+        mine = [reviews.reviewed(_finding(name, doc_year, str(path), f), ledger)
+                for f in by_doc.get(int(document_id), [])]
+        counts = {s.label: sum(1 for f in mine if f.stands and f.severity == s.label)
+                  for s in sorted(Severity, reverse=True)}
         counts["not_assessable"] = int(not_assessable)
         doc_slugs = tuple(slugs.get(int(document_id), []))
         doc_gaps = [str(g) for g in json.loads(gaps)] if gaps else []
         rows.append(DocumentRow(int(document_id), name, doc_year, str(path), str(pack), counts, doc_slugs,
                                 _status(str(pack), doc_slugs, counts, doc_gaps), tuple(doc_gaps), bodies.key(name)))
-        finding_rows.extend(_finding(name, doc_year, str(path), f) for f in mine)
+        finding_rows.extend(mine)
         facts.append(Report(f"{name} {doc_year or ''}".strip(), (normal_agency(name), doc_year), str(path),
                             number_values(json.loads(facts_json))))
-    by_rule = Counter((f.rule_id, f.severity) for f in finding_rows)
+    by_rule = Counter((f.rule_id, f.severity) for f in finding_rows if f.stands)
     agencies = [r.agency for r in rows]
     missing = tuple(n for n in roster or () if not any(bodies.same(n, a) for a in agencies))
     return Summary(year, tuple(rows), tuple(finding_rows), _t3_totals(facts), _t4_totals(facts), missing,
-                   roster is not None, dict(sorted(by_rule.items())))
+                   roster is not None, dict(sorted(by_rule.items())), reviews_read=True)
 
 
 def _status(pack: str, slugs: tuple[str, ...], counts: dict[str, int], gaps: list[str]) -> str:
@@ -291,11 +304,11 @@ def _status(pack: str, slugs: tuple[str, ...], counts: dict[str, int], gaps: lis
 
 
 def _finding(agency: str, year: int | None, path: str, row: tuple[Any, ...]) -> FindingRow:
-    document_id, rule_id, check_id, severity, message, location, evidence, rule_name = row
+    document_id, rule_id, check_id, severity, message, location, evidence, rule_name, fingerprint = row
     where, proof = json.loads(location), json.loads(evidence)
     return FindingRow(agency, year, path, str(rule_id), str(check_id), str(severity), str(message), where.get("line"),
                       str(proof.get("expected") or ""), str(proof.get("found") or ""), int(document_id),
-                      str(rule_name or ""))
+                      str(rule_name or ""), str(fingerprint or ""))
 
 
 def _add(totals: dict[str, float], name: str, values: dict[str, int | float], keys: Iterable[str]) -> bool:

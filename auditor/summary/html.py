@@ -19,6 +19,11 @@ from auditor.summary.rows import (
     not_audited_counts,
     not_audited_rows,
     rate_rows,
+    rectification_header,
+    rectification_rows,
+    rectification_word,
+    review_rows,
+    review_word,
     rule_problems,
     score_header,
     score_note,
@@ -40,6 +45,7 @@ td.n { text-align: right; }
 .s-warning { color: #ef8f00; } .s-info { color: #1f77b4; } .s-pass { color: #2e7d32; }
 .note { color: #555; font-size: 0.9em; }
 .report { margin: 0.6em 0 0.2em; } .report .file { color: #555; }
+.r-dismissed, .r-waived { color: #777; } .r-confirmed { font-weight: bold; }
 :target { background: #fff3c4; }
 """
 
@@ -70,6 +76,28 @@ def _status_table(summary: Summary, lang: str) -> str:
     head = "".join(f"<th>{html_text(h)}</th>" for h in agency_header(lang))
     return (f"<h2>{words['status_section']}</h2>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _review_section(summary: Summary, lang: str) -> str:
+    """Findings per review state; before any decision is read, that they are not counted yet."""
+    words = WORDS[lang]
+    head = f"<h2>{words['review_section']}</h2>"
+    if not summary.reviews_read:
+        return head + f"<p>{html_text(words['unreviewed_note'])}</p>"
+    rows = [[str(label), str(n)] for label, n in review_rows(summary, lang)]
+    return (head + _table([words["review"], words["count"]], rows, ["", "n"])
+            + f'<p class="note">{html_text(words["review_note"])}</p>')
+
+
+def _rectification_section(summary: Summary, lang: str) -> str:
+    words = WORDS[lang]
+    head = f"<h2>{words['rect_section']}</h2>"
+    if summary.rectification is None:
+        return head + f"<p>{html_text(words['no_rect'])}</p>"
+    counts = "；".join(f"{rectification_word(k, lang)} {n}" for k, n in summary.rectification_counts.items())
+    rows = [["" if v is None else str(v) for v in row] for row in rectification_rows(summary, lang)]
+    return (head + f"<p>{html_text(counts)}</p>" + _table(rectification_header(lang), rows)
+            + f'<p class="note">{html_text(words["rect_note"])}</p>')
 
 
 def _findings_section(summary: Summary, lang: str) -> str:
@@ -112,7 +140,7 @@ def _by_agency_section(summary: Summary, lang: str) -> str:
     findings themselves: severity, rule and its title, the message, the line."""
     words = WORDS[lang]
     parts = [f"<h2>{words['by_agency_section']}</h2>"]
-    header = [words["severity"], words["rule"], words["title_col"], words["message"], words["line"]]
+    header = [words["severity"], words["rule"], words["title_col"], words["message"], words["line"], words["review"]]
     for group in agency_groups(summary):
         parts.append(f"<h3>{html_text(group.agency)}</h3>")
         for doc in group.documents:
@@ -127,7 +155,8 @@ def _by_agency_section(summary: Summary, lang: str) -> str:
             body = "".join(
                 f'<tr><td class="s-{html_text(f.severity)}">{html_text(severity_label(f.severity, lang))}</td>'
                 f"<td>{html_text(f.check_id)}</td><td>{html_text(summary.title_of(f.rule_id, lang, f.rule_name))}</td>"
-                f"<td>{html_text(f.message)}</td><td class=\"n\">{'' if f.line is None else int(f.line)}</td></tr>"
+                f"<td>{html_text(f.message)}</td><td class=\"n\">{'' if f.line is None else int(f.line)}</td>"
+                f'<td class="r-{html_text(f.review or "awaiting")}">{html_text(review_word(f, lang))}</td></tr>'
                 for f in found)
             parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     return "".join(parts)
@@ -175,7 +204,8 @@ def render_html(summary: Summary, lang: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f"<title>{html_text(title)}</title><style>{_CSS}</style></head><body><h1>{html_text(title)}</h1>"
             f"<p>{words['documents']}: {len(summary.documents)}</p>"
-            + _status_chart(summary, lang) + _not_audited_section(summary, lang) + _findings_section(summary, lang)
+            + _status_chart(summary, lang) + _not_audited_section(summary, lang) + _review_section(summary, lang)
+            + _findings_section(summary, lang) + _rectification_section(summary, lang)
             + _scores_section(summary, lang) + _totals_section(summary, lang)
             + _roster_section(summary, lang, summary.roster_given) + _by_agency_section(summary, lang)
             + _status_table(summary, lang)

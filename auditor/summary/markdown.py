@@ -19,6 +19,8 @@ from auditor.summary.rows import (
     number,
     problem_title,
     rate_rows,
+    rectification_rows,
+    review_rows,
     rule_problems,
     score_note,
     status_word,
@@ -52,13 +54,16 @@ def render_markdown(summary: Summary, lang: str) -> str:
              f"## {words['t4_section']}", "", *_table(t4_header(lang), t4_rows(summary, lang)),
              *(f"- {label}: {value}" for label, value in rate_rows(summary, lang)), "",
              incomplete_note(summary.t4, lang, md), "", f"## {words['errors_section']}", ""]
-    with_errors = [d for d in summary.documents if d.counts["error"]]
+    errors: dict[int, list[str]] = {}  # the standing errors (not dismissed or waived), per report
+    for f in summary.standing():
+        if f.severity == "error":
+            errors.setdefault(f.document_id, []).append(f"  - {md(f.check_id)}: {md(f.message)}")
+    with_errors = [d for d in summary.documents if d.document_id in errors]
     for doc in with_errors:
         agency, name = md(doc.agency), md(Path(doc.path).name)
         lines.append(f"- **{agency}**（{doc.year or '?'}，{name}）" if lang == "zh"
                      else f"- **{agency}** ({doc.year or '?'}, {name})")
-        lines.extend(f"  - {md(f.check_id)}: {md(f.message)}" for f in summary.findings
-                     if f.path == doc.path and f.agency == doc.agency and f.severity == "error")
+        lines.extend(errors[doc.document_id])
     if not with_errors:
         lines.append(words["no_errors"])
     lines += ["", f"## {words['by_rule_section']}", ""]
@@ -68,7 +73,7 @@ def render_markdown(summary: Summary, lang: str) -> str:
                  + ("、" if lang == "zh" else ", ").join(md(a) for a in p.agencies) for p in problems)
     if not problems:
         lines.append(words["no_findings"])
-    lines += _not_audited(summary, lang)
+    lines += _not_audited(summary, lang) + _reviews(summary, lang)
     if summary.scores is not None:
         lines += ["", f"## {words['score_section']}", ""]
         for entry in summary.scores:
@@ -100,6 +105,26 @@ def _not_audited(summary: Summary, lang: str) -> list[str]:
         who = md(Path(d.path).name) if d.unreadable else f"{md(d.agency)}（{md(Path(d.path).name)}）"
         lines.append(f"- {who}: {status_word(d, lang)}{'，' if lang == 'zh' else ', '}{md(reason)}")
     return lines
+
+
+def _reviews(summary: Summary, lang: str) -> list[str]:
+    """Findings per review state, and last year's confirmed problems matched with this year's reports."""
+    words = WORDS[lang]
+    lines = ["", f"## {words['review_section']}", ""]
+    if summary.reviews_read:
+        lines += [*_table([words["review"], words["count"]], [[str(a), str(b)] for a, b in review_rows(summary, lang)]),
+                  words["review_note"]]
+    else:
+        lines.append(words["unreviewed_note"])
+    lines += ["", f"## {words['rect_section']}", ""]
+    if summary.rectification is None:
+        return [*lines, words["no_rect"]]
+    for agency, year, _rule, check, last, status, now in rectification_rows(summary, lang):
+        lines.append(f"- {md(str(agency))}（{year}）{md(str(check))}: {status}: {md(str(now or last))}" if lang == "zh"
+                     else f"- {md(str(agency))} ({year}) {md(str(check))}: {status}: {md(str(now or last))}")
+    if not summary.rectification:
+        lines.append(words["no_findings"])
+    return [*lines, "", words["rect_note"]]
 
 
 @register("md")

@@ -27,6 +27,15 @@ class Bodies:
                 return title
         return name
 
+    def names(self, name: str) -> tuple[str, ...]:
+        """`name` and every other name of the groups it belongs to (what the body may have been called in another
+        year's report)."""
+        found = [name]
+        for _title, members in self._groups:
+            if any(same_body(name, member) for member in members):
+                found.extend(m for m in members if m not in found)
+        return tuple(found)
+
     def key(self, name: str) -> str:
         """What groups documents of one body: the normalised canonical name."""
         return normal_agency(self.canonical(name))

@@ -15,6 +15,8 @@ from auditor.facts.vocabulary import T4_BLOCKS
 from auditor.model import Severity
 from auditor.problems import CATALOG
 from auditor.summary.collect import (
+    AWAITING,
+    REVIEW_STATES,
     T3_APPLICATIONS,
     T3_OUTCOMES,
     T4_OUTCOMES,
@@ -25,7 +27,15 @@ from auditor.summary.collect import (
     correction_rates,
     ratio,
 )
-from auditor.summary.words import AGENCY_COLUMNS, FINDING_COLUMNS, WORDS, block_label, severity_label, t4_column_word
+from auditor.summary.words import (
+    AGENCY_COLUMNS,
+    FINDING_COLUMNS,
+    RECTIFICATION_COLUMNS,
+    WORDS,
+    block_label,
+    severity_label,
+    t4_column_word,
+)
 
 Cell = str | int | None
 
@@ -46,7 +56,33 @@ def agency_rows(summary: Summary, lang: str) -> list[list[Cell]]:
 
 def finding_rows(summary: Summary, lang: str) -> list[list[Cell]]:
     return [[f.agency, f.year, f.rule_id, f.check_id, severity_label(f.severity, lang), f.message, f.line,
-             f.expected, f.found, summary.title_of(f.rule_id, lang, f.rule_name)] for f in summary.findings]
+             f.expected, f.found, summary.title_of(f.rule_id, lang, f.rule_name), review_word(f, lang)]
+            for f in summary.findings]
+
+
+def review_word(finding: FindingRow, lang: str) -> str:
+    return WORDS[lang][finding.review if finding.review in REVIEW_STATES else AWAITING]
+
+
+def review_rows(summary: Summary, lang: str) -> list[list[Cell]]:
+    """Findings per review state: [state, count]."""
+    return [[WORDS[lang][state], n] for state, n in summary.review_counts.items()]
+
+
+def rectification_header(lang: str) -> list[str]:
+    return [WORDS[lang][c] for c in RECTIFICATION_COLUMNS]
+
+
+def rectification_word(status: str, lang: str) -> str:
+    return WORDS[lang]["rect_not_assessable" if status == "not_assessable" else status]
+
+
+def rectification_rows(summary: Summary, lang: str) -> list[list[Cell]]:
+    """Last year's confirmed findings matched with this year's reports: repeated first (what a 通报 names)."""
+    order = {"repeated": 0, "not_assessable": 1, "fixed": 2}
+    rows = sorted(summary.rectification or (), key=lambda r: order.get(r.status, 3))
+    return [[r.agency, r.year, r.rule_id, r.check_id, r.last_message, rectification_word(r.status, lang), r.message]
+            for r in rows]
 
 
 def number(value: float) -> str:
@@ -191,10 +227,15 @@ def score_rows(summary: Summary, lang: str) -> list[list[Cell]]:
 
 
 def score_note(summary: Summary, lang: str) -> str:
-    """The scheme in words, and that review decisions are not yet counted; "no scheme" without one."""
+    """The scheme in words, and how many findings await review (or that decisions are not counted); "no scheme"
+    without one."""
     words, scheme = WORDS[lang], summary.scheme
     if scheme is None:
         return words["no_scheme"]
     cap = words["cap_note"].format(cap=number(scheme.cap_per_rule)) if scheme.cap_per_rule is not None else ""
     note = words["score_note"].format(cap=cap, start=number(scheme.start), floor=number(scheme.floor))
-    return note if summary.reviews_read else f"{note}{'' if lang == 'zh' else ' '}{words['unreviewed_note']}"
+    space = "" if lang == "zh" else " "
+    if not summary.reviews_read:
+        return f"{note}{space}{words['unreviewed_note']}"
+    awaiting = summary.review_counts[AWAITING]
+    return f"{note}{space}{words['awaiting_note'].format(n=awaiting)}" if awaiting else note

@@ -35,6 +35,9 @@ from auditor.summary.rows import (
     incomplete_note,
     not_audited_rows,
     rate_rows,
+    rectification_header,
+    rectification_rows,
+    review_rows,
     rule_problems,
     score_header,
     score_note,
@@ -89,6 +92,11 @@ def _sheets(summary: Summary, lang: str) -> list[tuple[str, list[str], list[list
          [words["rate_note"], incomplete_note(summary.t4, lang)]),
         (words["sheet_missing"], [words["agency"]], missing,
          [] if summary.roster_given else [words["no_roster"]]),
+        (words["sheet_review"], [words["review"], words["count"]],
+         review_rows(summary, lang) if summary.reviews_read else [],
+         [words["review_note"] if summary.reviews_read else words["unreviewed_note"]]),
+        (words["sheet_rect"], rectification_header(lang), rectification_rows(summary, lang),
+         [words["no_rect"] if summary.rectification is None else words["rect_note"]]),
     ]
     if summary.scores is not None:
         sheets.append((words["sheet_scores"], score_header(lang), score_rows(summary, lang),

@@ -46,6 +46,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "year": "{year}年度", "all_years": "各年度",
         "draft_note": "本稿由 auditor 依据核查结果生成，所列问题为规则核查所见{review}，印发前请逐项复核。",
         "unreviewed": "（人工复核结果尚未纳入）",
+        "reviewed": "（经人工复核确认 {confirmed} 个，尚待复核 {awaiting} 个、暂按成立列入；排除误报 {dismissed} 个、"
+                    "豁免 {waived} 个，不列入本通报）",
         "to": "各有关单位：",
         "intro": "根据《中华人民共和国政府信息公开条例》第五十条和《中华人民共和国政府信息公开工作年度报告格式》"
                  "（国办公开办函〔2021〕30号）的要求，{issuer}对{where}各单位{year}政府信息公开工作年度报告"
@@ -67,7 +69,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "missing": "截至汇总时，以下 {n} 个单位未报送（未在核查范围内发现其年度报告）：{names}。",
         "none_missing": "应报送单位名单中的单位均已报送年度报告。",
         "no_roster": "未提供应报送单位名单，本项未作核对。",
-        "repeated_unknown": "跨年度整改比对尚未进行：本稿未列出上年度已确认问题在本年度重复出现的情况，请比对后补充。",
+        "repeated_unknown": "历史库中没有上年度经人工确认的问题（auditor review confirm），无从比对本年度的整改情况；"
+                            "本稿未列出重复出现的问题。",
         "repeated_none": "经比对，未发现上年度已确认的问题在本年度报告中重复出现。",
         "repeated": "{agency}：{message}（上年度已指出）",
         "not_audited": "以下报告未能完整核查，核查结论不代表其不存在问题，请相关单位核实：",
@@ -86,6 +89,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "draft_note": "Drafted by auditor from the audit results; the problems listed are the rules' findings{review}. "
                       "Check each before the notice is issued.",
         "unreviewed": " (review decisions not yet counted)",
+        "reviewed": " ({confirmed} confirmed in review, {awaiting} awaiting review and listed for now; {dismissed} "
+                    "dismissed as false positives and {waived} waived, not listed)",
         "to": "To the agencies concerned:",
         "intro": "As article 50 of the Regulations on the Disclosure of Government Information and the annual "
                  "report format (国办公开办函〔2021〕30号) require, {issuer} audited the {year} annual reports of the "
@@ -110,8 +115,9 @@ _TEXT: dict[str, dict[str, str]] = {
                    "audited): {names}.",
         "none_missing": "Every agency on the roster submitted its annual report.",
         "no_roster": "No roster was given, so submissions were not checked.",
-        "repeated_unknown": "Last year's confirmed problems have not yet been compared with this year's: this draft "
-                            "lists no repeated problems; add them after the comparison.",
+        "repeated_unknown": "The store holds no problem confirmed in review for last year (auditor review confirm), "
+                            "so this year's rectification cannot be compared: this draft lists no repeated "
+                            "problems.",
         "repeated_none": "None of last year's confirmed problems appears again in this year's reports.",
         "repeated": "{agency}: {message} (already pointed out last year)",
         "not_audited": "These reports could not be fully audited; their result does not mean they have no problems:",
@@ -148,7 +154,8 @@ def render_docx(summary: Summary, lang: str) -> DocxDocument:
     issuer = visible(summary.issuer) if summary.issuer else text["fill_issuer"]
     title = document.add_heading(text["title"].format(where=where if lang == "zh" else where_en, year=year), 0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    note = document.add_paragraph(text["draft_note"].format(review="" if summary.reviews_read else text["unreviewed"]))
+    review = text["reviewed"].format(**summary.review_counts) if summary.reviews_read else text["unreviewed"]
+    note = document.add_paragraph(text["draft_note"].format(review=review))
     note.runs[0].italic = True
     document.add_paragraph(text["to"])
     document.add_paragraph(text["intro"].format(issuer=issuer, where=where if lang == "zh" else where_en, year=year))
@@ -236,7 +243,8 @@ def _repeated(document: DocxDocument, summary: Summary, lang: str) -> None:
     elif not summary.repeated:
         document.add_paragraph(text["repeated_none"])
     for item in summary.repeated or ():
-        document.add_paragraph(text["repeated"].format(agency=visible(item.agency), message=visible(item.message)),
+        message = item.message or item.last_message  # this year's words, else last year's as confirmed
+        document.add_paragraph(text["repeated"].format(agency=visible(item.agency), message=visible(message)),
                                "List Bullet")
 
 

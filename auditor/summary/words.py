@@ -44,6 +44,15 @@ WORDS: dict[str, dict[str, str]] = {
         "cap_note": "，同一规则最多扣 {cap} 分",
         "sheet_t3": "表三合计", "sheet_t4": "表四合计", "sheet_missing": "未报送", "sheet_not_audited": "未完整核查",
         "sheet_scores": "评分", "sheet_rules": "按规则",
+        "review_section": "人工复核情况", "review": "复核", "confirmed": "已确认", "dismissed": "已排除（误报）",
+        "waived": "已豁免", "awaiting": "待复核", "sheet_review": "复核",
+        "review_note": "已排除（误报）和已豁免的问题不列入通报、不扣分；待复核的问题暂按成立计。",
+        "rect_section": "上年度已确认问题的整改情况", "sheet_rect": "整改", "fixed": "已整改", "repeated": "重复出现",
+        "rect_not_assessable": "无法判断", "last_message": "上年度问题", "this_message": "本年度情况",
+        "no_rect": "历史库中没有上年度经人工确认的问题，无从比对整改情况。",
+        "rect_note": "按检查项比对：本年度同一检查项仍不通过为“重复出现”，已运行并通过为“已整改”，"
+                     "未能运行（单元格空白、报告未能完整核查等）为“无法判断”，不作已整改计。",
+        "awaiting_note": "尚有 {n} 个问题待人工复核，暂按成立计。",
         "no_scheme": "未配置评分方案。",
     },
     "en": {
@@ -91,12 +100,27 @@ WORDS: dict[str, dict[str, str]] = {
         "cap_note": ", at most {cap} for one rule",
         "sheet_t3": "Table 3 totals", "sheet_t4": "Table 4 totals", "sheet_missing": "Not submitted",
         "sheet_not_audited": "Not fully audited", "sheet_scores": "Scores", "sheet_rules": "By rule",
+        "review_section": "Review", "review": "Review", "confirmed": "confirmed", "dismissed": "dismissed (false "
+        "positive)", "waived": "waived", "awaiting": "awaiting review", "sheet_review": "Review",
+        "review_note": "Findings dismissed as false positives or waived are neither reported nor scored; those "
+                       "awaiting review stand for now.",
+        "rect_section": "Last year's confirmed problems: rectification", "sheet_rect": "Rectification",
+        "fixed": "fixed", "repeated": "repeated", "rect_not_assessable": "not assessable",
+        "last_message": "Last year's problem", "this_message": "This year",
+        "no_rect": "The store holds no problem confirmed in review for last year, so rectification cannot be "
+                   "compared.",
+        "rect_note": "Matched by check: the same check failing again this year is \"repeated\", one that ran and "
+                     "passed is \"fixed\", one that could not run (blank cells, a report not fully audited) is \"not "
+                     "assessable\", never counted as fixed.",
+        "awaiting_note": "{n} findings await review and stand for now.",
         "no_scheme": "No scoring scheme configured.",
     },
 }
 
 AGENCY_COLUMNS = ("agency", "year", "file", "pack", "error", "warning", "info", "not_assessable", "status")
-FINDING_COLUMNS = ("agency", "year", "rule", "check", "severity", "message", "line", "expected", "found", "title_col")
+FINDING_COLUMNS = ("agency", "year", "rule", "check", "severity", "message", "line", "expected", "found", "title_col",
+                   "review")
+RECTIFICATION_COLUMNS = ("agency", "year", "rule", "check", "last_message", "status", "this_message")
 
 
 SEVERITY_WORDS = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
