@@ -4,6 +4,7 @@ HTML separately. Prints reports/s on one core and peak RSS; speed targets live h
     python benchmarks/bench_audit.py [N ...]              # default: 1000 10000
     python benchmarks/bench_audit.py --store [N ...]      # text, as `auditor audit DIR --db`: default 1000
     python benchmarks/bench_audit.py --cold               # `auditor audit one-file.txt` from a new interpreter
+    python benchmarks/bench_audit.py --jobs [N]           # `auditor audit DIR -j 1` against `-j 2`: default 1000
 
 With --store the generated text reports are audited as one batch into a fresh history store: every file's facts
 recorded first, last year's report looked up, each report compared with the other bodies' reports of its year
@@ -17,6 +18,7 @@ is no result. Memory is the process's peak RSS after warm-up and after the run; 
 
 from __future__ import annotations
 
+import os
 import re
 import resource
 import statistics
@@ -113,6 +115,32 @@ def cold_start(runs: int = 5) -> None:
           f"{min(times):.2f}-{max(times):.2f} s)")
 
 
+def run_jobs(n: int, packs: list[Pack], runs: int = 3) -> None:
+    """`auditor audit DIR --format json` of n generated text reports through the CLI with -j 1 and with -j 2, each
+    the median of `runs` alternated runs (start-up, pack loading and writing the output included), and the ratio:
+    what a user's `-j 2` gains on this machine's cores (issue 14: at least 1.8x on 2). The two outputs must be the
+    same bytes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "reports"
+        folder.mkdir()
+        list(generate("text", n, folder, packs))
+        times: dict[int, list[float]] = {1: [], 2: []}
+        outputs: dict[int, bytes] = {}
+        for _ in range(runs):
+            for jobs in times:
+                out = Path(tmp) / f"j{jobs}.json"
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-c", "from auditor.cli import main; main()", "audit", str(folder),
+                                "-j", str(jobs), "--format", "json", "--fail-on", "none", "-o", str(out)],
+                               capture_output=True, check=True)
+                times[jobs].append(time.perf_counter() - start)
+                outputs[jobs] = out.read_bytes()
+    one, two = (statistics.median(times[j]) for j in (1, 2))
+    same = "identical" if outputs[1] == outputs[2] else "DIFFER"
+    print(f"text through the CLI N={n}: -j 1 {one:.2f} s, -j 2 {two:.2f} s (medians of {runs}): -j 2 is "
+          f"{one / two:.2f}x -j 1 on {os.cpu_count()} cores; outputs {same}")
+
+
 def run_store(n: int, packs: list[Pack]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "reports"
@@ -140,6 +168,11 @@ def main() -> None:
         packs = [load_pack(d) for d in default_pack_dirs()]
         for n in [int(a) for a in args[1:]] or [1000]:
             run_store(n, packs)
+        return
+    if args and args[0] == "--jobs":
+        packs = [load_pack(d) for d in default_pack_dirs()]
+        for n in [int(a) for a in args[1:]] or [1000]:
+            run_jobs(n, packs)
         return
     if args and args[0] == "--cold":
         cold_start()
