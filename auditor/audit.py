@@ -158,11 +158,11 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
         problems.append(problem("engine_disagreement", lang, shown, check=check_id, engine=engine_said,
                                 reference=reference_said))
     findings = [build_finding(o, pack.rules_by_id[o.check.rule_id], facts, lang, pack.claim_sections)
-                for o in evaluation.outcomes if o.status is Status.FAILED]
+                for o in evaluation.with_status(Status.FAILED)]
     findings.sort(key=lambda f: (-f.severity, f.location.line or 0, f.rule_id, f.check_id))
     findings = distinguish(findings)
     unassessed = tuple(build_not_assessable(o, facts, lang)
-                       for o in evaluation.outcomes if o.status is Status.NOT_ASSESSABLE)
+                       for o in evaluation.with_status(Status.NOT_ASSESSABLE))
     passed = [o.check.check_id for o in evaluation.outcomes if o.status is Status.PASSED]
     return DocumentResult(shown, facts.format, info, pack.label, tuple(findings), len(passed), unassessed,
                           tuple(problems), coverage(facts, pack, evaluation.outcomes, lang, unchecked),

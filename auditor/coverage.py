@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from auditor.evaluate import Outcome
+from auditor.evaluate import Outcome, Passed
 from auditor.facts.model import ReportFacts
 from auditor.model import CoreRun, Coverage, Status, Unchecked
 from auditor.packs.model import Pack
@@ -26,7 +26,7 @@ _WORDS = {
 }
 
 
-def coverage(facts: ReportFacts, pack: Pack | None, outcomes: Iterable[Outcome] = (), lang: str = "zh",
+def coverage(facts: ReportFacts, pack: Pack | None, outcomes: Iterable[Outcome | Passed] = (), lang: str = "zh",
              unchecked: tuple[Unchecked, ...] = ()) -> Coverage:
     """The coverage of one report's audit by `pack` (None: no pack applied, so nothing was checked)."""
     words = _WORDS[lang]

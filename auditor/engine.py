@@ -18,6 +18,8 @@ import contextlib
 import copy
 import ctypes
 import itertools
+import json
+import math
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -95,6 +97,8 @@ class Engine:
         self._errors: list[str] = []
         self._done = 0
         self._route_cache: dict[tuple[str, ...], dict[str, str]] = {}
+        self._rulesets: dict[str, Any] = {}
+        self._names: dict[str, str] = {}
 
     def _action(self, name: str) -> Callable[[Any], None]:
         def run(c: Any) -> None:
@@ -125,36 +129,29 @@ class Engine:
     def evaluate(self, shards: Iterable[Shard], facts: list[EngineFact]) -> list[Firing]:
         if threading.get_ident() != self._thread:
             raise EngineError("the rule engine is not thread-safe: build one Engine per thread (one per process)")
-        for fact in facts:
-            for field, number in fact.values:
-                if not isinstance(number, (int, float)) or isinstance(number, bool):
-                    raise EngineError(f"fact {fact.key}.{field} is not a number ({number!r}); it would compare as text")
         shards = list(shards)
         self.register(shards)
         self._firings, self._errors = [], []
         routes = self._routes(shards)
-        batches: dict[str, list[dict[str, Any]]] = {}
+        batches: dict[str, list[str]] = {}
         for f in facts:
             home = routes.get(f.key)
             if home is None:  # no rule would ever see it: the check would read as passed without being tested
                 raise EngineError(f"fact {f.key} belongs to no check of these rulesets")
-            # Floats, always: `$div` of two integers truncates in the C engine (packs/limits.py). Each fact is marked
-            # by a property named after its check (`c12: 1`), which its rule tests (compile.py).
-            batches.setdefault(home, []).append(
-                {"id": f.id, f.key: 1, "zero": 0.0, **{k: float(v) for k, v in f.values}})
+            batches.setdefault(home, []).append(self._message(f))
         for shard in shards:
             batch = batches.get(shard.name)
             if not batch:
                 continue  # nothing of this document for these checks (all settled before the engine)
             sid = f"doc-{next(self._sids)}"
-            for message in batch:
-                message["sid"] = sid
             done_before = self._done
             try:
-                self._host.assert_facts(shard.name, batch)
-                # The document-complete fact goes last, alone: the completion rule proves everything before it ran.
-                self._host.assert_fact(shard.name, {"id": 0, "sid": sid, "key": DOCUMENT_KEY})
-                state = self._host.get_state(shard.name, sid)
+                # One JSON text per shard, built here: the wrapper's assert_facts would json.dumps a list of dicts
+                # built for it. The document-complete fact goes last, alone: the completion rule proves everything
+                # before it ran.
+                tail = f',"sid":"{sid}"}}'
+                self._assert(shard.name, "[" + ",".join([m + tail for m in batch]) + "]", many=True)
+                state = self._assert(shard.name, f'{{"id":0,"sid":"{sid}","key":"{DOCUMENT_KEY}"}}', many=False)
                 if state and state.get("exception"):
                     self._errors.append(str(state["exception"]).splitlines()[0])
             except Exception as exc:
@@ -166,6 +163,46 @@ class Engine:
         if self._errors:
             raise EngineError("; ".join(self._errors))
         return sorted(self._firings, key=lambda f: (f.check_index, f.fact_id))
+
+    def _message(self, fact: EngineFact) -> str:
+        """A check fact as the engine's JSON, without its closing `sid` and brace: real numbers, and always floats
+        (`$div` of two integers truncates in the C engine, packs/limits.py), written as json writes them. The fact
+        is marked by a property named after its check (`c12: 1`), which its rule tests (compile.py)."""
+        parts = [f'{{"id":{int(fact.id)},{self._name(fact.key)}:1,"zero":0.0']
+        for field, number in fact.values:
+            if not isinstance(number, (int, float)) or isinstance(number, bool):
+                raise EngineError(f"fact {fact.key}.{field} is not a number ({number!r}); it would compare as text")
+            number = float(number)
+            if not math.isfinite(number):  # json would write NaN or Infinity, which is no JSON the engine reads
+                raise EngineError(f"fact {fact.key}.{field} is not a finite number ({number!r})")
+            parts.append(f",{self._name(field)}:{number!r}")  # float repr is json's own (json.encoder.floatstr)
+        return "".join(parts)
+
+    def _name(self, name: str) -> str:
+        found = self._names.get(name)
+        if found is None:
+            found = self._names[name] = json.dumps(name, ensure_ascii=False)
+        return found
+
+    def _assert(self, ruleset: str, text: str, many: bool) -> dict[str, Any] | None:
+        """One call into the C engine with a JSON text, its actions run synchronously (as the wrapper's
+        Host.assert_facts does, less its json.dumps), returning the document's state as the last action left it
+        (None when no action ran). Raises for a message the engine refused (not handled, already observed)."""
+        rules = self._rulesets.get(ruleset)
+        if rules is None:
+            rules = self._rulesets[ruleset] = self._host.get_ruleset(ruleset)
+        core = durable_engine.durable_rules_engine  # the C extension, as the wrapper itself calls it
+        call = core.assert_facts if many else core.assert_fact
+        state_handle = rules._handle_result(call(rules._handle, text), text)
+        outcome: list[Any] = [None, None]
+
+        def complete(error: Any, state: Any) -> None:
+            outcome[0], outcome[1] = error, state
+
+        rules.do_actions(state_handle, complete)
+        if outcome[0]:
+            raise outcome[0] if isinstance(outcome[0], BaseException) else EngineError(str(outcome[0]))
+        return outcome[1] if isinstance(outcome[1], dict) else None
 
     def _routes(self, shards: list[Shard]) -> dict[str, str]:
         """Check fact key → the shard that holds its rule (built once per pack: keys repeat across packs)."""

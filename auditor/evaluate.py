@@ -10,7 +10,7 @@ instance that either of them fails is failed: an engine bug must never hide an e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from auditor import limits
 from auditor.engine import Engine, EngineFact
@@ -21,7 +21,7 @@ from auditor.model import Status
 from auditor.packs.compile import CompiledCheck, OperandSpec
 from auditor.packs.functions import FUNCTIONS, Item
 from auditor.packs.model import Pack
-from auditor.packs.reference import Number, fmt, holds, value
+from auditor.packs.reference import Number, fmt, value
 
 APPROXIMATE = "approximate"
 ZERO_DIVISOR = "zero_divisor"
@@ -59,6 +59,39 @@ class Outcome:
     cases: tuple[ReadingCase, ...] = ()
 
 
+class Passed(NamedTuple):
+    """A passed check instance, as an Outcome reads (its status, and no missing key, cause, cases or dissent): the
+    instances that pass are most of a report's, and a tuple builds in a sixth of a frozen dataclass's time."""
+
+    check: CompiledCheck
+    env: dict[str, Number]
+    claim: Claim | None = None
+
+    @property
+    def status(self) -> Status:
+        return Status.PASSED
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def cause(self) -> str | None:
+        return None
+
+    @property
+    def unsafe(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def failed_by(self) -> str | None:
+        return None
+
+    @property
+    def cases(self) -> tuple[ReadingCase, ...]:
+        return ()
+
+
 @dataclass(frozen=True)
 class ReadingCase:
     """One reading of the digit runs an instance reads (the value each of its cells takes) and the check's status
@@ -72,8 +105,12 @@ class ReadingCase:
 
 @dataclass(frozen=True)
 class Evaluation:
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[Outcome | Passed, ...]
     disagreements: tuple[tuple[str, str, str], ...]
+
+    def with_status(self, status: Status) -> list[Outcome]:
+        """The failed or the not-assessable outcomes, in order (a passed one is a Passed: nothing to build)."""
+        return [o for o in self.outcomes if o.status is status and isinstance(o, Outcome)]
 
 
 Kind = Literal["claim", "section", "report", "prev", "cell"]
@@ -122,6 +159,18 @@ def referent(key: str, facts: ReportFacts) -> tuple[Kind, list[Item]]:
     return "cell", [Item(cell.value if cell.status == "number" else None, cell.raw, cell.status, cell)]
 
 
+def _reads_other(spec: OperandSpec) -> bool:
+    """Whether members_read may replace any of a spec's members (a sum over some of (六)'s 2021 sub-rows)."""
+    found = _READS_OTHER.get(spec.key)
+    if found is None:
+        found = _READS_OTHER[spec.key] = (spec.fn is not None and FUNCTIONS[spec.fn].additive
+                                          and any(k.startswith("t3.other.") for k in spec.members))
+    return found
+
+
+_READS_OTHER: dict[str, bool] = {}  # by spec key: a spec's key names its function and members (call_key)
+
+
 def members_read(spec: OperandSpec, facts: ReportFacts) -> tuple[str, ...]:
     """The facts a function operand reads in this report: its members, except that in a sum (an additive function)
     （六）'s three 2021 sub-rows of a column, none of them in the report, are read as the one （六）其他处理 row of that
@@ -129,7 +178,7 @@ def members_read(spec: OperandSpec, facts: ReportFacts) -> tuple[str, ...]:
     §2.6, item 6), so a sum over the result rows or over （六） means the same in both layouts; a check of one sub-row
     alone stays not assessable, and TPL-LAYOUT-T3 reports the layout."""
     members = spec.members
-    if spec.fn is None or not FUNCTIONS[spec.fn].additive:
+    if not _reads_other(spec):
         return members
     for column in {k.rsplit(".", 1)[1] for k in members if k.startswith("t3.other.")}:
         parts = [f"t3.{row}.{column}" for row in OTHER_2021]
@@ -144,16 +193,18 @@ def members_read(spec: OperandSpec, facts: ReportFacts) -> tuple[str, ...]:
 def _resolve(spec: OperandSpec, lookup: _Lookup) -> Resolved:
     """The operand's value (and, for a function, its members' values) for `env`, or the keys that are missing.
     Blank, '—', '无' and unreadable cells are missing: never zero."""
+    key = spec.key
     if spec.fn is None:
-        (item,) = lookup.items(spec.key)
-        return ((), (spec.key,)) if item.value is None else (((spec.key, item.value),), ())
-    member_items = {key: lookup.items(key) for key in members_read(spec, lookup.facts)}
-    known = [(key, found[0].value) for key, found in member_items.items()
-             if len(found) == 1 and found[0].value is not None]
-    result = FUNCTIONS[spec.fn].compute([i for found in member_items.values() for i in found])
+        (item,) = lookup.items(key)
+        return ((), (key,)) if item.value is None else (((key, item.value),), ())
+    items = lookup.items
+    member_items = {k: items(k) for k in (members_read(spec, lookup.facts) if _reads_other(spec) else spec.members)}
+    known = [(k, found[0].value) for k, found in member_items.items() if len(found) == 1 and found[0].value is not None]
+    every = [i for found in member_items.values() for i in found]
+    result = FUNCTIONS[spec.fn].compute(every)
     if result is None:
         return tuple(known), tuple([k for k, found in member_items.items() if any(i.value is None for i in found)])
-    known.append((spec.key, result))
+    known.append((key, result))
     return tuple(known), ()
 
 
@@ -259,14 +310,14 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
     several readings is posted once per combination of readings (facts.readings.cases), each decided the same way,
     and settled from all of them (_settle_cases)."""
     pending: list[tuple[CompiledCheck, dict[str, Number], Claim | None]] = []
-    outcomes: dict[int, Outcome] = {}
+    outcomes: dict[int, Outcome | Passed] = {}
     order: list[int] = []
     # Instances checked under readings: the slot of their outcome, and per reading its values and its engine fact
     # (a pending index) or the outcome it was settled with.
     grouped: list[tuple[int, CompiledCheck, Claim | None, tuple[str, ...], list[tuple[Case, int | Outcome]]]] = []
     reading_facts = 0
 
-    def settle(outcome: Outcome) -> None:
+    def settle(outcome: Outcome | Passed) -> None:
         """An outcome decided without the engine (not assessable, or a detector with nothing to detect)."""
         slot = -len(outcomes) - len(grouped) - 1  # negative slots never meet the engine's fact ids, which start at 1
         outcomes[slot] = outcome
@@ -288,10 +339,11 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
         if missing:
             settle(Outcome(check, Status.NOT_ASSESSABLE, env, missing=tuple(missing)))
             continue
-        for spec in check.operands:
-            if not spec.is_claim:
-                known, absent = lookup.operand(spec)
+        for spec in check.table_operands:
+            known, absent = lookup.operand(spec)
+            if known:
                 env.update(known)
+            if absent:
                 missing.extend(absent)
         claim_key = check.claim_key
         claims: list[Claim | None] = [None]
@@ -299,7 +351,7 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
             found = list(lookup.claims.get(claim_key, ()))
             claims = list(_distinct(found) if check.no_claims_pass else found)
             if not claims and check.no_claims_pass and not missing:
-                settle(Outcome(check, Status.PASSED, env))
+                settle(Passed(check, env))
                 continue
             if not claims:
                 missing.append(claim_key)
@@ -342,14 +394,14 @@ def evaluate(pack: Pack, facts: ReportFacts, engine: Engine) -> Evaluation:
     disagreements: list[tuple[str, str, str]] = []
     for i, (check, env, claim) in enumerate(pending, start=1):
         fired = i in failed
-        reference_fails = not holds(check.node, env)
+        reference_fails = not check.holds(env)  # holds(check.node, env), compiled once per pack
         failed_by = None
         if reference_fails != fired:
             disagreements.append((check.check_id, "failed" if fired else "passed",
                                   "failed" if reference_fails else "passed"))
             failed_by = BY_ENGINE if fired else BY_REFERENCE
-        status = Status.FAILED if fired or reference_fails else Status.PASSED
-        outcomes[i] = Outcome(check, status, env, claim, failed_by=failed_by)
+        outcomes[i] = Outcome(check, Status.FAILED, env, claim, failed_by=failed_by) \
+            if fired or reference_fails else Passed(check, env, claim)
     for slot, check, claim, missing_keys, readings in grouped:
         under: list[ReadingCase] = []
         for case, decided in readings:

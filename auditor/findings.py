@@ -32,14 +32,18 @@ from auditor.store.previous import LAST_YEAR_MARK, PREVIOUS_PROBLEMS, STORE_MARK
 HISTORY_CLAIMS = (COPIED, COPIED_FROM_PEER, PREVIOUS_PROBLEMS)
 
 
-def operands(outcome: Outcome, facts: ReportFacts) -> tuple[Operand, ...]:
+def operands(outcome: Outcome, facts: ReportFacts, only: frozenset[str] | None = None) -> tuple[Operand, ...]:
+    """The values an outcome read, each with its place (a claim first, then cells in the check's order); `only`:
+    just those of these keys (a not-assessable outcome cites its missing values alone, so the others are not built)."""
     out: list[Operand] = []
-    if outcome.claim is not None:
+    if outcome.claim is not None and (only is None or outcome.claim.key in only):
         c = outcome.claim
         out.append(Operand(c.key, c.value, c.text, "number",
                            Location(section=c.section, line=c.line, snippet=c.text)))
     for spec in outcome.check.operands:
         for key in members_read(spec, facts) or (spec.key,):
+            if only is not None and key not in only:
+                continue
             kind, found = referent(key, facts)
             if kind not in ("prev", "cell"):
                 continue  # claims are cited above; sections and report values have no cell to point at
@@ -284,13 +288,13 @@ def _failed_comparison(outcome: Outcome) -> tuple[str, str] | None:
 
 
 def build_not_assessable(outcome: Outcome, facts: ReportFacts, lang: str) -> NotAssessable:
-    evidence = operands(outcome, facts)
+    evidence = operands(outcome, facts, frozenset(outcome.missing) | frozenset(outcome.unsafe))
     reasons = _cause(outcome, lang) + _missing_reasons(outcome.missing, facts, lang)
     if outcome.cause in (READINGS, TOO_MANY_READINGS):  # which cells first, then what their readings gave
         reasons = reasons[1:] + reasons[:1]
     return NotAssessable(rule_id=outcome.check.rule_id, check_id=outcome.check.check_id,
                          reason=("；" if lang == "zh" else "; ").join(dict.fromkeys(reasons)),
-                         operands=tuple(o for o in evidence if o.ref in outcome.missing or o.ref in outcome.unsafe))
+                         operands=evidence)
 
 
 def _cause(outcome: Outcome, lang: str) -> list[str]:
@@ -375,7 +379,32 @@ def _row_reason(keys: list[str], facts: ReportFacts, lang: str) -> str:
     return _missing_reason(keys[0], facts, lang).replace(first, shown, 1)
 
 
+class _Reasons:
+    """Each missing key's reason, worked out once per report: a key missing in one report is missing for every check
+    that reads it (a blank row's cells for ten checks). Holds the last report's facts (compared by identity, never
+    by an id that a new object could reuse) and its reasons by language and key."""
+
+    def __init__(self) -> None:
+        self.facts: ReportFacts | None = None
+        self.found: dict[tuple[str, str], str] = {}
+
+    def reason(self, key: str, facts: ReportFacts, lang: str) -> str:
+        if facts is not self.facts:
+            self.facts, self.found = facts, {}
+        found = self.found.get((lang, key))
+        if found is None:
+            found = self.found[(lang, key)] = _reason(key, facts, lang)
+        return found
+
+
+_REASONS = _Reasons()
+
+
 def _missing_reason(key: str, facts: ReportFacts, lang: str) -> str:
+    return _REASONS.reason(key, facts, lang)
+
+
+def _reason(key: str, facts: ReportFacts, lang: str) -> str:
     """The real reason one value is missing: no history store, no report of last year, a claim the narrative does
     not make, or the cell as the report wrote it."""
     kind, found = referent(key, facts)

@@ -54,7 +54,7 @@ class InvalidFile(Exception):
         self.reason = reason
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(yaml.SafeLoader):  # the checks below are in the composer, so both loaders share them
     """PyYAML's safe loader, refusing what lets a small file become a huge or endless value: an anchor or alias
     (billion laughs: nine nested lists of nine aliases are 387 million strings to whoever walks them), nesting beyond
     limits.MAX_YAML_DEPTH (PyYAML composes recursively), and an integer too long for int() (Python's 4,300-digit
@@ -94,6 +94,41 @@ def _refused(event: yaml.Event, problem: str) -> yaml.YAMLError:
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
 
+_FastStrictLoader: type[_StrictLoader] | None = None
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser  # the C extension (types-PyYAML types it)
+
+    class _CStrictLoader(CParser, _StrictLoader):
+        """The strict loader on libyaml's parser: events from C (scanning and parsing are most of a pack's loading
+        time), composed and constructed by the same Python code as _StrictLoader's, so its checks run on them.
+        CParser comes first for its events; its own C composer would skip compose_node, so Python's is put back."""
+
+        check_node = yaml.composer.Composer.check_node
+        get_node = yaml.composer.Composer.get_node
+        get_single_node = yaml.composer.Composer.get_single_node
+        compose_document = yaml.composer.Composer.compose_document
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._depth = 0
+
+    _FastStrictLoader = _CStrictLoader  # without libyaml (None): the same data, parsed in Python
+
+
+def _load(text: str) -> Any:
+    """The YAML document in `text`, through libyaml's parser when it is there. A text the C parser refuses, or one
+    with a character PyYAML's reader refuses (which libyaml does not check), is loaded by PyYAML alone: its error,
+    line and column are the ones a user has always been shown, and what it accepts is what is loaded."""
+    if _FastStrictLoader is None or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    try:
+        return yaml.load(text, Loader=_FastStrictLoader)  # noqa: S506 - the same SafeLoader subclass, on libyaml
+    except yaml.YAMLError:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - raises PyYAML's own error (or loads the same)
+
 
 def read_bounded(path: Path, limit: int = limits.MAX_YAML_BYTES) -> bytes:
     """At most `limit` bytes of `path`; InvalidFile when it holds more. Reads no more than limit + 1 bytes, so a
@@ -116,7 +151,7 @@ def read_yaml(path: Path, limit: int = limits.MAX_YAML_BYTES) -> Any:
     Schema, in which keys are strings and NaN and infinity do not exist."""
     try:
         text = read_bounded(path, limit).decode("utf-8")
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        data = _load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

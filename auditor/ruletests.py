@@ -128,7 +128,8 @@ def run_case(pack: Pack, rule_id: str, case: dict[str, Any], fixture: Path, engi
         problems.append(f"failing: expected {sorted(expect['failing'])}, got {failing}")
     rule = pack.rule(rule_id)
     assert rule is not None
-    messages = [build_finding(o, rule, facts, "zh").message for o in mine if o.status is Status.FAILED]
+    messages = [build_finding(o, rule, facts, "zh").message for o in evaluation.with_status(Status.FAILED)
+                if o.check.rule_id == rule_id]
     for needle in expect.get("message_contains", ()):
         if not any(needle in m for m in messages):
             problems.append(f"no message contains {needle!r}: {messages}")

@@ -3,6 +3,8 @@ HTML separately. Prints reports/s on one core and peak RSS; speed targets live h
 
     python benchmarks/bench_audit.py [N ...]              # default: 1000 10000
     python benchmarks/bench_audit.py --store [N ...]      # text, as `auditor audit DIR --db`: default 1000
+    python benchmarks/bench_audit.py --cold               # `auditor audit one-file.txt` from a new interpreter
+    python benchmarks/bench_audit.py --jobs [N]           # `auditor audit DIR -j 1` against `-j 2`: default 1000
 
 With --store the generated text reports are audited as one batch into a fresh history store: every file's facts
 recorded first, last year's report looked up, each report compared with the other bodies' reports of its year
@@ -16,8 +18,11 @@ is no result. Memory is the process's peak RSS after warm-up and after the run; 
 
 from __future__ import annotations
 
+import os
 import re
 import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -78,9 +83,62 @@ def run(kind: str, n: int, packs: list[Pack]) -> None:
             caught += defect and any(f.rule_id == "TXT-NEW" for f in result.findings)
         elapsed = time.perf_counter() - start
         rss_end = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        floor = read_and_split([path for path, _ in files])
     print(f"{kind} N={n}: {n / elapsed:.0f} reports/s on one core ({elapsed / n * 1000:.2f} ms per report, "
-          f"{elapsed:.1f} s); findings {findings}; injected defects found {caught}/{injected}; "
+          f"{elapsed:.1f} s); {elapsed / floor:.0f}x a read-and-split pass ({floor / n * 1000:.3f} ms per report); "
+          f"findings {findings}; injected defects found {caught}/{injected}; "
           f"peak RSS {rss_start / 1024:.1f} MB after warm-up, {rss_end / 1024:.1f} MB after")
+
+
+def read_and_split(paths: list[Path]) -> float:
+    """Seconds to read, decode and split into lines every file, the best of three passes: the floor an audit of the
+    same files is measured against in the same run (issue 14: at most 15x), so the machine's noise cancels."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for path in paths:
+            path.read_bytes().decode("utf-8").splitlines()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def cold_start(runs: int = 5) -> None:
+    """`auditor audit one-file.txt` from a new interpreter (imports, packs, the supervised worker), median of runs."""
+    sample = sorted((ROOT / "samples").glob("*.txt"))[0]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "from auditor.cli import main; main()", "audit", str(sample)],
+                       capture_output=True, check=False)
+        times.append(time.perf_counter() - start)
+    print(f"cold start of one file: {statistics.median(times):.2f} s (median of {runs}; "
+          f"{min(times):.2f}-{max(times):.2f} s)")
+
+
+def run_jobs(n: int, packs: list[Pack], runs: int = 3) -> None:
+    """`auditor audit DIR --format json` of n generated text reports through the CLI with -j 1 and with -j 2, each
+    the median of `runs` alternated runs (start-up, pack loading and writing the output included), and the ratio:
+    what a user's `-j 2` gains on this machine's cores (issue 14: at least 1.8x on 2). The two outputs must be the
+    same bytes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "reports"
+        folder.mkdir()
+        list(generate("text", n, folder, packs))
+        times: dict[int, list[float]] = {1: [], 2: []}
+        outputs: dict[int, bytes] = {}
+        for _ in range(runs):
+            for jobs in times:
+                out = Path(tmp) / f"j{jobs}.json"
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-c", "from auditor.cli import main; main()", "audit", str(folder),
+                                "-j", str(jobs), "--format", "json", "--fail-on", "none", "-o", str(out)],
+                               capture_output=True, check=True)
+                times[jobs].append(time.perf_counter() - start)
+                outputs[jobs] = out.read_bytes()
+    one, two = (statistics.median(times[j]) for j in (1, 2))
+    same = "identical" if outputs[1] == outputs[2] else "DIFFER"
+    print(f"text through the CLI N={n}: -j 1 {one:.2f} s, -j 2 {two:.2f} s (medians of {runs}): -j 2 is "
+          f"{one / two:.2f}x -j 1 on {os.cpu_count()} cores; outputs {same}")
 
 
 def run_store(n: int, packs: list[Pack]) -> None:
@@ -110,6 +168,14 @@ def main() -> None:
         packs = [load_pack(d) for d in default_pack_dirs()]
         for n in [int(a) for a in args[1:]] or [1000]:
             run_store(n, packs)
+        return
+    if args and args[0] == "--jobs":
+        packs = [load_pack(d) for d in default_pack_dirs()]
+        for n in [int(a) for a in args[1:]] or [1000]:
+            run_jobs(n, packs)
+        return
+    if args and args[0] == "--cold":
+        cold_start()
         return
     sizes = [int(a) for a in args] or [1000, 10000]
     packs = [load_pack(d) for d in default_pack_dirs()]

@@ -54,6 +54,33 @@ def required_text(compiled: re.Pattern[str]) -> str:
     return max(_literal_runs(regex_parser.parse(compiled.pattern, compiled.flags)), key=len, default="")
 
 
+def _branches(op: Any, arg: Any) -> list[Any] | None:
+    """The alternatives of an alternation a match must pass through (`a|b`, `(?:a|b)`), each a parsed sequence;
+    None for anything else (an optional or case-insensitive group, a look-around, a class)."""
+    if op is regex_parser.BRANCH:  # (None, [items, …])
+        return list(arg[1])
+    if op is regex_parser.SUBPATTERN and not (arg[1] & re.IGNORECASE) and len(arg[3]) == 1:
+        return _branches(*arg[3][0])
+    return None
+
+
+def required_any(compiled: re.Pattern[str]) -> tuple[str, ...]:
+    """Texts of which every match of `compiled` contains at least one: for the first alternation the pattern must
+    pass through whose every alternative has a literal text of its own (「(?:受理|收到|新收)…」: 受理, 收到 or 新收),
+    the longest text of each alternative. () when there is none (or the pattern ignores case): no test then. It
+    refines `required_text` for patterns that open with alternatives, which have no single text every match holds."""
+    if compiled.flags & re.IGNORECASE or regex_parser is None:
+        return ()
+    for op, arg in regex_parser.parse(compiled.pattern, compiled.flags):
+        branches = _branches(op, arg)
+        if not branches:
+            continue
+        texts = [max(_literal_runs(items), key=len, default="") for items in branches]
+        if all(texts):
+            return tuple(dict.fromkeys(texts))
+    return ()
+
+
 @dataclass(frozen=True)
 class ClaimPattern:
     """A phrase. Its number comes from the `value` group, or is `fixed` (「未收到…申请」 states 0; a presence phrase
@@ -64,6 +91,9 @@ class ClaimPattern:
     # Text every match contains, worked out once per pack: a paragraph without it cannot match, and a `in` test
     # costs far less than letting the regex engine try the pattern at every position of the paragraph.
     required: str = field(init=False, repr=False, compare=False)
+    # And texts of which a match contains one (required_any): most of the patterns without a `required` text open
+    # with alternatives, and without this test they ran on every paragraph of their sections, nearly always in vain.
+    any_of: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     # The same pattern in the `regex` module, which matches as `re` does (tests/test_hardening_packs.py compares
     # them on every paragraph of the samples and the corpus) and can stop a search at a deadline, which `re` cannot:
@@ -73,6 +103,7 @@ class ClaimPattern:
 
     def __post_init__(self) -> None:  # frozen: set once, here
         object.__setattr__(self, "required", required_text(self.regex))
+        object.__setattr__(self, "any_of", required_any(self.regex))
         # From the source alone, as the loader compiles it (re and regex number their flags differently)
         object.__setattr__(self, "matcher", regex.compile(self.regex.pattern, regex.V0))
 
@@ -155,7 +186,7 @@ def extract_claims(paragraphs: tuple[ParagraphFact, ...], extractors: tuple[Extr
         for extractor in readers[paragraph.section]:
             taken: list[tuple[int, int]] = []
             for pattern in extractor.patterns:
-                if pattern.required not in text:
+                if pattern.required not in text or pattern.any_of and not any(t in text for t in pattern.any_of):
                     continue
                 for match in budget.matches(extractor.key, pattern, text):
                     if any(s < match.end() and match.start() < e for s, e in taken):

@@ -61,6 +61,8 @@ def json_text(dumped: str) -> str:
     """The output of json.dumps(…, ensure_ascii=False) with the characters it leaves raw that `visible` would
     replace (C1, DEL, bidi and other format characters, separators, lone surrogates) written as JSON escapes: the
     same data to a parser, safe on a terminal, encodable as UTF-8 (a lone surrogate stays a `\\udcff` escape)."""
+    if dumped.replace("\n", "").isprintable():  # the common case, as in `visible`: no character it escapes is
+        return dumped  # printable; 0.07 ms for a report's JSON where the search alone takes 2.4 ms (issue 14)
     return _JSON_RAW.sub(lambda m: "".join(f"\\u{unit:04x}" for unit in _utf16(m.group())), dumped)
 
 

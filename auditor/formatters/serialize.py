@@ -1,8 +1,10 @@
-"""Results → plain JSON data (the shape in schemas/audit-result.schema.json)."""
+"""Results → JSON data (the shape in schemas/audit-result.schema.json): dicts and lists holding the results' own
+frozen dataclasses and enums, which formatters.encode writes as objects of their fields and as values (no `asdict`
+copy of every finding and operand first)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 from auditor.model import DocumentResult, Finding, Problem, ReviewState, Severity, Verdict
@@ -10,11 +12,14 @@ from auditor.model import DocumentResult, Finding, Problem, ReviewState, Severit
 SKIPPED = "file_skipped"  # a run's problem for each file a folder walk left out (audit.walk)
 
 
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+
+
 def _finding(f: Finding) -> dict[str, Any]:
-    data = asdict(f)
+    """A finding's fields, its severity by name (an IntEnum's value would be its rank); its review's state is written
+    as the enum's value."""
+    data = {name: getattr(f, name) for name in _FINDING_FIELDS}
     data["severity"] = f.severity.label
-    if f.review is not None:
-        data["review"]["state"] = f.review.state.value
     return data
 
 
@@ -24,15 +29,15 @@ def document(d: DocumentResult) -> dict[str, Any]:
         "path": d.path,
         "verdict": d.verdict.value,
         "format": d.format,
-        "report": asdict(d.report),
+        "report": d.report,
         "pack": d.pack,
         "summary": {"passed": d.passed, "failed": len(d.findings), "not_assessable": len(d.not_assessable),
                     **counts},
         "findings": [_finding(f) for f in d.findings],
-        "not_assessable": [asdict(n) for n in d.not_assessable],
-        "problems": [asdict(p) for p in d.problems],
-        "coverage": asdict(d.coverage) if d.coverage is not None else None,
-        "rectification": [asdict(r) for r in d.rectification],
+        "not_assessable": d.not_assessable,
+        "problems": d.problems,
+        "coverage": d.coverage,
+        "rectification": d.rectification,
     }
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -33,6 +34,7 @@ from auditor.packs.expr import (
     call_key,
     walk,
 )
+from auditor.packs.reference import compile_condition
 
 DOCUMENT_KEY = "document"
 CLAIM_PREFIX = "claim."
@@ -75,6 +77,23 @@ class CompiledCheck:
     @cached_property
     def claim_key(self) -> str | None:
         return next((o.key for o in self.operands if o.is_claim), None)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Packs go to worker processes pickled: the compiled condition (a function made by compile()) does not
+        pickle, so it is left out and compiled again on first use there."""
+        state = dict(self.__dict__)
+        state.pop("holds", None)
+        return state
+
+    @cached_property
+    def holds(self) -> Callable[[Mapping[str, int | float]], bool]:
+        """The reference evaluator's verdict on this check, compiled once (reference.compile_condition)."""
+        return compile_condition(self.node)
+
+    @cached_property
+    def table_operands(self) -> tuple[OperandSpec, ...]:
+        """The operands resolved from the report's facts (every one but a narrative claim read directly)."""
+        return tuple(o for o in self.operands if not o.is_claim)
 
     @cached_property
     def divisors(self) -> tuple[Node, ...]:

@@ -6,7 +6,7 @@ re-decides every check, so an engine hazard (a string compared as text, a swallo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from auditor.packs.expr import (
     Approx,
@@ -109,3 +109,44 @@ def left_keys(node: Node) -> list[str]:
     if isinstance(node, BinOp):
         return left_keys(node.left) + left_keys(node.right)
     return []
+
+
+def _source(node: Node) -> str:
+    """A node as a Python expression over `e` (the env), every operation parenthesised as `value`/`holds` nest it.
+    Keys and numbers are written with repr: a key is data, never code, and a number reads back as the same value."""
+    if isinstance(node, Num):
+        return f"({node.value!r})"
+    if isinstance(node, Key):
+        return f"e[{node.key!r}]"
+    if isinstance(node, Call):
+        return f"e[{call_key(node)!r}]"
+    if isinstance(node, BinOp):
+        return f"({_source(node.left)} {node.op} {_source(node.right)})"
+    if isinstance(node, Exists):
+        return f"({_source(node.count)} >= 1)"
+    if isinstance(node, Compare):
+        return f"({_source(node.left)} {node.op} {_source(node.right)})"
+    if isinstance(node, Approx):
+        return f"(abs({_source(node.right)} - {_source(node.left)}) <= {node.tol!r})"
+    if isinstance(node, BoolOp):
+        return "(" + f" {node.op} ".join(_source(i) for i in node.items) + ")"
+    if isinstance(node, Not):
+        return f"(not {_source(node.item)})"
+    raise TypeError(f"not a node: {node}")
+
+
+def compile_condition(node: Node) -> Callable[[Mapping[str, Number]], bool]:
+    """`holds(node, env)` as one compiled function (compiled once per pack: `holds` walks the tree for every check of
+    every report). The same operations on the same values in the same order, so the same answer wherever `holds`
+    gives one; and/or short-circuit, which changes nothing for an env the evaluator posts (every operand present,
+    no zero divisor: evaluate._blocked). tests/test_differential.py holds the two to each other."""
+    for n in walk(node):
+        if isinstance(n, Num) and not isinstance(n.value, (int, float)):
+            raise TypeError(f"not a number: {n.value!r}")
+        if isinstance(n, (BinOp, Compare, BoolOp)) and n.op not in _OPERATORS:
+            raise TypeError(f"not an operator: {n.op!r}")
+    code = compile(f"lambda e: bool({_source(node)})", "<check>", "eval")
+    return eval(code, {"__builtins__": {}, "abs": abs, "bool": bool})  # type: ignore[no-any-return]
+
+
+_OPERATORS = {"+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "and", "or"}

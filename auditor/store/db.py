@@ -22,7 +22,6 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from auditor.facts.model import ReportFacts, to_json
 from auditor.model import DocumentResult
-from auditor.store import results
 from auditor.store.agency import agency_stem, normal_agency, same_body
 from auditor.store.decisions import Decision, append
 from auditor.store.decisions import read as read_decisions
@@ -360,6 +359,8 @@ class Store:
     def result_of(self, document_id: int) -> DocumentResult | None:
         """A recorded document's audit as it was recorded (without review marks or view); None for a document
         recorded before version 9. Raises results.ResultError for one this version cannot read."""
+        from auditor.store import results  # noqa: PLC0415 - see _result
+
         row = self._connection.execute("SELECT result FROM documents WHERE id = ?", (document_id,)).fetchone()
         if row is None:
             raise KeyError(document_id)
@@ -502,6 +503,8 @@ def _checks(result: DocumentResult) -> str:
 
 def _result(result: DocumentResult) -> str:
     """The whole result as stored (documents.result), without its view: the page draws that from the facts."""
+    from auditor.store import results  # noqa: PLC0415 - pydantic, ~0.1 s of start-up, only for a run with a store
+
     return results.dump(replace(result, view=None) if result.view is not None else result)
 
 
