@@ -114,14 +114,14 @@ def load_configured_packs(directories: list[Path], config: RunConfig) -> list[Pa
     otherwise silently leave the rule running."""
     packs = load_packs(directories, parameters=config.parameters)
     where = config.path or "configuration"
-    for pack, directory in zip(packs, directories, strict=True):
+    for pack in packs:  # not zipped with `directories`: a supplement merges into its base (load_packs)
         for name in DEADLINE_PARAMETERS.values():  # a month and day, which a number's range cannot say
             if name in pack.parameters:
                 try:
                     month_day(pack.parameters[name])
                 except DeadlineError as exc:
                     given = name in config.parameters
-                    raise ConfigError(where if given else str(directory / "pack.yaml"), f"/parameters/{name}",
+                    raise ConfigError(where if given else str(Path(pack.path) / "pack.yaml"), f"/parameters/{name}",
                                       str(exc)) from None
     for name in config.parameters:
         if not any(name in p.parameters for p in packs):
