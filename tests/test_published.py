@@ -4,6 +4,7 @@ would, the lines that cannot be used are the run's problems, and a list that can
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from auditor.audit import read_facts
 from auditor.cli import main
 from auditor.facts.model import to_json
+from auditor.fetch import save
 from auditor.fetch.pages import parse_date
 from auditor.fetch.published import read_published_list
 from auditor.fetch.sidecar import write_sidecar
@@ -128,6 +130,25 @@ def test_a_list_that_cannot_be_read_is_a_usage_error(tmp_path: Path) -> None:
     for listing, words in ((tmp_path / "missing.tsv", "No such file"), (binary, "binary data")):
         result = CliRunner().invoke(main, ["audit", str(folder), "--published", str(listing)])
         assert result.exit_code == 2 and "无法读取发布日期清单" in result.output and words in result.output
+
+def test_a_list_that_is_a_named_pipe_without_a_writer_does_not_hang_the_run(tmp_path: Path) -> None:
+    """Read as the other bounded files are (resources.read_bounded): opened without waiting, an empty list."""
+    folder = _folder(tmp_path, DEPARTMENT)
+    pipe = tmp_path / "dates.tsv"
+    os.mkfifo(pipe)
+    code, _, _ = _audit(str(folder), "--published", str(pipe))
+    assert code in (0, 1)  # audited: the reports' own findings, no date given
+
+
+def test_a_list_over_its_limit_is_a_usage_error_naming_the_limit(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _folder(tmp_path, DEPARTMENT)
+    listing = tmp_path / "dates.tsv"
+    listing.write_text("a.txt\t2025-01-20\n" * 10, encoding="utf-8")
+    monkeypatch.setattr(save, "MAX_LIST_BYTES", 64)
+    result = CliRunner().invoke(main, ["audit", str(folder), "--published", str(listing)])
+    assert result.exit_code == 2 and "无法读取发布日期清单" in result.output and "larger than" in result.output
+
 
 
 def test_the_listed_dates_reach_the_store_and_the_summary(tmp_path: Path) -> None:

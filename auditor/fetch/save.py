@@ -18,6 +18,7 @@ from auditor.fetch.client import FetchFailed, Policy, PoliteClient, Response
 from auditor.fetch.pages import Published, attachment_link, parse_page, publication_date
 from auditor.fetch.sidecar import Sidecar, write_atomic, write_sidecar
 from auditor.ingest.decode import DecodeError, decode, looks_binary
+from auditor.resources import InvalidFile, read_bounded
 
 MAX_LIST_BYTES = 16 * 1024 * 1024  # a URL list; a province's reports are a few thousand lines
 
@@ -67,12 +68,11 @@ def list_lines(path: Path, what: str) -> list[tuple[int, str]]:
     with # left out. UTF-8, GBK or GB18030, detected as reports are. ListError when it cannot be read, is over
     MAX_LIST_BYTES, or is binary."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_LIST_BYTES + 1)
+        data = read_bounded(path, MAX_LIST_BYTES)  # a named pipe without a writer reads as empty, never hangs
+    except InvalidFile as exc:
+        raise ListError(f"{path}: {exc.reason}") from None
     except OSError as exc:
         raise ListError(f"{path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_LIST_BYTES:
-        raise ListError(f"{path}: over {MAX_LIST_BYTES // (1024 * 1024)} MiB")
     if looks_binary(data):
         raise ListError(f"{path}: binary data, not {what}")
     try:

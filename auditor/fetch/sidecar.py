@@ -14,7 +14,7 @@ from typing import Any
 
 from auditor.facts.model import Publication
 from auditor.facts.publication import NO_DATE
-from auditor.resources import InvalidFile, check_schema
+from auditor.resources import InvalidFile, check_schema, read_bounded
 
 SIDECAR_SUFFIX = ".fetched.json"
 MAX_SIDECAR_BYTES = 1024 * 1024  # a sidecar is a few hundred bytes; a larger one is not ours
@@ -72,12 +72,11 @@ def write_atomic(target: Path, data: bytes) -> None:
 def read_sidecar(path: Path) -> Sidecar:
     """The sidecar at `path`. SidecarError when it cannot be read or is not of the schema."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_SIDECAR_BYTES + 1)
+        data = read_bounded(path, MAX_SIDECAR_BYTES)
+    except InvalidFile as exc:
+        raise SidecarError(f"{path}: {exc.reason}") from None
     except OSError as exc:
         raise SidecarError(f"{path}: {exc.strerror or exc}") from None
-    if len(data) > MAX_SIDECAR_BYTES:
-        raise SidecarError(f"{path}: over {MAX_SIDECAR_BYTES} bytes")
     try:
         value = json.loads(data.decode("utf-8"))
         check_schema(value, "fetched.schema.json")
