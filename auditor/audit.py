@@ -22,7 +22,7 @@ from auditor.facts.publication import deadline_values, publication_values
 from auditor.facts.sections import numbering_claims
 from auditor.facts.unchecked import unchecked_numbers
 from auditor.facts.vocabulary import CHINESE_NUMERALS
-from auditor.fetch import companions, fetched_publication
+from auditor.fetch.sidecar import companions, fetched_publication
 from auditor.findings import build_finding, build_not_assessable
 from auditor.fingerprint import distinguish
 from auditor.ingest import IngestError, read_document

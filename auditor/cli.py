@@ -31,7 +31,8 @@ from auditor.batch import Supervision
 from auditor.config import ConfigError, load_config, load_configured_packs
 from auditor.engine import process_engine
 from auditor.facts.model import cell_counts, to_json
-from auditor.fetch import EXIT_FETCH_FAILED, FetchOptions, ListError, Policy, fetch_all, read_url_list
+from auditor.fetch import EXIT_FETCH_FAILED
+from auditor.fetch.lists import ListError, read_url_list
 from auditor.fetch.published import read_published_list
 from auditor.formatters import FORMATTERS
 from auditor.formatters.fetched import outcome_line, total_line
@@ -573,6 +574,9 @@ def fetch(urls: tuple[str, ...], url_list: Path | None, out: Path, timeout: floa
           backoff: float, delay: float, lang: str) -> None:
     """Save reports from the web as published: each page, or the attachment (PDF, DOC, DOCX, OFD, WPS) it links,
     with the URL, the fetch time and the publication date the page states. `auditor audit FOLDER` reads them."""
+    from auditor.fetch.client import Policy  # httpx and lxml: only this command needs them
+    from auditor.fetch.save import FetchOptions, fetch_all
+
     words = _FETCH_WORDS[lang]
     entries: list[tuple[str, str | None]] = [(u, None) for u in urls]
     if url_list is not None:

@@ -136,7 +136,7 @@ def test_a_folder_of_mixed_files_keeps_every_good_result(tmp_path: Path) -> None
     (tmp_path / "c-binary.txt").write_bytes(bytes(range(256)) * 4)
     (tmp_path / "d.pdf").write_bytes(b"%PDF-1.4\n%not really a PDF")
     (tmp_path / "e-notes.md").write_text("# 会议纪要\n\n无关内容。\n", encoding="utf-8")
-    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n")  # not a report format: not picked up by the walk
+    (tmp_path / "photo.gif").write_bytes(b"GIF89a")  # an image OCR does not read: skipped by the walk, named
     (tmp_path / "sub").mkdir()
     shutil.copy(S004, tmp_path / "sub" / "f.txt")
     code, data = audit_json(str(tmp_path))
@@ -208,7 +208,7 @@ def test_an_internal_error_on_one_file_keeps_the_others(tmp_path: Path, monkeypa
 
 
 def test_an_empty_folder_is_an_input_error(tmp_path: Path) -> None:
-    (tmp_path / "notes.png").write_bytes(b"\x89PNG")
+    (tmp_path / "notes.gif").write_bytes(b"GIF89a")
     code, data = audit_json(str(tmp_path))
     # no report in it, and the image it holds is named as not audited (test_walk.py)
     assert code == 2 and [p["slug"] for p in data["problems"]] == ["no_input_files", "file_skipped"]

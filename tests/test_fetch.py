@@ -15,9 +15,11 @@ from jsonschema import Draft202012Validator
 from auditor.audit import read_facts, walk
 from auditor.cli import main
 from auditor.facts.model import to_json
-from auditor.fetch import EXIT_FETCH_FAILED, FetchOptions, Policy, fetch_all, read_sidecar, sidecar_for
-from auditor.fetch.client import USER_AGENT, PoliteClient
+from auditor.fetch import EXIT_FETCH_FAILED
+from auditor.fetch.client import USER_AGENT, Policy, PoliteClient
 from auditor.fetch.pages import attachment_link, parse_page, publication_date
+from auditor.fetch.save import FetchOptions, fetch_all
+from auditor.fetch.sidecar import read_sidecar, sidecar_for
 from auditor.formatters.fetched import outcome_line
 from auditor.packs.loader import load_pack
 from auditor.resources import default_pack_dirs, schema

@@ -244,7 +244,7 @@ def test_the_corpus_and_an_unreadable_file_in_english(tmp_path: Path) -> None:
 
 def test_a_skipped_file_is_a_note(tmp_path: Path) -> None:
     shutil.copy(S003, tmp_path / S003.name)
-    (tmp_path / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "page.gif").write_bytes(b"GIF89a")  # a GIF is not OCR-read (a PNG is: ingest/scan.py)
     code, log = audit_sarif(str(tmp_path))
     assert code == 1
     notices = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from auditor.audit import read_facts
 from auditor.cli import main
 from auditor.facts.model import to_json
-from auditor.fetch import save
-from auditor.fetch.pages import parse_date
+from auditor.fetch import lists
+from auditor.fetch.dates import parse_date
 from auditor.fetch.published import read_published_list
 from auditor.fetch.sidecar import write_sidecar
 from auditor.packs import Pack
@@ -145,7 +145,7 @@ def test_a_list_over_its_limit_is_a_usage_error_naming_the_limit(tmp_path: Path,
     folder = _folder(tmp_path, DEPARTMENT)
     listing = tmp_path / "dates.tsv"
     listing.write_text("a.txt\t2025-01-20\n" * 10, encoding="utf-8")
-    monkeypatch.setattr(save, "MAX_LIST_BYTES", 64)
+    monkeypatch.setattr(lists, "MAX_LIST_BYTES", 64)
     result = CliRunner().invoke(main, ["audit", str(folder), "--published", str(listing)])
     assert result.exit_code == 2 and "无法读取发布日期清单" in result.output and "larger than" in result.output
 

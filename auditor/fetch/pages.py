@@ -14,6 +14,7 @@ from bs4.dammit import EncodingDetector
 from lxml import etree
 from lxml import html as lxml_html
 
+from auditor.fetch.dates import DATE, day_of
 from auditor.ingest.decode import DecodeError, decode
 
 # The formats a report is published in as an attachment (issue 13: PDF, Word, OFD, WPS).
@@ -24,15 +25,13 @@ ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".ofd", ".wps")
 _META_NAMES = ("pubdate", "publishdate", "publish_date", "article:published_time", "dc.date.issued", "dc.date",
                "firstpublishedtime", "og:release_date")
 
-# A date as pages write it: 2025-01-20, 2025/1/20, 2025.01.20, 2025年1月20日 (a time may follow).
-_DATE = r"(20\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 # The labels that state publication, strongest first. A bare 日期/时间 label counts only when no 发布 label is there
 # and it stands alone (no Chinese character before it): 成文日期 (the date the document was signed), 更新时间 and
 # 截止日期 are not publication and never match.
-_LABELLED = (re.compile(r"(?:发布|公开|发表|上传)(?:日期|时间)\s*[:：]?\s*" + _DATE),
-             re.compile(r"发布于\s*[:：]?\s*" + _DATE),
-             re.compile(r"(?<![\u4e00-\u9fff])(?:日期|时间)\s*[:：]\s*" + _DATE))
-_META_DATE = re.compile(_DATE)
+_LABELLED = (re.compile(r"(?:发布|公开|发表|上传)(?:日期|时间)\s*[:：]?\s*" + DATE),
+             re.compile(r"发布于\s*[:：]?\s*" + DATE),
+             re.compile(r"(?<![\u4e00-\u9fff])(?:日期|时间)\s*[:：]\s*" + DATE))
+_META_DATE = re.compile(DATE)
 
 
 @dataclass(frozen=True)
@@ -77,13 +76,13 @@ def publication_date(root: etree._Element) -> Published | None:
         for meta in root.iter("meta"):
             key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").strip().lower()
             content = meta.get("content") or ""
-            if key == name and (match := _META_DATE.search(content)) and (day := _day(match)):
+            if key == name and (match := _META_DATE.search(content)) and (day := day_of(match)):
                 return Published(day, f"meta:{meta.get('name') or meta.get('property') or meta.get('itemprop')}",
                                  content.strip()[:200])
     text = _visible_text(root)
     for pattern in _LABELLED:
         for match in pattern.finditer(text):
-            if (day := _day(match)) is not None:
+            if (day := day_of(match)) is not None:
                 return Published(day, "text", match.group().strip()[:200])
     return None
 
@@ -117,24 +116,7 @@ def attachment_link(root: etree._Element, base_url: str) -> Attachment | None:
     return best[1] if best else None
 
 
-_WHOLE_DATE = re.compile(_DATE + r"(?:[\sT]+\d{1,2}:\d{2}(?::\d{2})?)?")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """A date written alone as pages write it (2025-01-20, 2025/1/20, 2025.01.20, 2025年1月20日, a time after it
-    allowed), for a date given in a list (`audit --published`); None when it is not one or no such day."""
-    match = _WHOLE_DATE.fullmatch(text.strip())
-    return _day(match) if match else None
-
-
 def _visible_text(root: etree._Element) -> str:
     """The page's text without scripts and styles; the tree is left as it is."""
     parts = root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
     return " ".join(" ".join(str(p) for p in parts).split())
-
-
-def _day(match: re.Match[str]) -> dt.date | None:
-    try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.facts.model import Publication
-from auditor.fetch.pages import parse_date
-from auditor.fetch.save import list_lines
+from auditor.fetch.dates import parse_date
+from auditor.fetch.lists import list_lines
 
 PUBLISHED_LIST = "list"  # Publication.source of a date from an --published list
 
@@ -52,7 +52,7 @@ class PublishedList:
 
 
 def read_published_list(path: Path) -> PublishedList:
-    """The list at `path`. ListError (auditor.fetch.save) when the file itself cannot be read; a line that cannot
+    """The list at `path`. ListError (auditor.fetch.lists) when the file itself cannot be read; a line that cannot
     be used is a note, and the other lines are read all the same."""
     folder = path.parent
     dates: dict[Path, Publication] = {}

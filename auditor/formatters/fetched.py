@@ -3,8 +3,12 @@ passes through `visible`, so no control sequence reaches the terminal."""
 
 from __future__ import annotations
 
-from auditor.fetch import Outcome
+from typing import TYPE_CHECKING
+
 from auditor.formatters.safe import visible
+
+if TYPE_CHECKING:
+    from auditor.fetch.save import Outcome
 
 REASONS = {
     "zh": {"http_status": "服务器答复 {detail}", "timeout": "超时：{detail}", "too_large": "文件过大：{detail}",

@@ -14,13 +14,20 @@ from auditor import limits
 from auditor.ingest.decode import DecodeError, decode, looks_binary
 from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
 from auditor.ingest.errors import IngestError
-from auditor.ingest.image import image_format
 from auditor.ingest.script import document_simplified, document_text, is_traditional, simplified
 from auditor.ingest.text import read_text
 
 OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # an OLE2 compound file's signature ([MS-CFB] §2.2)
+# The scans OCR reads, by signature. Here rather than in image.py, which loads numpy and Pillow: every audit sniffs,
+# only a scan's needs them.
+IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF"}
 
 __all__ = ["Cell", "Document", "IngestError", "Paragraph", "Row", "Table", "read_document", "sniff_format"]
+
+
+def image_format(data: bytes) -> str | None:
+    """"PNG", "JPEG" or "TIFF" when the bytes begin as one does, else None."""
+    return next((name for magic, name in IMAGE_MAGIC.items() if data.startswith(magic)), None)
 
 
 def sniff_format(data: bytes, path: Path) -> str:

@@ -21,7 +21,6 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from auditor import limits
 from auditor.ingest.errors import IngestError
 
-_MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF"}
 # What Pillow's decoders raise on a damaged image: they vary with the format.
 _DECODE_ERRORS = (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, struct.error)
 _MAX_WIDTH = 1654  # pixels: an A4 page at 200 dpi; a wider photo is reduced to it
@@ -38,11 +37,6 @@ class PageImage:
 
     pixels: np.ndarray
     scale: float
-
-
-def image_format(data: bytes) -> str | None:
-    """"PNG", "JPEG" or "TIFF" when the bytes begin as one does, else None."""
-    return next((name for magic, name in _MAGIC.items() if data.startswith(magic)), None)
 
 
 def image_pages(data: bytes, fmt: str) -> Iterator[PageImage]:
