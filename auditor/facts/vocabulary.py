@@ -145,6 +145,13 @@ ASPECTS: dict[str, tuple[str, str]] = {
     "aspect_oversight": ("监督保障", "oversight and safeguards"),
 }
 
+# What 条例 Art. 50(四) asks 各级人民政府 to report besides the other sections (rule S1-GOV).
+GOV_DUTIES: dict[str, tuple[str, str]] = {
+    "gov_assessment": ("工作考核", "performance assessment"),
+    "gov_public_review": ("社会评议", "public evaluation"),
+    "gov_accountability": ("责任追究", "accountability"),
+}
+
 # The identity evidence that no line of the narrative holds, compared with the report's year (rule M-YEAR-SOURCE).
 YEAR_EVIDENCE: dict[str, tuple[str, str]] = {
     "page_title": ("网页标题", "the page's title"),
@@ -164,7 +171,8 @@ T3_ROW_PATTERNS = [(key, re.compile(spec[2])) for key, spec in T3_ROWS.items()]
 def label(segment: str, lang: str) -> str:
     """The label of one key segment (a row, a column, a block) in the given language; the key itself if unknown."""
     index = 0 if lang == "zh" else 1
-    for table in (T3_ROWS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS, T2_COLUMNS, T2_ROWS, ASPECTS, YEAR_EVIDENCE, TABLES):
+    for table in (T3_ROWS, T3_COLUMNS, T4_BLOCKS, T4_COLUMNS, T2_COLUMNS, T2_ROWS, ASPECTS, GOV_DUTIES, YEAR_EVIDENCE,
+                  TABLES):
         if segment in table:
             return str(table[segment][index])
     if "." in segment and segment not in T3_ROWS:  # a row and a column bound together: `regulations.issued`
