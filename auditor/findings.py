@@ -59,9 +59,10 @@ def operands(outcome: Outcome, facts: ReportFacts, only: frozenset[str] | None =
 
 
 def _location(outcome: Outcome, evidence: tuple[Operand, ...], facts: ReportFacts,
-              claim_sections: dict[str, tuple[int, ...]]) -> Location:
+              claim_sections: dict[str, tuple[int, ...]], rule: Rule) -> Location:
     """The claim for a narrative check; the left-hand cell of the first comparison; else the section the check is
-    about (a `section.N` it requires, or the one section a claim kind is read from), at its heading line."""
+    about (a `section.N` it requires, or the one section a claim kind is read from), at its heading line; else the
+    section the rule says the requirement belongs in (a statement sought in the whole text and not found)."""
     if outcome.claim is not None:
         return evidence[0].location
     found = comparisons(outcome.check.node)
@@ -75,9 +76,13 @@ def _location(outcome: Outcome, evidence: tuple[Operand, ...], facts: ReportFact
         for key in spec.members or (spec.key,):
             sections = (int(key.removeprefix("section.")),) if key.startswith("section.") else claim_sections.get(key)
             if sections and len(sections) == 1:
-                heading = next((s for s in facts.sections if s.number == sections[0]), None)
-                return Location(section=sections[0], line=heading.line if heading else None)
-    return Location()
+                return _heading(facts, sections[0])
+    return _heading(facts, rule.section) if rule.section else Location()
+
+
+def _heading(facts: ReportFacts, number: int) -> Location:
+    heading = next((s for s in facts.sections if s.number == number), None)
+    return Location(section=number, line=heading.line if heading else None)
 
 
 def message_values(outcome: Outcome, lang: str) -> dict[str, str]:
@@ -150,7 +155,7 @@ def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str,
         message, evidence = _under_every_reading(outcome, quoted, message, evidence, facts, lang)
     wording = outcome.claim is not None and (rule.no_claims_pass or _counts_matches(outcome))
     return Finding(rule_id=rule.id, rule_name=rule.name, check_id=outcome.check.check_id, severity=rule.severity,
-                   message=message, location=_location(outcome, evidence_ops, facts, claim_sections or {}),
+                   message=message, location=_location(outcome, evidence_ops, facts, claim_sections or {}, rule),
                    evidence=evidence, failed_by=outcome.failed_by,
                    fingerprint=fingerprint(rule.id, outcome.check.check_id, facts.agency, facts.year,
                                            meaning(evidence_ops, wording)))

@@ -173,3 +173,15 @@ def test_problem_items_stop_where_the_measures_start() -> None:
     five = ("存在的问题主要有：一是政策解读形式较为单一；二是部分栏目更新不及时。"
             "2024年，我区将采取以下措施加以改进：一是丰富解读形式；二是加强栏目巡查，确保更新及时。")
     assert problem_items(five) == ["一是政策解读形式较为单一", "二是部分栏目更新不及时"]
+
+
+def test_a_statement_missing_from_the_whole_text_is_located_where_it_belongs(
+        without_store: dict[str, list[DocumentResult]]) -> None:
+    """沭阳 2025 reports its 考核 but no 社会评议 or 责任追究: S1-GOV seeks them in the whole text, and with nothing to
+    point at, places the finding at the heading of 一、总体情况, where the template puts 监督保障 (`section: 1`)."""
+    result = _result(without_store["zh"], "shuyang-gov-2025.txt")
+    found = [f for f in result.findings if f.rule_id == "S1-GOV"]
+    assert sorted(f.check_id for f in found) == ["S1-GOV[duty=gov_accountability]", "S1-GOV[duty=gov_public_review]"]
+    lines = (CORPUS / "shuyang-gov-2025.txt").read_text(encoding="utf-8").splitlines()
+    heading = next(n for n, line in enumerate(lines, 1) if "总体情况" in line)
+    assert {(f.location.section, f.location.line) for f in found} == {(1, heading)}

@@ -35,7 +35,7 @@ def rectification(data: dict, name: str) -> dict[str, str]:  # type: ignore[type
 
 
 def test_the_hongze_pair(tmp_path: Path) -> None:
-    """2023 and 2024 name the body differently (「洪泽区人民政府」, 「淮安市洪泽区人民政府」): one body. 2023's four
+    """2023 and 2024 name the body differently (「洪泽区人民政府」, 「淮安市洪泽区人民政府」): one body. 2023's seven
     findings confirmed; 2024 repeats the 2019 layout of table 三 and passes the checks it failed in 2023."""
     db = tmp_path / "audits.db"
     older, newer = CORPUS / "huaian-hongze-gov-2023.pdf", CORPUS / "huaian-hongze-gov-2024.pdf"
@@ -50,7 +50,10 @@ def test_the_hongze_pair(tmp_path: Path) -> None:
     repeated = next(r for r in doc["rectification"] if r["status"] == "repeated")
     assert repeated["year"] == 2023 and repeated["now"] in {f["fingerprint"] for f in doc["findings"]}
     text = run("audit", str(newer), "--db", str(db)).output
-    assert "上年度已确认问题整改情况：已整改 3，重复出现 1" in text and "重复出现: TPL-LAYOUT-T3（2023 年" in text
+    # 2024 reports its 考核 (「纳入全区高质量发展考核」), as 2023 did not; 社会评议 and 责任追究 are still absent
+    assert status["S1-GOV[duty=gov_assessment]"] == "fixed"
+    assert status["S1-GOV[duty=gov_public_review]"] == status["S1-GOV[duty=gov_accountability]"] == "repeated"
+    assert "上年度已确认问题整改情况：已整改 4，重复出现 3" in text and "重复出现: TPL-LAYOUT-T3（2023 年" in text
 
 
 def test_the_pingtan_series(tmp_path: Path) -> None:

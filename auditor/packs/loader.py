@@ -172,7 +172,7 @@ def _load_rule(path: Path, groups: dict[str, list[str]]) -> Rule:
                 category=meta["category"], rationale=meta["rationale"], remediation=meta["remediation"],
                 references=tuple(meta["references"]), aliases=tuple(meta.get("aliases", ())),
                 for_each=tuple(for_each), check=data["check"], message=data["message"], file=str(path),
-                no_claims_pass=data.get("when_no_claims") == "pass")
+                no_claims_pass=data.get("when_no_claims") == "pass", section=data.get("section"))
 
 
 def _compile_rule(rule: Rule, groups: dict[str, list[str]], params: dict[str, float], known: set[str],

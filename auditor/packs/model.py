@@ -38,6 +38,7 @@ class Rule:
     message: dict[str, str]
     file: str
     no_claims_pass: bool = False  # `when_no_claims: pass`: a detector rule that found nothing has passed
+    section: int | None = None  # `section: N`: where a finding that has no evidence to point at is located
 
 
 @dataclass(frozen=True)
