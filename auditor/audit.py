@@ -23,7 +23,7 @@ from auditor.facts.sections import numbering_claims
 from auditor.facts.unchecked import unchecked_numbers
 from auditor.facts.vocabulary import CHINESE_NUMERALS
 from auditor.fetch.sidecar import companions, fetched_publication
-from auditor.findings import build_finding, build_not_assessable
+from auditor.findings import build_finding, build_not_assessable, line_text, located
 from auditor.fingerprint import distinguish
 from auditor.ingest import IngestError, read_document
 from auditor.model import DocumentResult, ReportInfo, ReportView, Status, Unchecked, ViewCell, ViewLine
@@ -98,7 +98,8 @@ def _source(facts: ReportFacts, kind: str | None, lang: str, of_year: bool) -> s
     name = _SOURCES[lang][kind]
     evidence = next((e for e in facts.evidence if e.kind == kind and (e.year if of_year else e.agency)), None)
     if evidence is not None and evidence.line is not None:
-        name += f"（第 {evidence.line} 行）" if lang == "zh" else f" (line {evidence.line})"
+        where = line_text(facts, evidence.line, lang)
+        name += f"（{where}）" if lang == "zh" else f" ({where})"
     return name
 
 
@@ -111,11 +112,16 @@ def report_info(facts: ReportFacts, lang: str) -> ReportInfo:
 def report_view(facts: ReportFacts) -> ReportView:
     """The report's title, headings, paragraphs and cells, for an output that draws it (a heading and a paragraph
     on one line: the heading)."""
-    headings = {s.line: ViewLine(s.line, s.number, s.title, heading=True) for s in facts.sections if not s.inferred}
+    def line(number: int, section: int | None, text: str, heading: bool = False) -> ViewLine:
+        at = located(facts, line=number)
+        return ViewLine(number, section, text, heading, at.page, at.page_line)
+
+    headings = {s.line: line(s.line, s.number, s.title, heading=True) for s in facts.sections if not s.inferred}
     if facts.title and facts.title_line is not None:
-        headings.setdefault(facts.title_line, ViewLine(facts.title_line, None, facts.title, heading=True))
-    lines = {**{p.line: ViewLine(p.line, p.section, p.text) for p in facts.paragraphs}, **headings}
-    cells = tuple(ViewCell(c.table, c.row, c.column, c.raw, c.status, c.line) for c in facts.cells.values())
+        headings.setdefault(facts.title_line, line(facts.title_line, None, facts.title, heading=True))
+    lines = {**{p.line: line(p.line, p.section, p.text) for p in facts.paragraphs}, **headings}
+    cells = tuple(ViewCell(c.table, c.row, c.column, c.raw, c.status, c.line, located(facts, line=c.line).page)
+                  for c in facts.cells.values())
     return ReportView(tuple(lines[n] for n in sorted(lines)), cells, facts.title_line)
 
 

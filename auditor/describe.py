@@ -38,6 +38,19 @@ def describe_key(key: str, lang: str) -> str:
     return key
 
 
+def describe_line(line: int | None, page: int | None, page_line: int | None, lang: str) -> str:
+    """Where a reader finds a line: 「第 7 行」 in a text file; in a paged one (PDF, OFD, a scan) 「第 3 页第 5 行」,
+    the fifth line of text on page 3, or 「第 3 页」 for a table row; "" when nothing says."""
+    zh = lang == "zh"
+    if page is not None:
+        if page_line is not None:
+            return f"第 {page} 页第 {page_line} 行" if zh else f"page {page}, line {page_line}"
+        return f"第 {page} 页" if zh else f"page {page}"
+    if line is None:
+        return ""
+    return f"第 {line} 行" if zh else f"line {line}"
+
+
 def describe_status(status: str, raw: str, lang: str) -> str:
     zh, en = _STATUS.get(status, ("状态为 " + status, "has status " + status))
     return (zh if lang == "zh" else en).format(raw=raw)

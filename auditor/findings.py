@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auditor import limits
-from auditor.describe import describe_key, describe_status
+from auditor.describe import describe_key, describe_line, describe_status
 from auditor.evaluate import (
     APPROXIMATE,
     OUT_OF_RANGE,
@@ -38,8 +38,8 @@ def operands(outcome: Outcome, facts: ReportFacts, only: frozenset[str] | None =
     out: list[Operand] = []
     if outcome.claim is not None and (only is None or outcome.claim.key in only):
         c = outcome.claim
-        out.append(Operand(c.key, c.value, c.text, "number",
-                           Location(section=c.section, line=c.line, snippet=c.text)))
+        out.append(Operand(c.key, c.value, c.text, "number", located(facts, section=c.section, line=c.line,
+                                                                     snippet=c.text)))
     for spec in outcome.check.operands:
         for key in members_read(spec, facts) or (spec.key,):
             if only is not None and key not in only:
@@ -53,9 +53,23 @@ def operands(outcome: Outcome, facts: ReportFacts, only: frozenset[str] | None =
                                    Location()))
                 continue
             out.append(Operand(key, cell.value, cell.raw, cell.status,
-                               Location(section=cell.section, line=cell.line, table=cell.table, row=cell.row,
-                                        column=cell.column, snippet=cell.raw)))
+                               located(facts, section=cell.section, line=cell.line, table=cell.table, row=cell.row,
+                                       column=cell.column, snippet=cell.raw)))
     return tuple(out)
+
+
+def located(facts: ReportFacts, section: int | None = None, line: int | None = None, table: str | None = None,
+            row: str | None = None, column: str | None = None, snippet: str | None = None) -> Location:
+    """A Location, with the page and the line on it where the file is paged (ReportFacts.places)."""
+    place = facts.places[line - 1] if facts.places and line and line <= len(facts.places) else None
+    return Location(section, line, table, row, column, snippet, place.page if place else None,
+                    place.line if place else None)
+
+
+def line_text(facts: ReportFacts, line: int | None, lang: str) -> str:
+    """「第 7 行」, or in a paged file 「第 3 页第 5 行」: where a message sends its reader."""
+    at = located(facts, line=line)
+    return describe_line(at.line, at.page, at.page_line, lang)
 
 
 def _location(outcome: Outcome, evidence: tuple[Operand, ...], facts: ReportFacts,
@@ -82,10 +96,10 @@ def _location(outcome: Outcome, evidence: tuple[Operand, ...], facts: ReportFact
 
 def _heading(facts: ReportFacts, number: int) -> Location:
     heading = next((s for s in facts.sections if s.number == number), None)
-    return Location(section=number, line=heading.line if heading else None)
+    return located(facts, section=number, line=heading.line if heading else None)
 
 
-def message_values(outcome: Outcome, lang: str) -> dict[str, str]:
+def message_values(outcome: Outcome, lang: str, facts: ReportFacts) -> dict[str, str]:
     values: dict[str, str] = {}
     for var, bound in outcome.check.bindings:
         values[var] = bound
@@ -116,6 +130,7 @@ def message_values(outcome: Outcome, lang: str) -> dict[str, str]:
     if outcome.claim is not None:
         values["claim_text"] = outcome.claim.text
         values["claim_line"] = str(outcome.claim.line)
+        values["claim_at"] = line_text(facts, outcome.claim.line, lang)
         if outcome.claim.source is not None:
             values["claim_source"] = outcome.claim.source
     return values
@@ -147,7 +162,7 @@ def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str,
                   claim_sections: dict[str, tuple[int, ...]] | None = None) -> Finding:
     evidence_ops = operands(outcome, facts)
     quoted = _quoted(outcome) if outcome.cases else outcome  # failed under every reading: quote the nearest one
-    values = message_values(quoted, lang)
+    values = message_values(quoted, lang, facts)
     values.update(agency=facts.agency or "?", year=str(facts.year or "?"))
     message = rule.message[lang].format_map(_Missing(values))
     evidence = _evidence(quoted, rule, values, evidence_ops, lang)
@@ -231,8 +246,10 @@ def _runs(keys: list[str], facts: ReportFacts, lang: str) -> str:
         name = TABLES.get(cell.table, (cell.table, cell.table))[0 if lang == "zh" else 1]
         row = label(cell.row, lang)
         seen.setdefault((cell.table, cell.line, cell.raw),
-                        f"{name}「{row}」行的数字连写为「{cell.raw}」（第 {cell.line} 行）" if lang == "zh" else
-                        f"{name}, row '{row}', runs its digits together as '{cell.raw}' (line {cell.line})")
+                        f"{name}「{row}」行的数字连写为「{cell.raw}」（{line_text(facts, cell.line, lang)}）"
+                        if lang == "zh" else
+                        f"{name}, row '{row}', runs its digits together as '{cell.raw}' "
+                        f"({line_text(facts, cell.line, lang)})")
     return ("，" if lang == "zh" else "; ").join(seen.values())
 
 
@@ -430,17 +447,20 @@ def _reason(key: str, facts: ReportFacts, lang: str) -> str:
         many = run.reading_count > READINGS_PER_ROW
         if lang == "zh":
             count = f"读法超过 {READINGS_PER_ROW} 种，未逐一列出" if many else f"有 {run.reading_count} 种读法"
-            return (f"{describe_key(key, lang)}无法确定：第 {run.line} 行的数字无法与各列一一对应"
+            return (f"{describe_key(key, lang)}无法确定：{line_text(facts, run.line, lang)}的数字无法与各列一一对应"
                     f"（连写为「{raw}」，{count}）")
         count = f"more than {READINGS_PER_ROW} readings, not listed" if many else f"{run.reading_count} readings"
-        return (f"{describe_key(key, lang)} cannot be told: the numbers of its row (line {run.line}) do not map onto "
+        where = line_text(facts, run.line, lang)
+        return (f"{describe_key(key, lang)} cannot be told: the numbers of its row ({where}) do not map onto "
                 f"the columns one to one (run together as '{raw}', {count})")
     if kind == "cell" and status == "unreadable" and not raw.strip():  # a row read whose cells could not be placed
         cell = found[0].cell
         line = cell.line if cell is not None else None
         if lang == "zh":
-            return f"{describe_key(key, lang)}无法确定：{f'第 {line} 行' if line else '该行'}的数字无法与各列一一对应"
-        return (f"{describe_key(key, lang)} cannot be told: the numbers of its row{f' (line {line})' if line else ''} "
+            where = line_text(facts, line, lang) if line else "该行"
+            return f"{describe_key(key, lang)}无法确定：{where}的数字无法与各列一一对应"
+        where = f" ({line_text(facts, line, lang)})" if line else ""
+        return (f"{describe_key(key, lang)} cannot be told: the numbers of its row{where} "
                 "do not map onto the columns one to one")
     if kind == "prev":
         return (f"{describe_key(key, lang)}没有数字" if lang == "zh" else f"{describe_key(key, lang)} holds no number")

@@ -33,7 +33,9 @@ class Status(enum.Enum):
 
 @dataclass(frozen=True)
 class Location:
-    """Where a fact or finding sits in the source: section, line, and for a table cell its table, row and column."""
+    """Where a fact or finding sits in the source: section, line, and for a table cell its table, row and column.
+    `line` counts the lines the reader made (in a PDF, paragraphs and table rows in reading order); in a paged
+    format `page` and `page_line` say where a person finds it in the file (page_line None for a table row)."""
 
     section: int | None = None
     line: int | None = None
@@ -41,6 +43,8 @@ class Location:
     row: str | None = None
     column: str | None = None
     snippet: str | None = None
+    page: int | None = None
+    page_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +224,8 @@ class ViewLine:
     section: int | None
     text: str
     heading: bool = False
+    page: int | None = None  # a paged file: the page the line starts on, and its line of text there
+    page_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +239,7 @@ class ViewCell:
     raw: str
     status: str
     line: int
+    page: int | None = None  # a paged file: the page the cell's row is on
 
 
 @dataclass(frozen=True)

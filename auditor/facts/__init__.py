@@ -88,6 +88,7 @@ def extract_facts(document: Document) -> ReportFacts:
         evidence=identity.evidence,
         year_source=identity.year_by.kind if identity.year_by else (LAYOUT if template else None),
         agency_source=identity.agency_by.kind if identity.agency_by else None,
+        places=document.places,
     )
 
 

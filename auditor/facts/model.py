@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from auditor.ingest.document import Place
+
 
 @dataclass(frozen=True)
 class CellFact:
@@ -123,6 +125,8 @@ class ReportFacts:
     # The publication date and where it is known from (a fetch's sidecar, a list); None: nothing says (M-DEADLINE is
     # then not assessable). Its date is also the value `report.published` (auditor.facts.publication).
     publication: Publication | None = None
+    # A paged format (PDF, OFD, a scan): where a reader finds line n in the file, at places[n - 1] (ingest's Place).
+    places: tuple[Place, ...] | None = None
 
     def section_numbers(self) -> set[int]:
         return {s.number for s in self.sections}
@@ -229,6 +233,7 @@ def to_json(facts: ReportFacts) -> dict[str, Any]:
         "identity": {"year_source": facts.year_source, "agency_source": facts.agency_source,
                      "evidence": [_flat(e) for e in facts.evidence]},
         **({"publication": _flat(facts.publication)} if facts.publication is not None else {}),
+        **({"places": [[p.page, p.line] for p in facts.places]} if facts.places is not None else {}),
     }
 
 
@@ -252,4 +257,5 @@ def from_json(data: dict[str, Any]) -> ReportFacts:
         evidence=tuple(Evidence(**e) for e in identity.get("evidence", ())),
         year_source=identity.get("year_source"), agency_source=identity.get("agency_source"),
         publication=Publication(**data["publication"]) if data.get("publication") else None,
+        places=tuple(Place(page, line) for page, line in data["places"]) if data.get("places") is not None else None,
     )

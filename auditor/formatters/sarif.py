@@ -198,6 +198,8 @@ def _location(at: Location, where: dict[str, Any], line_true: bool, lang: str, n
         location["logicalLocations"] = logical
     if at.line and not line_true:  # a paragraph's position in reading order, not a line of the file
         location["properties"] = {"line": at.line} | ({"snippet": at.snippet} if at.snippet else {})
+        if at.page is not None:  # SARIF's regions are lines of text: a page is a property
+            location["properties"] |= {"page": at.page} | ({"pageLine": at.page_line} if at.page_line else {})
     return location
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import click
 
-from auditor.describe import describe_key
+from auditor.describe import describe_key, describe_line
 from auditor.facts.vocabulary import CHINESE_NUMERALS, TABLES
 from auditor.formatters import register
 from auditor.formatters.safe import visible
@@ -94,7 +94,7 @@ def _where(location: Location, words: dict[str, str], lang: str) -> str:
         n = CHINESE_NUMERALS[location.section - 1] if lang == "zh" else str(location.section)
         parts.append(words["section"].format(n=n))
     if location.line:
-        parts.append(words["line"].format(n=location.line))
+        parts.append(describe_line(location.line, location.page, location.page_line, lang))
     return " ".join(parts)
 
 
@@ -132,7 +132,7 @@ def _review(f: Finding, lang: str, color: bool) -> str:
 
 
 def _cite(o: Operand, words: dict[str, str], lang: str) -> str:
-    where = words["line"].format(n=o.location.line)
+    where = describe_line(o.location.line, o.location.page, o.location.page_line, lang)
     if o.ref.startswith("claim."):
         what = words["narrative"] + " " * (lang == "en") + words["quote"].format(text=visible(str(o.raw)))
     else:

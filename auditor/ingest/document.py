@@ -89,6 +89,15 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a reader finds one of a paged document's lines (PDF, OFD, a scan): the page, from 1, and for a line of
+    running text its line on that page, from 1 at the top (None for a table row)."""
+
+    page: int
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class OcrNote:
     """How a scan was read (ingest/scan.py): the engine, the pages, and of the table cells with ink in them, how many
     were read with confidence; the others are unreadable (never a guessed number)."""
@@ -111,3 +120,4 @@ class Document:
     page_title: str | None = None  # an HTML page's <title>: evidence of the report's year and agency (facts/identity)
     script: str | None = None  # "traditional": written in traditional characters, read converted (ingest/script.py)
     ocr: OcrNote | None = None  # a scan or photo, read through OCR (ingest/scan.py)
+    places: tuple[Place, ...] | None = None  # a paged format: where line n is in the file, at places[n - 1]

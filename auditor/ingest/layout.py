@@ -5,6 +5,9 @@ ruled tables found by pdfplumber's table finder (lines strategy) on the page's e
 What happens next is the same whatever the format (pdf.py's docstring gives the rules and the reports behind them):
 page numbers and running headers are dropped, a table continued at the top of a page is joined to the one ending the
 page before, lines are joined into visual paragraphs, and every paragraph and table row takes the next line number.
+Each of those lines also keeps where a reader finds it in the file (Document.places): its page, and for a paragraph
+the line of text on that page it starts at, counted from the top as a reader counts them (running headers included,
+table rows not: a cell is found by its table, row and column).
 """
 
 from __future__ import annotations
@@ -13,12 +16,12 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pdfplumber.table import TableFinder, TableSettings
 
-from auditor.ingest.document import CellBudget, Document, Paragraph, Table, table_from_grid
+from auditor.ingest.document import CellBudget, Document, Paragraph, Place, Table, table_from_grid
 from auditor.ingest.text_join import SENTENCE_END, join_wrapped
 
 TOL = 3.0  # points: pdfplumber's own snap/join tolerance; rulings drawn by Word meet within a point or two
@@ -47,6 +50,7 @@ class Line:
     bottom: float
     size: float
     page: int
+    on_page: int = 0  # the line's place among the page's lines of text, from 1 at the top (drop_page_furniture)
 
 
 @dataclass
@@ -57,6 +61,11 @@ class Grid:
     columns: list[float]  # x of each column's left border, ascending
     right: float
     page: int
+    row_pages: list[int] = field(default_factory=list)  # the page each row is on (a table joined across pages)
+
+    def __post_init__(self) -> None:
+        if not self.row_pages:
+            self.row_pages = [self.page] * len(self.rows)
 
 
 Item = Line | Grid
@@ -159,7 +168,9 @@ def tidy(text: str) -> str:
 
 def drop_page_furniture(pages: list[list[Item]], heights: list[float]) -> list[list[Item]]:
     """Remove page numbers and running headers/footers: lines in the top or bottom band of a page that are a page
-    number, or whose text (digits aside) recurs in that band on at least half of the pages (and at least two)."""
+    number, or whose text (digits aside) recurs in that band on at least half of the pages (and at least two). Every
+    line first takes its place on the page (Line.on_page), counted before they go: a reader sees them."""
+    pages = [_numbered(items) for items in pages]
 
     def in_band(line: Line) -> bool:
         height = heights[line.page]
@@ -176,6 +187,17 @@ def drop_page_furniture(pages: list[list[Item]], heights: list[float]) -> list[l
              if not (isinstance(item, Line) and in_band(item)
                      and (_PAGE_NUMBER.match(item.text) or key(item) in repeated))]
             for items in pages]
+
+
+def _numbered(items: list[Item]) -> list[Item]:
+    count = 0
+    out: list[Item] = []
+    for item in items:
+        if isinstance(item, Line):
+            count += 1
+            item = replace(item, on_page=count)
+        out.append(item)
+    return out
 
 
 _NUMBER = re.compile(r"[\d.,，]+")
@@ -201,6 +223,7 @@ def join_pages(pages: list[list[Item]]) -> list[Item]:
                     previous.rows[-1] = [a + b for a, b in zip(last, continued[0], strict=True)]
                     continued = continued[1:]
                 previous.rows.extend(continued)
+                previous.row_pages.extend([rest[0].page] * len(continued))
                 rest = rest[1:]
         items.extend(rest)
     return items
@@ -254,21 +277,24 @@ def build_document(items: list[Item], path: str, fmt: str, encoding: str) -> Doc
     tables: list[Table] = []
     budget = CellBudget()
     number = 0
+    places: list[Place] = []  # where line number n is, at places[n - 1]
     previous: Item | None = None
     for item in items:
         if isinstance(item, Grid):
             found, number = table_from_grid(item.rows, number, budget)
             if found:
                 tables.append(found)
+                places.extend(Place(page + 1) for page in item.row_pages)
         elif isinstance(previous, Line) and paragraphs and _continues(previous, item, left, right):
             last = paragraphs[-1]
             paragraphs[-1] = Paragraph(last.line, join_wrapped(last.text, item.text))
         else:
             number += 1
             paragraphs.append(Paragraph(number, item.text))
+            places.append(Place(item.page + 1, item.on_page or None))
         previous = item
     return Document(path=path, format=fmt, encoding=encoding, paragraphs=tuple(paragraphs),
-                    tables=tuple(tables), line_count=number)
+                    tables=tuple(tables), line_count=number, places=tuple(places))
 
 
 def _continues(before: Line, line: Line, left: float, right: float) -> bool:

@@ -28,7 +28,7 @@ EXTRACTORS = "extractors.yaml"
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 # Placeholders every message may use; loop variables add `{v}` and `{v_label}`.
 MESSAGE_FIELDS = {"lhs", "rhs", "diff", "found", "expected", "lhs_terms", "rhs_terms", "claim_text", "claim_line",
-                  "claim_source", "target", "target_label", "closest", "closest_diff", "agency", "year"}
+                  "claim_at", "claim_source", "target", "target_label", "closest", "closest_diff", "agency", "year"}
 # {lhs_1} {rhs_1} {lhs_terms_1} {rhs_terms_1}: the second comparison's sides and their arithmetic, and so on.
 _INDEXED_FIELD = re.compile(r"^(?:lhs|rhs)(?:_terms)?_\d+$")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.config import ScoringScheme
+from auditor.describe import describe_line
 from auditor.facts.model import number_values
 from auditor.facts.publication import DEADLINE, PUBLISHED, show_day
 from auditor.facts.vocabulary import T3_LAYOUT, T3_ROWS, T4_BLOCKS
@@ -133,6 +134,12 @@ class FindingRow:
     # value), None while awaiting review (collect() fills it from the store's decisions: summary.reviews).
     fingerprint: str = ""
     review: str | None = None
+    page: int | None = None  # a paged file (PDF, OFD, a scan): the page, and the line of text on it
+    page_line: int | None = None
+
+    def place(self, lang: str) -> str:
+        """Where a reader finds it: 「第 7 行」, in a paged file 「第 3 页第 5 行」."""
+        return describe_line(self.line, self.page, self.page_line, lang)
 
     @property
     def stands(self) -> bool:
@@ -360,7 +367,8 @@ def _finding(agency: str, year: int | None, path: str, row: tuple[Any, ...]) -> 
     where, proof = json.loads(location), json.loads(evidence)
     return FindingRow(agency, year, path, str(rule_id), str(check_id), str(severity), str(message), where.get("line"),
                       str(proof.get("expected") or ""), str(proof.get("found") or ""), int(document_id),
-                      str(rule_name or ""), str(fingerprint or ""))
+                      str(rule_name or ""), str(fingerprint or ""), page=where.get("page"),
+                      page_line=where.get("page_line"))
 
 
 def _add(totals: dict[str, float], name: str, values: dict[str, int | float], keys: Iterable[str]) -> bool:

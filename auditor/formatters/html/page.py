@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from auditor.describe import describe_key
+from auditor.describe import describe_key, describe_line
 from auditor.facts.vocabulary import CHINESE_NUMERALS, TABLES, label
 from auditor.formatters.html import grids
 from auditor.formatters.html.words import SEVERITY_LABELS, STATE_LABELS, STATES, WORDS
@@ -63,6 +63,7 @@ class LineItem:
     line: ViewLine
     segments: list[tuple[str, str | None]]  # the text in pieces, each with the severity of a snippet it marks
     findings: list[FindingItem] = field(default_factory=list)
+    new_page: int | None = None  # a paged file: the page this line is the first drawn line of
 
     @property
     def id(self) -> str:
@@ -91,8 +92,7 @@ def _state(f: Finding) -> str:
 
 
 def _cite(o: Operand, lang: str) -> str:
-    words = WORDS[lang]
-    where = words["line"].format(n=o.location.line)
+    where = describe_line(o.location.line, o.location.page, o.location.page_line, lang)
     if o.ref.startswith("claim."):
         what = ("正文「{}」" if lang == "zh" else "narrative '{}'").format(o.raw or "")
     else:
@@ -115,14 +115,18 @@ def _where(f: Finding, lang: str) -> str:
     words = WORDS[lang]
     loc = f.location
     if loc.table and loc.row and loc.column:
-        return words["located_cell"].format(table=TABLES.get(loc.table, (loc.table, loc.table))[lang != "zh"],
+        cell = words["located_cell"].format(table=TABLES.get(loc.table, (loc.table, loc.table))[lang != "zh"],
                                             row=label(loc.row, lang), column=label(loc.column, lang))
+        if loc.page is None:
+            return cell
+        page = describe_line(None, loc.page, None, lang)
+        return f"{cell}（{page}）" if lang == "zh" else f"{cell} ({page})"
     parts = []
     if loc.section:
         n = CHINESE_NUMERALS[loc.section - 1] if lang == "zh" and loc.section <= 10 else str(loc.section)
         parts.append(words["section"].format(n=n))
     if loc.line:
-        parts.append(words["line"].format(n=loc.line))
+        parts.append(describe_line(loc.line, loc.page, loc.page_line, lang))
     return " ".join(parts) or words["not_located"]
 
 
@@ -199,9 +203,12 @@ def build_page(d: DocumentResult, lang: str, rules: Mapping[str, RuleInfo] | Non
         elif loc.line in lines:
             on_line.setdefault(loc.line, []).append(item)
     blocks: list[LineItem | TableItem] = []
+    page = None
     for v in view.lines:
         marks = [(i.finding.location.snippet or "", i.severity) for i in on_line.get(v.line, [])]
-        blocks.append(LineItem(v, _segments(v.text, marks), on_line.get(v.line, [])))
+        blocks.append(LineItem(v, _segments(v.text, marks), on_line.get(v.line, []),
+                               v.page if v.page is not None and v.page != page else None))
+        page = v.page if v.page is not None else page
     # A table goes before the first line printed after it (a web dump's one line holds both: the line first).
     for t in tables:
         at = next((i for i, b in enumerate(blocks) if isinstance(b, LineItem) and b.line.line > t.line), len(blocks))
