@@ -45,7 +45,7 @@ def test_audit_samples_errors_and_the_narrative_error_of_003() -> None:
     assert (finding["evidence"]["found"], finding["evidence"]["expected"]) == ("9", "11")
     assert "9" in finding["message"] and "11" in finding["message"]
     assert finding["location"] == {"section": 1, "line": 15, "table": None, "row": None, "column": None,
-                                   "snippet": "受理政府信息公开申请 9 件"}
+                                   "snippet": "受理政府信息公开申请 9 件", "page": None, "page_line": None}
     assert doc["summary"]["passed"] > 100
 
 

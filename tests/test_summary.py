@@ -107,7 +107,7 @@ def test_csvs_have_the_same_rows_with_a_bom(out_zh: Path, store: tuple[Path, lis
     with (out_zh / "findings.csv").open(encoding="utf-8-sig", newline="") as handle:
         findings = list(csv.reader(handle))
     assert len(findings) == len(collect(store[0]).findings) + 1
-    assert any(r[2] == "TXT-NEW" and r[6] == "15" for r in findings[1:])
+    assert any(r[2] == "TXT-NEW" and r[6] == "第 15 行" for r in findings[1:])  # where a reader finds it
 
 
 def test_markdown_lists_errors_and_non_submitters(out_zh: Path) -> None:
@@ -134,7 +134,7 @@ def test_english_labels(store: tuple[Path, list[str]], tmp_path: Path) -> None:
     md = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert "Agencies with errors" in md and "No roster given." in md
     header = (tmp_path / "findings.csv").read_text(encoding="utf-8-sig").splitlines()[0]
-    assert header == "Agency,Year,Rule,Check,Severity,Message,Line,Expected,Found,Rule title,Review"
+    assert header == "Agency,Year,Rule,Check,Severity,Message,Where,Expected,Found,Rule title,Review"
 
 
 def test_empty_store_or_year_exits_2(store: tuple[Path, list[str]], tmp_path: Path) -> None:
