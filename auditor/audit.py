@@ -109,6 +109,11 @@ def report_info(facts: ReportFacts, lang: str) -> ReportInfo:
                       _source(facts, facts.year_source, lang, True), _source(facts, facts.agency_source, lang, False))
 
 
+def _page(facts: ReportFacts, line: int) -> tuple[int | None, int | None]:
+    at = located(facts, line=line)
+    return at.page, at.page_line
+
+
 def report_view(facts: ReportFacts) -> ReportView:
     """The report's title, headings, paragraphs and cells, for an output that draws it (a heading and a paragraph
     on one line: the heading)."""
@@ -146,7 +151,7 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
         return DocumentResult.unread(shown, problem(exc.slug, lang, shown, **exc.values))
     info = report_info(facts, lang)
     drawn = report_view(facts) if view else None
-    unchecked = tuple(Unchecked(u.line, u.section, u.clause, u.text)
+    unchecked = tuple(Unchecked(u.line, u.section, u.clause, u.text, *_page(facts, u.line))
                       for u in unchecked_numbers(facts.paragraphs, facts.claims))
     problems = [problem(i.slug, lang, shown, **i.values) for i in facts.issues]
     if pack is None:

@@ -29,6 +29,7 @@ from auditor import __version__, limits
 from auditor.audit import expand, read_facts
 from auditor.batch import Supervision
 from auditor.config import ConfigError, load_config, load_configured_packs
+from auditor.describe import describe_line
 from auditor.engine import process_engine
 from auditor.facts.model import cell_counts, to_json
 from auditor.fetch import EXIT_FETCH_FAILED
@@ -665,7 +666,7 @@ def review_list(db: Path | str, year: int | None, state: str, fmt: str, lang: st
     words = _REVIEW_WORDS[lang]
     for item in items:
         s = item.subject
-        where = (f"第 {item.line} 行" if lang == "zh" else f"line {item.line}") if item.line else ""
+        where = describe_line(item.line, item.page, item.page_line, lang)
         click.echo("  ".join(visible(str(x)) for x in (
             s.fingerprint[:12], STATE_LABELS[lang][item.state], item.severity, s.check_id, s.agency or "?",
             s.year or "?", where) if x))
@@ -679,7 +680,8 @@ def review_list(db: Path | str, year: int | None, state: str, fmt: str, lang: st
 def _item_data(item: Item) -> dict[str, object]:
     s = item.subject
     return {"fingerprint": s.fingerprint, "state": item.state, "severity": item.severity, "rule_id": s.rule_id,
-            "check_id": s.check_id, "agency": s.agency, "year": s.year, "line": item.line, "message": s.message,
+            "check_id": s.check_id, "agency": s.agency, "year": s.year, "line": item.line, "page": item.page,
+            "page_line": item.page_line, "message": s.message,
             "paths": list(item.paths),
             "decision": None if item.decision is None else decisions_data([item.decision])["decisions"][0]}
 

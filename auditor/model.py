@@ -182,6 +182,8 @@ class Unchecked:
     section: int | None
     text: str
     number: str
+    page: int | None = None  # a paged file (PDF, OFD, a scan): the page, and the line of text on it
+    page_line: int | None = None
 
 
 @dataclass(frozen=True)

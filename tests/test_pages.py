@@ -73,3 +73,16 @@ def test_the_drawn_report_marks_each_page_and_counts_lines_as_printed(tmp_path: 
     assert '<div class="pg">第 1 页</div>' in html and '<div class="pg">第 2 页</div>' in html
     assert '<span class="no">20</span><span class="tx rt">（二）依申请公开情况' in html
     assert "第一部分 第 1 页第 20 行" in html and "标题（第 1 页第 1 行）" in html
+
+
+def test_unchecked_numbers_and_the_review_queue_name_the_page(tmp_path: Path) -> None:
+    huaian = CORPUS / "huaian-gov-2024.pdf"  # two numbers of its narrative no statement is read from
+    _, data = audit_json(str(huaian), "--fail-on", "none")
+    unchecked = data["documents"][0]["coverage"]["unchecked"]
+    assert unchecked and all(u["page"] is not None and u["page_line"] is not None for u in unchecked)
+    text = run("audit", str(huaian), "--fail-on", "none", "--show", "unchecked").output
+    assert f"未核对: 第 {unchecked[0]['page']} 页第 {unchecked[0]['page_line']} 行「" in text
+    db = tmp_path / "audits.db"
+    run("audit", str(HONGZE), "--db", str(db), "--fail-on", "none")
+    listed = run("review", "list", "--db", str(db), "--year", "2024").output
+    assert "第 1 页第 20 行" in listed  # TXT-NEW's paragraph, as the audit placed it

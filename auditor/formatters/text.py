@@ -47,7 +47,7 @@ _WORDS = {
            "year_source": "年度依据：{source}", "hint": "（{option} 列出）",
            "tables": "读到的表格：{tables}", "sections": "章节：{sections}",
            "claims": "正文陈述 {claims} 条，已与表格核对 {checked} 条", "unchecked": "未核对的正文数字 {n} 处",
-           "unchecked_line": "未核对: 第 {line} 行「{text}」中的「{number}」", "reviewed": "其中{states}",
+           "unchecked_line": "未核对: {where}「{text}」中的「{number}」", "reviewed": "其中{states}",
            "skipped": "未核查的其他文件 {n} 个"},
     "en": {"section": "section {n}", "narrative": "narrative", "line": "line {n}", "evidence": "evidence", "sep": "; ",
            "cite": "{what} ({where})", "quote": "'{text}'", "zeros": " ({n} more, all 0)",
@@ -64,7 +64,7 @@ _WORDS = {
            "tables": "tables read: {tables}", "sections": "sections: {sections}",
            "claims": "{claims} narrative statements, {checked} checked against the tables",
            "unchecked": "{n} narrative numbers not checked",
-           "unchecked_line": "not checked: line {line}, '{number}' in '{text}'", "reviewed": "of them {states}",
+           "unchecked_line": "not checked: {where}, '{number}' in '{text}'", "reviewed": "of them {states}",
            "skipped": "{n} other files not audited"},
 }
 # The English counts are written plural; one of a thing is singular ("1 file: 1 error", never "1 files: 1 errors").
@@ -159,7 +159,8 @@ def _document(d: DocumentResult, lang: str, color: bool, show: frozenset[str]) -
     c = d.coverage
     if c is not None and "unchecked" in show:
         for u in c.unchecked:
-            lines.append("  " + words["unchecked_line"].format(line=u.line, text=visible(u.text),
+            where = describe_line(u.line, u.page, u.page_line, lang)
+            lines.append("  " + words["unchecked_line"].format(where=where, text=visible(u.text),
                                                                number=visible(u.number)))
     if d.rectification:
         lines.extend(_rectification(d, lang))

@@ -22,6 +22,8 @@ class Item:
     line: int | None
     paths: tuple[str, ...]  # every stored file the finding was found in
     decision: Decision | None  # the one that applies; None: awaiting review
+    page: int | None = None  # a paged file (PDF, OFD, a scan): the page, and the line of text on it
+    page_line: int | None = None
 
     @property
     def state(self) -> str:
@@ -39,8 +41,10 @@ def queue(store: Store, year: int | None, ledger: Ledger | None = None) -> list[
         first = rows[0]
         subject = Subject(fingerprint, first["rule_id"], first["check_id"], first["agency"], first["year"],
                           first["message"])
-        items.append(Item(subject, first["severity"], first["location"].get("line"),
-                          tuple(dict.fromkeys(str(r["path"]) for r in rows)), ledger.decision(subject)))
+        where = first["location"]
+        items.append(Item(subject, first["severity"], where.get("line"),
+                          tuple(dict.fromkeys(str(r["path"]) for r in rows)), ledger.decision(subject),
+                          where.get("page"), where.get("page_line")))
     return items
 
 

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from auditor import __version__
+from auditor.describe import describe_line
 from auditor.facts.vocabulary import CHINESE_NUMERALS, TABLES
 from auditor.formatters.html.words import SEVERITY_LABELS, STATE_LABELS, STATES, VERDICT_LABELS, WORDS
 from auditor.formatters.safe import visible
@@ -48,6 +49,7 @@ def _common(lang: str, script: bool) -> dict[str, Any]:
     code = _asset("filters.js") if script else ""
     return {"lang": lang, "w": WORDS[lang], "sev_labels": SEVERITY_LABELS[lang], "state_labels": STATE_LABELS[lang],
             "verdict_labels": VERDICT_LABELS[lang], "states": STATES, "version": __version__,
+            "place": lambda line, page, page_line: describe_line(line, page, page_line, lang),
             "style": Markup(style), "style_hash": _hash(style), "script": Markup(code), "script_hash": _hash(code),
             "table_names": lambda tables: ("、" if lang == "zh" else ", ").join(
                 TABLES[t][lang != "zh"] for t in tables if t in TABLES),

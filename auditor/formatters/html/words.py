@@ -31,7 +31,7 @@ WORDS = {
         "report": "报告原文", "line": "第 {n} 行", "page": "第 {n} 页", "section": "第{n}部分",
         "table_missing": "{table}：未读到",
         "cells_elsewhere": "读到但不在模板位置的单元格", "not_assessable": "无法评估的核查（{n} 项）",
-        "unchecked": "未与表格核对的正文数字（{n} 处）", "unchecked_line": "第 {line} 行「{text}」中的「{number}」",
+        "unchecked": "未与表格核对的正文数字（{n} 处）", "unchecked_line": "{where}「{text}」中的「{number}」",
         "rectification": "上年度已确认问题整改情况：已整改 {fixed}，重复出现 {repeated}，无法评估 {not_assessable}",
         "repeated": "重复出现：{check}（{year} 年：{message}）", "missing": "未读到", "blank": "空白",
         "reason": "理由", "by": "审核人", "until": "有效期至", "back": "返回索引",
@@ -58,7 +58,7 @@ WORDS = {
         "cells_elsewhere": "cells read outside the template's places",
         "not_assessable": "checks not assessable ({n})",
         "unchecked": "narrative numbers not checked against the tables ({n})",
-        "unchecked_line": "line {line}: '{number}' in '{text}'",
+        "unchecked_line": "{where}: '{number}' in '{text}'",
         "rectification": "last year's confirmed findings: {fixed} fixed, {repeated} repeated, {not_assessable} not "
                          "assessable",
         "repeated": "repeated: {check} ({year}: {message})", "missing": "not read", "blank": "blank",
