@@ -526,6 +526,7 @@ _REPORT_VALUES: dict[str, tuple[str, str]] = {
     "report.layout": ("表格所用的格式（2019 年或 2021 年）", "which template (2019 or 2021) the tables follow"),
     "report.layout_t3": ("表三「（六）其他处理」所用的格式（2019 年一行或 2021 年三行）",
                          "which template table 3's (6) 'other' rows follow (2019: one row, 2021: three)"),
+    "report.section_length.5": ("第五部分的篇幅（未找到第五部分）", "how long section 5 is (no section 5 was found)"),
 }
 _AGENCY_CLASS = ("本机关的类别", "the kind of body")
 _REPORT_VALUE = ("报告的相关信息", "the report detail this check needs")

@@ -26,6 +26,8 @@ Tables: every sample's tables balance (T3/T4/T2 identities hold), so no table fi
     PLA-OTHER (info) 17 of 56 under (六)3 其他 (30.36%).  S5-PREV (info).  FEE-STATED (warning) no fee statement in 六.
     S1-ASPECTS[management] (warning): its five parts are 公开渠道建设, 主动公开, 依申请公开, 解读回应 and 组织保障;
         none is about 政府信息管理 (the 公开指南 is named in passing in the 组织保障 part).
+    S5-THIN (info) section 五 is 99 characters: «一是理论水平不足…二是缺少专业培训…», two problems and two measures of a
+        clause each, the one-liner domain.md §4 S5-BOTH rules out (the other samples write 158 and more).
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ EXPECTED: dict[str, list[tuple[str, Severity, list[str]]]] = {
         ("S1-ASPECTS[aspect=aspect_management]", Severity.WARNING, ["政府信息管理"]),
         ("TXT-PCT-OPEN-ROUND", Severity.INFO, ["40", "39.29", "0.71"]),
         ("PLA-OTHER", Severity.INFO, ["17", "30.36%", "25%"]),
+        ("S5-THIN", Severity.INFO, ["99", "120"]),
     ],
 }
 

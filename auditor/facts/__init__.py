@@ -9,7 +9,7 @@ from auditor.facts.identity import LAYOUT, decide, gather, year_values
 from auditor.facts.model import CellFact, Claim, Issue, ParagraphFact, ReportFacts, SectionFact, template_for_year
 from auditor.facts.normalize import too_long
 from auditor.facts.report import find_title
-from auditor.facts.sections import find_sections, heading_values, section_at
+from auditor.facts.sections import find_sections, heading_values, length_values, section_at
 from auditor.facts.tables import empty_table, read_t2, read_t3, read_t4, t2_layout, t3_layout
 from auditor.ingest.document import Document, OcrNote
 from auditor.limits import MAX_NUMBER_DIGITS
@@ -84,7 +84,8 @@ def extract_facts(document: Document) -> ReportFacts:
         issues=tuple(issues),
         values={**{k: v for k, v in (("report.year", year), ("report.template", template), ("report.layout", layout),
                                       ("report.layout_t3", layout_t3)) if v is not None},
-                **year_values(identity), **heading_values(sections), **empty},
+                **year_values(identity), **heading_values(sections),
+                **length_values(sections, paragraphs), **empty},
         evidence=identity.evidence,
         year_source=identity.year_by.kind if identity.year_by else (LAYOUT if template else None),
         agency_source=identity.agency_by.kind if identity.agency_by else None,

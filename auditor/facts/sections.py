@@ -11,9 +11,10 @@ are sentences, not headings: they run on past a 。.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from auditor.facts.model import Claim, SectionFact
+from auditor.facts.model import Claim, ParagraphFact, SectionFact
 from auditor.facts.normalize import compact
 from auditor.facts.vocabulary import CHINESE_ORDINALS, SECTIONS
 from auditor.ingest.document import Paragraph
@@ -96,6 +97,16 @@ def heading_values(sections: tuple[SectionFact, ...]) -> dict[str, int]:
     """`report.section_heading.<n>`: 1 when section n has its heading, 0 when it was found by its content alone;
     absent for a section not found (SEC-PRESENT's finding). (A heading's numeral is numbering_claims'.)"""
     return {f"report.section_heading.{s.number}": 0 if s.inferred else 1 for s in sections}
+
+
+def length_values(sections: tuple[SectionFact, ...], paragraphs: Iterable[ParagraphFact]) -> dict[str, int]:
+    """`report.section_length.<n>`: the characters of section n's text, its heading and white space not counted;
+    absent for a section not found. How much a section says, where what it must say has no keyword (S5-THIN)."""
+    lengths = dict.fromkeys((s.number for s in sections), 0)
+    for paragraph in paragraphs:
+        if paragraph.section in lengths:
+            lengths[paragraph.section] += sum(1 for ch in paragraph.text if not ch.isspace())
+    return {f"report.section_length.{n}": count for n, count in lengths.items()}
 
 
 MISNUMBERED = "claim.section_misnumbered"

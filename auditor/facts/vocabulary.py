@@ -198,6 +198,7 @@ def known_keys() -> set[str]:
     keys |= {"report.published", "report.deadline"}
     keys |= {f"report.year_evidence.{kind}" for kind in YEAR_EVIDENCE}
     keys |= {f"report.section_heading.{n}" for n in SECTIONS}
+    keys |= {f"report.section_length.{n}" for n in SECTIONS}  # characters of its text (facts/sections.length_values)
     keys |= {f"report.empty.{t}" for t in TABLES}  # a table there but never filled in (facts/tables.empty_table)
     # Derived by comparing texts, not extracted: with last year's report, with other bodies' (facts/similarity.py).
     keys |= {"claim.copied_from_last_year", "claim.copied_from_peer"}
