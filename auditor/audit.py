@@ -118,14 +118,13 @@ def report_view(facts: ReportFacts) -> ReportView:
     """The report's title, headings, paragraphs and cells, for an output that draws it (a heading and a paragraph
     on one line: the heading)."""
     def line(number: int, section: int | None, text: str, heading: bool = False) -> ViewLine:
-        at = located(facts, line=number)
-        return ViewLine(number, section, text, heading, at.page, at.page_line)
+        return ViewLine(number, section, text, heading, *_page(facts, number))
 
     headings = {s.line: line(s.line, s.number, s.title, heading=True) for s in facts.sections if not s.inferred}
     if facts.title and facts.title_line is not None:
         headings.setdefault(facts.title_line, line(facts.title_line, None, facts.title, heading=True))
     lines = {**{p.line: line(p.line, p.section, p.text) for p in facts.paragraphs}, **headings}
-    cells = tuple(ViewCell(c.table, c.row, c.column, c.raw, c.status, c.line, located(facts, line=c.line).page)
+    cells = tuple(ViewCell(c.table, c.row, c.column, c.raw, c.status, c.line, _page(facts, c.line)[0])
                   for c in facts.cells.values())
     return ReportView(tuple(lines[n] for n in sorted(lines)), cells, facts.title_line)
 

@@ -35,7 +35,7 @@ _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cy
 _VERDICT_COLORS = {Verdict.CLEAN: "green", Verdict.FINDINGS: "yellow", Verdict.INCOMPLETE: "magenta",
                    Verdict.FAILED: "red"}
 _WORDS = {
-    "zh": {"section": "第{n}部分", "narrative": "正文", "line": "第 {n} 行", "evidence": "依据", "sep": "；",
+    "zh": {"section": "第{n}部分", "narrative": "正文", "evidence": "依据", "sep": "；",
            "cite": "{what}（{where}）", "quote": "「{text}」", "zeros": "（其余 {n} 项为 0）",
            "problems": "工具问题", "unassessed": "无法评估", "summary":
            "核查 {total} 项：通过 {passed}，未通过 {failed}，无法评估 {na}",
@@ -49,7 +49,7 @@ _WORDS = {
            "claims": "正文陈述 {claims} 条，已与表格核对 {checked} 条", "unchecked": "未核对的正文数字 {n} 处",
            "unchecked_line": "未核对: {where}「{text}」中的「{number}」", "reviewed": "其中{states}",
            "skipped": "未核查的其他文件 {n} 个"},
-    "en": {"section": "section {n}", "narrative": "narrative", "line": "line {n}", "evidence": "evidence", "sep": "; ",
+    "en": {"section": "section {n}", "narrative": "narrative", "evidence": "evidence", "sep": "; ",
            "cite": "{what} ({where})", "quote": "'{text}'", "zeros": " ({n} more, all 0)",
            "problems": "tool problems", "unassessed": "not assessable", "summary":
            "{total} checks: {passed} passed, {failed} failed, {na} not assessable",
