@@ -165,6 +165,40 @@ def test_a_wrong_password_and_a_disabled_account_are_refused(desk: Desk) -> None
     assert person.post("/login", {"name": "nobody", "password": "wrong-password"}).status_code == 401
 
 
+def test_guessing_a_password_is_held_off_for_every_process_of_a_deployment(store_at: Path | str,
+                                                                          packs: list[Pack]) -> None:
+    from auditor.web import throttle
+
+    make_accounts(store_at)
+    apps = [create_app(store_at, packs) for _ in range(2)]  # two processes over one store count the same guesses
+    try:
+        guesser = [Person(TestClient(app, client=("203.0.113.7", 50000))) for app in apps]
+        for person in guesser:
+            person.get("/login")
+        codes = [guesser[i % 2].post("/login", {"name": "office", "password": f"guess-{i}"}).status_code
+                 for i in range(throttle.PER_ACCOUNT + 1)]
+        assert codes == [401] * throttle.PER_ACCOUNT + [429]
+        # Held before the password is looked at: the right one is refused too, and says when to come back.
+        held = guesser[0].post("/login", {"name": "office", "password": "office-password-1"})
+        assert held.status_code == 429 and "15 分钟后再试" in held.text and held.headers["retry-after"] == "900"
+        # Another account from the same address is not held by office's count, and signing in clears its own.
+        assert guesser[1].post("/login", {"name": "hongze", "password": "wrong"}).status_code == 401
+        assert guesser[1].post("/login", {"name": "hongze", "password": "hongze-password-1"}).status_code == 303
+        # Once the window has passed (the failures aged in the store), the owner signs in again.
+        with Store(store_at) as store:
+            store._connection.execute("UPDATE sign_in_failures SET at = '2000-01-01T00:00:00.000000+00:00'")
+        assert sign_in(apps[0], "office").get("/dashboard").status_code == 200
+        # One address trying a password on many names is held by the address's count.
+        sprayer = Person(TestClient(apps[0], client=("198.51.100.9", 50000)))
+        sprayer.get("/login")
+        for i in range(throttle.PER_CLIENT):
+            assert sprayer.post("/login", {"name": f"user{i}", "password": "123456"}).status_code == 401
+        assert sprayer.post("/login", {"name": "jiaozuo", "password": "jiaozuo-password-1"}).status_code == 429
+    finally:
+        for app in apps:
+            app.state.audits.close()
+
+
 def test_a_disabled_account_loses_its_session_at_once(web_app: FastAPI) -> None:  # noqa: F811
     person = sign_in(web_app, "hongze")
     assert person.get("/self-check").status_code == 200
@@ -222,6 +256,37 @@ def test_the_batch_page_shows_progress_until_done_and_records_the_files(desk: De
     document = re.search(r'/documents/(\d+)', page.text)
     assert document is not None
     assert desk.office.get(document.group(0)).status_code == 200
+
+
+def test_a_batch_page_is_shown_by_another_process_and_a_stalled_batch_says_so(store_at: Path | str,
+                                                                           packs: list[Pack]) -> None:
+    import time
+
+    make_accounts(store_at)
+    running, other = create_app(store_at, packs), create_app(store_at, packs)
+    try:
+        office = sign_in(running, "office")
+        with SAMPLE_004.open("rb") as handle:
+            job = office.post("/batches", files=[("files", ("004.txt", handle))]).headers["location"]
+        elsewhere = sign_in(other, "office")  # the next poll reaches another process of the deployment
+        for _ in range(120):
+            page = elsewhere.get(job)
+            if "已完成" in page.text:
+                break
+            assert page.status_code == 200 and 'http-equiv="refresh"' in page.text
+            time.sleep(0.5)
+        assert "已完成" in page.text and "004.txt" in page.text and re.search(r"/documents/\d+", page.text)
+        # A batch whose process stopped midway: the store last heard of it long ago, and the page says so.
+        with Store(store_at) as store:
+            store._connection.execute("UPDATE batches SET stage = 'audit', updated_at = ?",
+                                      ("2000-01-01T00:00:00.000000+00:00",))
+        stalled = elsewhere.get(job)
+        assert 'id="quiet"' in stalled.text and "可能已停止" in stalled.text and "已完成" not in stalled.text
+        assert 'id="quiet"' not in office.get(job).text  # the process running it knows better than the store
+        assert elsewhere.get("/batches/" + "0" * 32).status_code == 404
+    finally:
+        running.state.audits.close()
+        other.state.audits.close()
 
 
 def _counts(person: Person) -> dict[str, Any]:
@@ -285,6 +350,44 @@ def test_two_submissions_at_once_record_one_version(web_app: FastAPI) -> None:  
     with Store(web_app.state.db) as store:
         assert store.document_count() == 1
         assert sum(1 for u in Accounts(store).uploads() if u.submitted_at) == 1
+
+
+def test_two_processes_of_one_deployment_record_one_version_of_an_agencys_year(store_at: Path | str,
+                                                                                packs: list[Pack]) -> None:
+    """Two application instances over one store (as `auditor serve` twice behind one address): each has its own
+    audit thread, so only the store's claim can keep the year to one submission."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    make_accounts(store_at)
+    apps = [create_app(store_at, packs) for _ in range(2)]
+    try:
+        people = [sign_in(app, "jiaozuo") for app in apps]
+        uploads = [upload(people[0], SAMPLE_003), upload(people[1], SAMPLE_003, "copy.txt")]
+        with ThreadPoolExecutor(2) as pool:
+            codes = sorted(pool.map(lambda i: people[i].post(f"/uploads/{uploads[i]}/submit").status_code, (0, 1)))
+        assert codes == [303, 409]
+        with Store(store_at) as store:
+            assert store.document_count() == 1
+            assert sum(1 for u in Accounts(store).uploads() if u.submitted_at) == 1
+    finally:
+        for app in apps:
+            app.state.audits.close()
+
+
+def test_a_submission_that_fails_gives_its_claim_back(web_app: FastAPI) -> None:  # noqa: F811
+    jiaozuo = sign_in(web_app, "jiaozuo")
+    first = upload(jiaozuo, SAMPLE_003)
+    audits = web_app.state.audits
+    recorded = audits._recorded
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("the disk is full")
+
+    audits._recorded = broken
+    with pytest.raises(RuntimeError):
+        jiaozuo.post(f"/uploads/{first}/submit")
+    audits._recorded = recorded
+    assert jiaozuo.post(f"/uploads/{first}/submit").status_code == 303
 
 
 def test_the_summary_download_links_each_report_to_its_page_here(desk: Desk) -> None:

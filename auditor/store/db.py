@@ -222,6 +222,12 @@ class Store:
                         _stamp(audited_at), document_id))
             _write_results(db, document_id, result)
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open on the store's connection (a batch of records, say): what is written now is
+        seen by other connections only when it commits."""
+        return bool(self._connection.in_transaction)
+
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Record several documents in one transaction: one commit, and one wait for the disk, instead of one per

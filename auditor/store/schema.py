@@ -87,6 +87,18 @@ Version 9 (issue 11, the summary's report pages):
   document's annotated page shows its coverage, not-assessable checks and problems as its audit gave them, whether
   `audit --db` or the web application recorded it. NULL for a document audited before version 9: its page then has
   its findings only, until it is audited again.
+
+Version 10 (issue 12, a deployment of several application processes on one store):
+
+- `submissions`: the one report an agency submits for a year, claimed by its (`agency`, `year`) key before the
+  audit is recorded, so two processes (or two clicks) submitting at once record one version: the `upload_id` that
+  holds the claim and `claimed_at`. `year` 0: a report whose year could not be read.
+- `sign_in_failures`: each refused login's account `name`, `client` address and time `at`, so repeated guessing is
+  slowed for every process of a deployment alike (auditor.web.throttle); rows older than the window are dropped.
+- `batches`: a supervisor's batch upload as its page shows it (auditor.web.audits.Job), written by the process
+  running it at each stage and as files finish, so any process can show its progress and a batch whose process
+  stopped is shown as interrupted, not as running forever: its `owner`, `total`, `stage`, `done`, `error`, the
+  files `refused` and the finished `items` (JSON lists), `started_at` and `updated_at`.
 """
 
 from __future__ import annotations
@@ -273,6 +285,35 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
     """
     ALTER TABLE documents ADD COLUMN result TEXT;
+    """,
+    """
+    CREATE TABLE submissions (
+        agency TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        upload_id INTEGER NOT NULL REFERENCES uploads (id),
+        claimed_at TEXT NOT NULL,
+        PRIMARY KEY (agency, year)
+    );
+    CREATE TABLE sign_in_failures (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        client TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX sign_in_failures_by_name ON sign_in_failures (name, at);
+    CREATE INDEX sign_in_failures_by_client ON sign_in_failures (client, at);
+    CREATE TABLE batches (
+        id TEXT PRIMARY KEY,
+        owner INTEGER NOT NULL REFERENCES users (id),
+        total INTEGER NOT NULL,
+        stage TEXT NOT NULL,
+        done INTEGER NOT NULL,
+        error TEXT,
+        refused TEXT NOT NULL,
+        items TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
     """,
 )
 

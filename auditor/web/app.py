@@ -34,7 +34,7 @@ from auditor.run import rule_infos
 from auditor.store import Store, StoreError, results
 from auditor.store.accounts import Accounts, DocumentRow, Upload
 from auditor.summary import WRITERS, write_all
-from auditor.web import desk
+from auditor.web import desk, throttle
 from auditor.web.access import (
     SignInRequired,
     Viewer,
@@ -55,6 +55,9 @@ from auditor.web.uploads import MAX_BATCH_FILES, MAX_UPLOAD_BYTES, Refused, chec
 from auditor.web.words import REFUSALS_ZH
 
 SESSION_HOURS = 8
+# A batch read from the store that has made no progress for this long is said to have perhaps stopped: its
+# process may have (a record batch of 64 slow files can be quiet for some minutes, hence not sooner).
+QUIET_MINUTES = 10
 # A batch's request, all files together: its files are held in memory until the audit thread has written them.
 BATCH_BYTES = 1 << 30
 # The summary's files a supervisor can download, with their media types; nothing else is served from its folder.
@@ -152,13 +155,20 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
     @app.post("/login", dependencies=[Checked])
     def login(request: Request, name: Annotated[str, Form()] = "",
               password: Annotated[str, Form()] = "") -> Response:
+        name, client = name.strip(), request.client.host if request.client else "-"
+        words = request.app.state.lang
         with Store(request.app.state.db) as store:
-            user = Accounts(store).user(name=name.strip())
-        if user is None or user.disabled or not verify(user.password_hash if user else None, password):
-            words = request.app.state.lang
-            message = "用户名或密码不正确，或账户已停用" if words == "zh" else \
-                "wrong name or password, or the account is disabled"
-            return page(request, "login.html.j2", 401, error=message)
+            if throttle.held(store, name, client):
+                held = page(request, "login.html.j2", 429, error=throttle.MESSAGES[words])
+                held.headers["Retry-After"] = str(int(throttle.WINDOW.total_seconds()))
+                return held
+            user = Accounts(store).user(name=name)
+            if user is None or user.disabled or not verify(user.password_hash if user else None, password):
+                throttle.refused(store, name, client)
+                message = "用户名或密码不正确，或账户已停用" if words == "zh" else \
+                    "wrong name or password, or the account is disabled"
+                return page(request, "login.html.j2", 401, error=message)
+            throttle.succeeded(store, name)
         sign_in(request, user)
         return RedirectResponse("/", status_code=303)
 
@@ -334,7 +344,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
         job = request.app.state.audits.job(job_id)
         if job is None:
             raise HTTPException(404, "no such batch")
-        return page(request, "batch.html.j2", job=job)
+        return page(request, "batch.html.j2", job=job, quiet_after=QUIET_MINUTES)
 
 
 def _visible_result(request: Request, who: Viewer, store: Store, document_id: int) -> tuple[

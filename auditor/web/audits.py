@@ -16,7 +16,9 @@ import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,8 +28,9 @@ from auditor.model import DocumentResult
 from auditor.packs import Pack
 from auditor.review import Ledger
 from auditor.run import audit_stream
-from auditor.store import Store, file_hash, results
+from auditor.store import Store, StoreError, file_hash, results
 from auditor.store.accounts import Accounts
+from auditor.store.batches import Batches
 from auditor.web.uploads import Received
 
 _T = TypeVar("_T")
@@ -72,10 +75,25 @@ class Job:
     refused: tuple[str, ...] = ()  # the files not audited, with why (uploads.Refused)
     items: list[tuple[str, int | None, str]] = field(default_factory=list)  # (file name, document id, verdict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # When the store last heard of it: set on a job read from the store (another process runs it, or ran it before
+    # a restart); None on one this process runs.
+    updated_at: str | None = None
 
     def snapshot(self) -> Job:
         with self.lock:
             return dataclasses.replace(self, items=list(self.items), lock=threading.Lock())
+
+    @property
+    def quiet_minutes(self) -> int:
+        """Minutes since a job read from the store last made progress (0: finished, or run by this process)."""
+        if self.updated_at is None or self.stage in ("done", "failed"):
+            return 0
+        return int((datetime.now(UTC) - datetime.fromisoformat(self.updated_at)).total_seconds() // 60)
+
+    def save(self, store: Store) -> None:
+        snapshot = self.snapshot()
+        Batches(store).save(snapshot.id, snapshot.owner, snapshot.total, snapshot.stage, snapshot.done,
+                            snapshot.error, snapshot.refused, snapshot.items)
 
 
 class Audits:
@@ -123,15 +141,24 @@ class Audits:
 
     def _submit(self, upload_id: int, received: Received) -> DocumentResult:
         with Store(self.db) as store, tempfile.TemporaryDirectory(prefix="auditor-web-") as folder:
-            # Asked again here, where submissions are made one at a time: two clicks at once record one version.
-            if submitted_before(Accounts(store), upload_id):
-                raise AlreadySubmitted
-            path = received.write(Path(folder))
-            document = self._recorded(store, [path])[0]
             accounts = Accounts(store)
-            document_id = accounts.document_id(file_hash(path), document.pack or "")
-            shown = dataclasses.replace(document, path=received.name)
-            accounts.mark_submitted(upload_id, document_id, results.dump(shown))
+            found = accounts.upload(upload_id)
+            if found is None or submitted_before(accounts, upload_id):
+                raise AlreadySubmitted
+            # The store's claim, not this thread's order, makes it one version a year: another process of the
+            # deployment may be submitting the same agency's year at this moment.
+            stale = (datetime.now(UTC) - timedelta(seconds=2 * WAIT_SECONDS)).isoformat(timespec="microseconds")
+            if not accounts.claim_submission(found.agency, year_of(found.result) or 0, upload_id, stale):
+                raise AlreadySubmitted
+            try:
+                path = received.write(Path(folder))
+                document = self._recorded(store, [path])[0]
+                document_id = accounts.document_id(file_hash(path), document.pack or "")
+                shown = dataclasses.replace(document, path=received.name)
+                accounts.mark_submitted(upload_id, document_id, results.dump(shown))
+            except BaseException:
+                accounts.release_submission(upload_id)
+                raise
         return shown
 
     def _recorded(self, store: Store, paths: list[Path],
@@ -146,6 +173,8 @@ class Audits:
         """A batch (a supervisor's): recorded in the store as `audit --db` records a folder, each file also kept as
         an upload so its annotated page can be shown. Returns at once; the Job tells the progress."""
         job = Job(uuid.uuid4().hex, owner, len(files), refused=refused)
+        with Store(self.db) as store:  # a store that cannot take it refuses the batch now, with its message
+            job.save(store)
         with self._jobs_lock:
             self._jobs[job.id] = job
             while len(self._jobs) > JOBS_KEPT:
@@ -154,18 +183,36 @@ class Audits:
         return job
 
     def job(self, job_id: str) -> Job | None:
+        """The batch as this process knows it, else as the store last heard of it (None: no such batch)."""
         with self._jobs_lock:
             job = self._jobs.get(job_id)
-        return job.snapshot() if job is not None else None
+        if job is not None:
+            return job.snapshot()
+        with Store(self.db) as store:
+            row = Batches(store).get(job_id)
+        if row is None:
+            return None
+        return Job(row.id, row.owner, row.total, row.stage, row.done, row.error, row.refused, list(row.items),
+                   updated_at=row.updated_at)
 
     def _batch(self, job: Job, files: list[Received]) -> None:
+        store: Store | None = None
+
+        def told() -> None:
+            # Inside a transaction of the audit's (a batch of records) the save would be part of it, seen by other
+            # processes only at its commit; the next save after it says the same and more.
+            if store is not None and not store.in_transaction:
+                job.save(store)
+
         def progress(total: int, stage: str) -> Callable[[], None]:
             with job.lock:
                 job.stage, job.done = stage, 0
+            told()
 
             def tick() -> None:
                 with job.lock:
                     job.done += 1
+                told()
 
             return tick
 
@@ -182,9 +229,13 @@ class Audits:
                     accounts.mark_submitted(upload_id, document_id, results.dump(shown))
                     with job.lock:
                         job.items.append((received.name, document_id, document.verdict.value))
-            with job.lock:
-                job.stage = "done"
+                    told()
+                with job.lock:
+                    job.stage = "done"
+                job.save(store)
         except Exception as exc:  # noqa: BLE001 - the job's page says what stopped it (a StoreError's message)
             message = exc.message(self.lang) if hasattr(exc, "message") else f"{type(exc).__name__}: {exc}"
             with job.lock:
                 job.stage, job.error = "failed", str(message)
+            with suppress(StoreError), Store(self.db) as again:  # the store may be what failed: then memory only
+                job.save(again)

@@ -21,7 +21,9 @@ WORDS: dict[str, dict[str, str]] = {
         "record": "记录", "decision_history": "审核记录", "by": "审核人", "no_findings": "未发现问题。",
         "no_page": "此报告由命令行记入历史库，没有保存原文，只能列出问题。", "progress": "进度",
         "stage_queued": "排队中", "stage_record": "读取入库", "stage_audit": "核查", "stage_done": "已完成",
-        "stage_failed": "失败", "refresh_note": "页面每 2 秒自动刷新。", "refused": "未核查的文件",
+        "stage_failed": "失败", "refresh_note": "页面每 2 秒自动刷新。",
+        "quiet": "这一批已 {n} 分钟没有进展：运行它的服务进程可能已停止。已核查的报告保留在历史库中，"
+        "其余文件可重新上传。", "refused": "未核查的文件",
         "no_documents": "该年度还没有报告。", "uploads_pending": "尚未提交的自查", "fixed": "已整改",
         "repeated": "重复出现", "not_assessable": "无法评估", "last_message": "上年度问题", "check": "检查项",
         "status": "状态", "no_rectification": "历史库中没有上年度已确认的问题可供比对。", "error": "出错了",
@@ -49,8 +51,11 @@ WORDS: dict[str, dict[str, str]] = {
         "no_findings": "No findings.", "no_page": "Recorded by the command line: the report's text was not kept, so "
         "its findings are listed only.", "progress": "Progress", "stage_queued": "queued", "stage_record":
         "recording", "stage_audit": "auditing", "stage_done": "done", "stage_failed": "failed", "refresh_note":
-        "This page refreshes every 2 seconds.", "refused": "Files not audited", "no_documents": "No report of this "
-        "year yet.", "uploads_pending": "self-checks not submitted", "fixed": "fixed", "repeated": "repeated",
+        "This page refreshes every 2 seconds.",
+        "quiet": "No progress for {n} minutes: the server process running this batch may have stopped. The "
+        "reports audited so far stay in the store; upload the others again.", "refused": "Files not audited",
+        "no_documents": "No report of this year yet.", "uploads_pending": "self-checks not submitted",
+        "fixed": "fixed", "repeated": "repeated",
         "not_assessable": "not assessable", "last_message": "Last year's finding", "check": "Check",
         "status": "Status", "no_rectification": "The store has no confirmed finding of last year to compare with.",
         "error": "Something went wrong", "other_submitted": "Another version of this year was submitted:",

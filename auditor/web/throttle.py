@@ -1,0 +1,46 @@
+"""How many wrong passwords a login takes before it is refused without a look (issue 12 part 4).
+
+Counted in the store (auditor.store.signins), so every process of a deployment counts the same guesses, and a
+restart forgets none. Two counts over the last WINDOW: per account name (exists or not, so the answer never tells
+which names exist), which stops guessing one account's password; and per client address, which stops trying one
+password on every account. While either is over its limit the login is refused with 429 before the password is
+checked, so a guesser costs the server no argon2 work either. The price is that a guesser can keep an account's
+owner out for the window: the office then signs in from its own address, whose count is its own, once the window
+ends (the account's count starts again at its next right password).
+
+Behind a reverse proxy every request comes from the proxy's address unless uvicorn trusts its X-Forwarded-For (a
+proxy on 127.0.0.1 by default; others named in the FORWARDED_ALLOW_IPS environment variable); the per-account count
+holds either way.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from auditor.store import Store
+from auditor.store.signins import SignIns
+
+WINDOW = timedelta(minutes=15)
+PER_ACCOUNT = 5  # wrong passwords for one account name in WINDOW
+PER_CLIENT = 30  # wrong passwords from one address in WINDOW, whatever the names
+
+MESSAGES = {"zh": f"登录失败次数过多，请 {WINDOW.seconds // 60} 分钟后再试",
+            "en": f"too many failed logins: try again in {WINDOW.seconds // 60} minutes"}
+
+
+def _since() -> str:
+    return (datetime.now(UTC) - WINDOW).isoformat(timespec="microseconds")
+
+
+def held(store: Store, name: str, client: str) -> bool:
+    """Whether this login is refused unread: its account or its address is over its limit."""
+    by_name, by_client = SignIns(store).failures(name, client, _since())
+    return by_name >= PER_ACCOUNT or by_client >= PER_CLIENT
+
+
+def refused(store: Store, name: str, client: str) -> None:
+    SignIns(store).refused(name, client, _since())
+
+
+def succeeded(store: Store, name: str) -> None:
+    SignIns(store).succeeded(name)
