@@ -531,18 +531,23 @@ def summary(db: Path | str, year: int | None, roster: Path | None, out: Path, pa
             _store_failed(cause.at(db), lang)
         if isinstance(cause, sqlite3.Error):
             _store_failed(classify(cause, db), lang)
-        click.echo(f"auditor: {visible(str(exc))}", err=True)
+        click.echo(f"auditor: {visible(exc.message(lang))}", err=True)
         sys.exit(EXIT_ERROR)
     try:
         written = write_summary(collected, out, lang)
     except OSError as exc:  # nothing was moved into `out`: the previous summary is whole
         _cannot_write("summary", out, exc, lang)
     pages = [p for p in written if p.parent.name == PAGE_FOLDER]
+    words = _WROTE[lang]
     for path in written:
         if path not in pages:
-            click.echo(f"wrote {path}")
+            click.echo(words["file"].format(path=path))
     if pages:  # one line for the folder, not one per report of the year
-        click.echo(f"wrote {pages[0].parent}{os.sep} ({len(pages)} report pages)")
+        click.echo(words["pages"].format(folder=f"{pages[0].parent}{os.sep}", n=len(pages)))
+
+
+_WROTE = {"zh": {"file": "已写出 {path}", "pages": "已写出 {folder}（{n} 份报告的核查页）"},
+          "en": {"file": "wrote {path}", "pages": "wrote {folder} ({n} report pages)"}}
 
 
 _FETCH_WORDS = {

@@ -173,9 +173,9 @@ def test_a_roster_in_any_encoding_offices_use_is_read(store: Path, tmp_path: Pat
 
 
 @pytest.mark.parametrize(("content", "said"), [
-    (b"PK\x03\x04\x00\x00\x00\x00" + bytes(range(256)) * 4, "not a text file"),
-    (b"\xef\xbb\xbf\xff\xfe bad", "not text in any encoding"),
-    (b"x" * (2 << 20), "larger than"),
+    (b"PK\x03\x04\x00\x00\x00\x00" + bytes(range(256)) * 4, "名单不是文本文件"),
+    (b"\xef\xbb\xbf\xff\xfe bad", "名单的文字编码无法识别"),
+    (b"x" * (2 << 20), "名单超过 1 MiB"),
 ])
 def test_an_unusable_roster_exits_2_with_a_message(store: Path, tmp_path: Path, content: bytes, said: str) -> None:
     roster = tmp_path / "roster.txt"
@@ -191,7 +191,9 @@ def test_a_mistyped_year_exits_2_whatever_else_the_store_holds(store: Path, tmp_
     made a 'summary' of 20244."""
     code, output = _run("--db", str(store), "--year", year, "--out", str(tmp_path / "out"))
     assert code == EXIT_ERROR
-    assert f"no document of {year}" in output and "2021, 2024, 2025" in output
+    assert f"没有 {year} 年度的报告（历史库中的年度：2020, 2021, 2024, 2025）" in output
+    code, output = _run("--db", str(store), "--year", year, "--out", str(tmp_path / "out"), "--lang", "en")
+    assert code == EXIT_ERROR and f"no document of {year}" in output and "2021, 2024, 2025" in output
     assert not (tmp_path / "out").exists()
 
 
@@ -278,7 +280,8 @@ def test_scores_appear_in_every_format(office: Path) -> None:
     assert any(r.split(",")[1:4] == ["焦作市城乡一体化示范区管委会", "2024", "86"] for r in csv_rows)
     assert any("平潭综合实验区" in r and "未评分" in r for r in csv_rows)
     sheet = openpyxl.load_workbook(office / "summary.xlsx")["评分"]
-    assert any(r[1] == "焦作市城乡一体化示范区管委会" and r[3] == "86" for r in sheet.iter_rows(values_only=True))
+    assert any(r[1] == "焦作市城乡一体化示范区管委会" and r[3] == 86 for r in sheet.iter_rows(values_only=True))
+    assert any(str(r[3]).startswith("未评分") for r in sheet.iter_rows(values_only=True))  # words stay words
     text = "\n".join(c.text for t in docx.Document(str(office / "tongbao.docx")).tables
                      for row in t.rows for c in row.cells)
     assert "焦作市城乡一体化示范区管委会" in text and "86" in text
@@ -346,3 +349,41 @@ def test_the_draft_renders_to_pdf(office: Path, tmp_path: Path) -> None:
     with pdfplumber.open(tmp_path / "tongbao.pdf") as pdf:
         text = "".join(page.extract_text() or "" for page in pdf.pages)
     assert "基本情况" in text and "整改要求" in text and "焦作市城乡一体化示范区管委会" in text
+
+
+def test_a_corrected_report_and_another_format_replace_the_earlier_document_everywhere(tmp_path: Path,
+                                                                                      packs: list[Pack]) -> None:
+    """The office's loop: 焦作 fixes its narrative (受理 9 件 → 11 件, as table 三 says) and the file is audited again;
+    the same report also came as the HTML page. The year has one report of that body: the one received last."""
+    from auditor.review.queue import queue
+
+    report = tmp_path / "r.txt"
+    report.write_bytes((SAMPLES / "003_1299ff54e50d8c9c.txt").read_bytes())
+    db = tmp_path / "audits.db"
+    with Store(db) as opened:
+        audit_paths([report], packs, store=opened)
+        before = collect(db, 2024)
+        assert any(f.rule_id == "TXT-NEW" for f in before.findings)
+        report.write_text(report.read_text(encoding="utf-8").replace("共受理政府信息公开申请 9 件",
+                                                                     "共受理政府信息公开申请 11 件"), encoding="utf-8")
+        audit_paths([report], packs, store=opened)
+        assert opened.document_count() == 2  # the earlier version is kept in the history
+        items = queue(opened, 2024)
+    after = collect(db, 2024)
+    assert len(after.documents) == 1 and not any(f.rule_id == "TXT-NEW" for f in after.findings)
+    assert len(after.findings) == len(before.findings) - 1
+    assert not any(i.subject.rule_id == "TXT-NEW" for i in items) and len(items) == len(after.findings)
+    assert after.t3.copies == ("r.txt",) and "较早的版本" in _note(after)
+    # The same report as its HTML page, received after: it is the year's report now, and counts once.
+    with Store(db) as opened:
+        audit_paths([Path("tests/fixtures/parity/003_1299ff54e50d8c9c.html").resolve()], packs, store=opened)
+        items = queue(opened, 2024)
+    both = collect(db, 2024)
+    assert [d.path.rsplit("/", 1)[-1] for d in both.documents] == ["003_1299ff54e50d8c9c.html"]
+    assert both.review_counts["awaiting"] == len(items) and both.t3.values == after.t3.values
+
+
+def _note(summary: Summary) -> str:
+    from auditor.summary.rows import incomplete_note
+
+    return incomplete_note(summary.t3, "zh")

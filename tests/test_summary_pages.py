@@ -49,7 +49,7 @@ def test_the_summary_links_every_report_to_its_page(store: Path, tmp_path: Path,
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["summary", "--db", str(store), "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert f"wrote {out / 'reports'}/ (5 report pages)" in result.output
+    assert f"已写出 {out / 'reports'}/（5 份报告的核查页）" in result.output
     links = _links((out / "summary.html").read_text(encoding="utf-8"))
     assert sorted(links.values()) == sorted(f"reports/{a}.html" for a in links) and len(links) == 5
     with Store(store) as opened:

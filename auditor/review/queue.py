@@ -34,8 +34,10 @@ def queue(store: Store, year: int | None, ledger: Ledger | None = None) -> list[
     """The year's findings in the store's order (year, body, file, finding), each fingerprint once."""
     ledger = ledger or Ledger(store.decisions())
     grouped: dict[str, list[dict[str, Any]]] = {}
+    replaced = store.replaced_documents(year)  # an earlier version of a body's year is not reviewed any more
     for row in store.year_findings(year):
-        grouped.setdefault(row["fingerprint"], []).append(row)
+        if row["document_id"] not in replaced:
+            grouped.setdefault(row["fingerprint"], []).append(row)
     items = []
     for fingerprint, rows in grouped.items():
         first = rows[0]

@@ -6,6 +6,7 @@ leading 省/市 that one year's title gives and the other's leaves out (「洪�
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # Reused, not copied, so a name the narrative checks call equal is equal here too: 「人民政府」 ~ 「政府」, white
 # space, brackets and quotes ignored.
@@ -48,3 +49,21 @@ def same_body(a: str, b: str) -> bool:
     if a_n == b_n:
         return True
     return agency_stem(a_n) == agency_stem(b_n) and (a_n.endswith(b_n) or b_n.endswith(a_n))
+
+
+def superseded(documents: Iterable[tuple[int, str | None, int | None]]) -> dict[int, int]:
+    """Which recorded documents a later one replaces: of the documents (id, agency, year) of one body and year, the
+    one recorded first the latest (the highest id: ids follow first recording, and auditing a file again keeps its
+    id) is the year's report, and each earlier one maps to it. A corrected report audited again is a new document;
+    so is the same report in another format. Documents of no agency or no year replace nothing and are never
+    replaced: nothing says they are one body's year."""
+    latest: dict[tuple[str, int], int] = {}
+    keyed: list[tuple[int, tuple[str, int]]] = []
+    for document_id, agency, year in documents:
+        name = normal_agency(agency or "")
+        if not name or year is None:
+            continue
+        key = (name, int(year))
+        keyed.append((int(document_id), key))
+        latest[key] = max(latest.get(key, int(document_id)), int(document_id))
+    return {d: latest[k] for d, k in keyed if latest[k] != d}

@@ -22,7 +22,7 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from auditor.facts.model import ReportFacts, to_json
 from auditor.model import DocumentResult
-from auditor.store.agency import agency_stem, normal_agency, same_body
+from auditor.store.agency import agency_stem, normal_agency, same_body, superseded
 from auditor.store.decisions import Decision, append
 from auditor.store.decisions import read as read_decisions
 from auditor.store.errors import StoreError, classify
@@ -431,6 +431,14 @@ class Store:
         for item in out:
             item["location"] = json.loads(item["location"])
         return out
+
+    @_guarded
+    def replaced_documents(self, year: int | None) -> dict[int, int]:
+        """The documents of `year` (None: every year) that a later one of the same body and year replaces, each with
+        the one that does (agency.superseded): left out of the year's queue and summary."""
+        where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
+        return superseded(self._connection.execute(f"SELECT id, agency, year FROM documents {where}",
+                                                   params).fetchall())
 
     @_guarded
     def summary_rows(self, year: int | None) -> tuple[list[Any], ...]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from auditor import limits
 from auditor.config import ScoringScheme
 from auditor.describe import describe_line
 from auditor.facts.model import number_values
@@ -26,7 +27,7 @@ from auditor.problems import CATALOG
 from auditor.resources import InvalidFile, read_bounded
 from auditor.review.ledger import Ledger
 from auditor.store import Store, StoreError, display, is_url
-from auditor.store.agency import normal_agency
+from auditor.store.agency import normal_agency, superseded
 from auditor.summary import reviews
 from auditor.summary.names import Bodies
 from auditor.summary.reviews import Rectified
@@ -68,8 +69,37 @@ T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
 LITIGATION = ("litigation_direct", "litigation_after_review")
 
 
+# Why there is no summary, in each language the CLI speaks (SummaryError.message).
+_REASONS: dict[str, dict[str, str]] = {
+    "no_store": {"zh": "{where}：没有这个历史库（请先运行 `auditor audit --db {where} …`）",
+                 "en": "{where}: no such history store (run `auditor audit --db {where} …` first)"},
+    "no_year": {"zh": "{where}：没有 {year} 年度的报告（历史库中的年度：{held}）",
+                "en": "{where}: no document of {year} (the years the store holds: {held})"},
+    "no_years": {"zh": "{where}：没有 {year} 年度的报告（历史库中没有任何年度的报告）",
+                 "en": "{where}: no document of {year} (the years the store holds: none)"},
+    "empty": {"zh": "{where}：历史库是空的", "en": "{where}: the store is empty"},
+    "store": {"zh": "{text}", "en": "{text}"},
+    "roster_binary": {"zh": "{path}：名单不是文本文件（每行一个机关名称；电子表格请先另存为文本）",
+                      "en": "{path}: the roster is not a text file (one agency name per line; a spreadsheet must "
+                            "be saved as text first)"},
+    "roster_large": {"zh": "{path}：名单超过 {limit}，未读取", "en": "{path}: the roster is larger than {limit}; not read"},
+    "roster_encoding": {"zh": "{path}：名单的文字编码无法识别（{reason}）",
+                        "en": "{path}: the roster is not text in any encoding recognised ({reason})"},
+    "roster_unreadable": {"zh": "{path}：无法读取名单：{reason}", "en": "{path}: cannot read the roster: {reason}"},
+}
+
+
 class SummaryError(Exception):
-    """Nothing to summarise (no such database, no document of that year) or an unusable database."""
+    """Nothing to summarise (no such database, no document of that year) or an unusable database: `slug` names
+    the reason (_REASONS), `fields` fill its words."""
+
+    def __init__(self, slug: str, **fields: object) -> None:
+        self.slug, self.fields = slug, fields
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        words = _REASONS[self.slug]
+        return words.get(lang, words["en"]).format(**self.fields)
 
 
 @dataclass(frozen=True)
@@ -278,23 +308,24 @@ def collect(db: Path | str, year: int | None = None, roster: Iterable[str] | Non
     are listed as not submitted; None: no roster given. `titles`: rule id → title per language."""
     where = display(str(db)) if is_url(db) else str(db)
     if not is_url(db) and not Path(db).is_file():
-        raise SummaryError(f"{where}: no such history store (run `auditor audit --db {where} …` first)")
+        raise SummaryError("no_store", where=where)
     try:
         store = Store(db)  # checks (and if needed brings up) the schema version
     except StoreError as exc:
-        raise SummaryError(str(exc)) from exc
+        raise SummaryError("store", text=str(exc)) from exc
     try:
         docs, findings, problems, unreadable, years, decisions = store.summary_rows(year)
     except StoreError as exc:
-        raise SummaryError(str(exc)) from exc
+        raise SummaryError("store", text=str(exc)) from exc
     finally:
         store.close()
     if year is not None and not docs:
         # Files of no year would otherwise make a summary of 20244 (a typo for 2024) out of nothing but them.
-        held = ", ".join(str(y) for (y,) in years) if years else "none"
-        raise SummaryError(f"{where}: no document of {year} (the years the store holds: {held})")
+        if not years:
+            raise SummaryError("no_years", where=where, year=year)
+        raise SummaryError("no_year", where=where, year=year, held=", ".join(str(y) for (y,) in years))
     if not docs and not unreadable:
-        raise SummaryError(f"{where}: the store is empty")
+        raise SummaryError("empty", where=where)
     bodies = Bodies(aliases)
     ledger = Ledger(decisions)  # the decisions as a run applies them (auditor.review.ledger)
     summary = _summary(year, docs, findings, problems, None if roster is None else list(roster), bodies, ledger)
@@ -318,7 +349,12 @@ def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple
     rows: list[DocumentRow] = []
     finding_rows: list[FindingRow] = []
     facts: list[Report] = []
+    # One body's year is one report: a corrected version received later, or the same report in another format,
+    # replaces the earlier document in every count (statuses, findings, reviews, totals), which are named instead.
+    replaced = superseded((int(d[0]), d[1], d[2]) for d in docs)
     for document_id, agency, doc_year, path, pack, not_assessable, gaps, facts_json, _checks, whole in docs:
+        if int(document_id) in replaced:
+            continue
         name = str(agency or "?")
         # Reviewed as a run reviews them: a finding dismissed or waived no longer counts against the report.
         mine = [reviews.reviewed(_finding(name, doc_year, str(path), f), ledger)
@@ -333,13 +369,17 @@ def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple
                                 _status(str(pack), doc_slugs, counts, doc_gaps), tuple(doc_gaps), bodies.key(name),
                                 *_publication(stored), bool(whole)))
         finding_rows.extend(mine)
-        facts.append(Report(f"{name} {doc_year or ''}".strip(), (normal_agency(name), doc_year), str(path),
-                            number_values(stored)))
+        # A report of no agency or no year is its own: never summed as a copy of another such report.
+        key = (normal_agency(name), doc_year) if agency and doc_year is not None else (f"#{document_id}", doc_year)
+        facts.append(Report(f"{name} {doc_year or ''}".strip(), key, str(path), number_values(stored)))
     by_rule = Counter((f.rule_id, f.severity) for f in finding_rows if f.stands)
     agencies = [r.agency for r in rows]
     missing = tuple(n for n in roster or () if not any(bodies.same(n, a) for a in agencies))
-    return Summary(year, tuple(rows), tuple(finding_rows), _t3_totals(facts), _t4_totals(facts), missing,
-                   roster is not None, dict(sorted(by_rule.items())), reviews_read=True)
+    earlier = tuple(Path(str(d[3])).name for d in docs if int(d[0]) in replaced)
+    t3, t4 = _t3_totals(facts), _t4_totals(facts)
+    return Summary(year, tuple(rows), tuple(finding_rows), replace(t3, copies=earlier + t3.copies),
+                   replace(t4, copies=earlier + t4.copies), missing, roster is not None,
+                   dict(sorted(by_rule.items())), reviews_read=True)
 
 
 def _publication(stored: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
@@ -448,15 +488,14 @@ def read_roster(path: Path) -> list[str]:
     try:
         data = read_bounded(path)
         if looks_binary(data):
-            raise SummaryError(f"{path}: the roster is not a text file (one agency name per line; a spreadsheet "
-                               "must be saved as text first)")
+            raise SummaryError("roster_binary", path=path)
         text, _ = decode(data)
     except InvalidFile as exc:
-        raise SummaryError(f"{path}: the roster is {exc.reason}") from None
+        raise SummaryError("roster_large", path=path, limit=limits.size_text(limits.MAX_YAML_BYTES)) from None
     except DecodeError as exc:
-        raise SummaryError(f"{path}: the roster is not text in any encoding recognised ({exc})") from None
+        raise SummaryError("roster_encoding", path=path, reason=exc) from None
     except OSError as exc:
-        raise SummaryError(f"{path}: cannot read the roster: {exc.strerror or exc}") from None
+        raise SummaryError("roster_unreadable", path=path, reason=exc.strerror or exc) from None
     names: dict[str, str] = {}
     for line in text.splitlines():
         name = line.strip()

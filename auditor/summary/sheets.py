@@ -16,6 +16,8 @@ the whole year's XLSX and CSV. Numbers the summary computed (counts, years, line
 
 from __future__ import annotations
 
+import re
+
 import csv
 from pathlib import Path
 
@@ -99,9 +101,17 @@ def _sheets(summary: Summary, lang: str) -> list[tuple[str, list[str], list[list
          [words["no_rect"] if summary.rectification is None else words["rect_note"]]),
     ]
     if summary.scores is not None:
-        sheets.append((words["sheet_scores"], score_header(lang), score_rows(summary, lang),
-                       [score_note(summary, lang)]))
+        scores = [[*row[:3], _numeric(row[3]), *row[4:]] for row in score_rows(summary, lang)]
+        sheets.append((words["sheet_scores"], score_header(lang), scores, [score_note(summary, lang)]))
     return sheets
+
+
+def _numeric(value: Cell) -> Cell:
+    """A score as written by rows.number (「86」, 「85.5」), back to a number cell so a sheet sorts and sums it;
+    「未评分」 stays the words it is."""
+    if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value):
+        return float(value) if "." in value else int(value)
+    return value
 
 
 def _whole(text: str) -> Cell:

@@ -18,7 +18,8 @@ WORDS: dict[str, dict[str, str]] = {
         "rate": "纠错率", "rate_review": "行政复议纠错率", "rate_litigation": "行政诉讼纠错率（两类诉讼合计）",
         "left_out": "{n} 份报告因表格缺失或单元格空白、无法识别，未计入该表合计：{names}。",
         "all_complete": "全部报告均计入合计。",
-        "copies": "同一机关同一年度的报告只计一次，以下 {n} 个文件作为重复文件未计入：{names}。",
+        "copies": "同一机关同一年度只计最后收到的一份报告（状态、问题、审核和合计均按这一份统计），以下 {n} 个文件"
+        "为较早的版本或同一报告的其他文件，未计入：{names}。",
         "not_submitted": "未报送年度报告的机关", "none_missing": "名单中的机关均已报送。",
         "no_roster": "未提供应报送机关名单。",
         "unreadable_section": "无法读取或未作核查的文件",
@@ -84,7 +85,8 @@ WORDS: dict[str, dict[str, str]] = {
         "left_out": "Left out of this table's totals (table missing, or cells blank or unreadable), {n} in all: "
                       "{names}.",
         "all_complete": "Every report is in the totals.",
-        "copies": "An agency's year counts once; further files of the same report, not counted ({n}): {names}.",
+        "copies": "An agency's year counts once, as the report received last (its status, findings, reviews and "
+        "totals); earlier versions and other files of the same report, not counted ({n}): {names}.",
         "not_submitted": "Agencies that did not submit", "none_missing": "Every agency on the roster submitted.",
         "no_roster": "No roster given.",
         "unreadable_section": "Files not read or not audited",
