@@ -29,3 +29,26 @@ def chromium() -> Iterator[Any]:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
         yield browser
         browser.close()
+
+
+class Watched:
+    """A page in a fresh context, with every console message, script error, dialog and request it made."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.url = path.resolve().as_uri()
+        self.context = browser.new_context(viewport={"width": 1300, "height": 900})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(self.url)
+
+    def style(self, selector: str, prop: str) -> str:
+        return str(self.page.eval_on_selector(selector, f"e => getComputedStyle(e).{prop}"))
+
+    def close(self) -> None:
+        self.context.close()

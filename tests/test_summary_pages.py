@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -116,3 +117,30 @@ def test_the_web_summary_links_to_the_applications_pages(store: Path, tmp_path: 
     links = _links(next(p for p in written if p.name == "summary.html").read_text(encoding="utf-8"))
     assert links and all(href == f"https://gongkai.example.gov.cn/auditor/documents/{a.removeprefix('doc-')}"
                          for a, href in links.items())
+
+
+def test_the_summary_page_in_chromium_shows_the_findings_and_opens_a_reports_page(store: Path, tmp_path: Path,
+                                                                                  chromium: Any) -> None:
+    """summary.html as the office opens it (issue 11): drawn with no console error and nothing fetched, the findings
+    readable by agency with their rule titles, and a report's link opening its annotated page from the folder."""
+    from tests.browser import Watched
+
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["summary", "--db", str(store), "--out", str(out)]).exit_code == 0
+    w = Watched(chromium, out / "summary.html")
+    try:
+        text = w.page.inner_text("body")
+        assert "焦作市城乡一体化示范区管委会" in text and "受理政府信息公开申请 9 件" in text
+        headings = w.page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)")
+        assert any("问题" in h for h in headings) and len(headings) >= 8
+        assert w.page.eval_on_selector("body", "b => b.scrollWidth <= window.innerWidth + 1")  # nothing overflows
+        w.page.screenshot(path=str(tmp_path / "summary.png"), full_page=True)
+        link = w.page.locator("a.page").first
+        target = link.get_attribute("href")
+        assert target and target.startswith("reports/doc-")
+        link.click()
+        w.page.wait_for_load_state()
+        assert w.page.url.endswith(target) and w.page.locator(".finding, [data-state]").count() >= 1
+        assert not w.errors and all(r.startswith("file://") for r in w.requests), (w.errors, w.requests)
+    finally:
+        w.close()

@@ -82,7 +82,8 @@ _REASONS: dict[str, dict[str, str]] = {
     "roster_binary": {"zh": "{path}：名单不是文本文件（每行一个机关名称；电子表格请先另存为文本）",
                       "en": "{path}: the roster is not a text file (one agency name per line; a spreadsheet must "
                             "be saved as text first)"},
-    "roster_large": {"zh": "{path}：名单超过 {limit}，未读取", "en": "{path}: the roster is larger than {limit}; not read"},
+    "roster_large": {"zh": "{path}：名单超过 {limit}，未读取",
+                     "en": "{path}: the roster is larger than {limit}; not read"},
     "roster_encoding": {"zh": "{path}：名单的文字编码无法识别（{reason}）",
                         "en": "{path}: the roster is not text in any encoding recognised ({reason})"},
     "roster_unreadable": {"zh": "{path}：无法读取名单：{reason}", "en": "{path}: cannot read the roster: {reason}"},
@@ -490,7 +491,7 @@ def read_roster(path: Path) -> list[str]:
         if looks_binary(data):
             raise SummaryError("roster_binary", path=path)
         text, _ = decode(data)
-    except InvalidFile as exc:
+    except InvalidFile:
         raise SummaryError("roster_large", path=path, limit=limits.size_text(limits.MAX_YAML_BYTES)) from None
     except DecodeError as exc:
         raise SummaryError("roster_encoding", path=path, reason=exc) from None

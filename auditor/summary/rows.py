@@ -38,7 +38,7 @@ from auditor.summary.words import (
     t4_column_word,
 )
 
-Cell = str | int | None
+Cell = str | int | float | None
 
 
 def agency_header(lang: str) -> list[str]:

@@ -16,9 +16,8 @@ the whole year's XLSX and CSV. Numbers the summary computed (counts, years, line
 
 from __future__ import annotations
 
-import re
-
 import csv
+import re
 from pathlib import Path
 
 from openpyxl import Workbook
