@@ -25,9 +25,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-from auditor import limits
+from auditor import budget, limits
 from auditor.facts.model import Prepared
 from auditor.model import DocumentResult
 from auditor.packs.model import Pack
@@ -36,11 +36,13 @@ from auditor.problems import problem
 _PACKS: list[Pack] = []  # one copy per worker process, set by _start_worker
 # Files submitted ahead per worker: enough to keep every worker busy, few enough that a batch's memory stays flat.
 _AHEAD = 4
+_POLL = 0.5  # seconds between two looks at what a waited-for file has earned (budget)
 
 
-def _start_worker(packs: list[Pack], memory: int) -> None:
+def _start_worker(packs: list[Pack], memory: int, credits: Any) -> None:
     global _PACKS
     _PACKS = packs
+    budget.attach(credits)
     # A cap on the address space makes a runaway allocation a MemoryError in this worker (the audit reports it as the
     # file's limit_exceeded) instead of the machine's memory; a C allocation that fails may end the worker instead,
     # which costs its file only.
@@ -54,6 +56,7 @@ def _start_worker(packs: list[Pack], memory: int) -> None:
 CRASH_ON = "AUDITOR_TEST_WORKER_CRASH_ON"
 RAISE_ON = "AUDITOR_TEST_WORKER_RAISE_ON"
 HANG_ON = "AUDITOR_TEST_WORKER_HANG_ON"
+EARN_ON = "AUDITOR_TEST_WORKER_EARN_ON"
 
 
 Audit = Callable[[Path, list[Pack], str, Prepared | None], DocumentResult]
@@ -61,14 +64,21 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _run(task: Callable[[Path, T, list[Pack]], R], path: Path, before: T) -> R:
-    if os.environ.get(CRASH_ON) == path.name:
-        os._exit(70)
-    if os.environ.get(RAISE_ON) == path.name:
-        raise IndexError("list index out of range")
-    if os.environ.get(HANG_ON) == path.name:
-        time.sleep(3600)
-    return task(path, before, _PACKS)
+def _run(task: Callable[[Path, T, list[Pack]], R], path: Path, before: T, slot: int | None = None) -> R:
+    budget.running(slot)
+    try:
+        if os.environ.get(CRASH_ON) == path.name:
+            os._exit(70)
+        if os.environ.get(RAISE_ON) == path.name:
+            raise IndexError("list index out of range")
+        if os.environ.get(HANG_ON) == path.name:
+            time.sleep(3600)
+        if os.environ.get(EARN_ON) == path.name:  # a hang that has earned 2 s more, as a scan's pages earn theirs
+            budget.earn(2.0)
+            time.sleep(3600)
+        return task(path, before, _PACKS)
+    finally:
+        budget.running(None)
 
 
 def jobs_wanted(jobs: int) -> int:
@@ -110,8 +120,9 @@ def run_parallel(audit: Audit, files: Sequence[Path], packs: list[Pack], lang: s
 
     def lost(path: Path, why: Lost) -> DocumentResult:
         shown = str(path)
-        if why.kind == "timeout":
-            return DocumentResult.unread(shown, problem("file_timeout", lang, shown, limit=f"{supervision.seconds:g}"))
+        if why.kind == "timeout":  # the limit that applied: the run's, plus what the file earned (budget)
+            limit = why.reason or f"{supervision.seconds:g}"
+            return DocumentResult.unread(shown, problem("file_timeout", lang, shown, limit=limit))
         if why.kind == "error":
             return DocumentResult.unread(shown, problem("internal_error", lang, shown, reason=why.reason))
         return DocumentResult.unread(shown, problem("worker_died", lang, shown))
@@ -132,8 +143,9 @@ def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], pa
     flight, so a batch of any size holds only their inputs and results.
     A worker that dies takes its pool's unfinished files down with it: each is retried alone in a fresh process, and
     `lost(file, Lost("died"))` stands for the result of a file that kills that one too. A file not done
-    `supervision.seconds` after it became the next result is stopped (its pool's workers killed, the others' files
-    retried) and stands as Lost("timeout"). Only with IN_PROCESS and one job does the task run here, in this process,
+    `supervision.seconds` after it became the next result, plus the seconds its worker said it earned (budget.earn:
+    a scan's pages), is stopped (its pool's workers killed, the others' files retried) and stands as
+    Lost("timeout", the limit that applied). Only with IN_PROCESS and one job does the task run here, in this process,
     unsupervised."""
     jobs = min(jobs, len(files))  # no worker started for nothing
     seconds = supervision.seconds
@@ -147,26 +159,30 @@ def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], pa
         return
     context = multiprocessing.get_context("spawn")
     in_flight = jobs * _AHEAD
-    pending: deque[tuple[Path, T, ProcessPoolExecutor, Future[R]]] = deque()
+    credits = context.RawArray("d", in_flight + 1)  # each file in flight has a slot (budget); +1: the one retried
+    free = deque(range(in_flight + 1))
+    pending: deque[tuple[Path, T, ProcessPoolExecutor, Future[R], int]] = deque()
     queue = iter(files)
     pool: ProcessPoolExecutor | None = None
     try:
         while True:
             while len(pending) < in_flight and (path := next(queue, None)) is not None:
                 before = prepare(path)
+                slot = free.popleft()
+                credits[slot] = 0.0
                 if pool is None:
-                    pool = _pool(jobs, context, packs)
+                    pool = _pool(jobs, context, packs, credits)
                 try:
-                    future = pool.submit(_run, task, path, before)
+                    future = pool.submit(_run, task, path, before, slot)
                 except BrokenProcessPool:  # a worker died since the last submit: this file goes to a fresh pool
                     pool.shutdown(wait=False)
-                    pool = _pool(jobs, context, packs)
-                    future = pool.submit(_run, task, path, before)
-                pending.append((path, before, pool, future))
+                    pool = _pool(jobs, context, packs, credits)
+                    future = pool.submit(_run, task, path, before, slot)
+                pending.append((path, before, pool, future, slot))
             if not pending:
                 return
-            path, before, owner, future = pending.popleft()
-            outcome = _wait(future, seconds)
+            path, before, owner, future, slot = pending.popleft()
+            outcome = _wait(future, seconds, partial(credits.__getitem__, slot))
             if isinstance(outcome, Lost) and outcome.kind != "error":  # the pool is broken, or must be stopped
                 if outcome.kind == "timeout":
                     _kill(owner)
@@ -174,35 +190,44 @@ def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], pa
                     owner.shutdown(wait=False)
                     pool = None  # the files not yet submitted go to a fresh pool
                 if outcome.kind == "died":
-                    outcome = _alone(task, path, before, packs, context, seconds)
+                    credits[slot] = 0.0
+                    outcome = _alone(task, path, before, packs, context, seconds, credits, slot)
+            free.append(slot)
             result = lost(path, outcome) if isinstance(outcome, Lost) else outcome
             tick()
             yield result
     finally:
         # Stopped early (the consumer closed us: a full store, a broken pipe) with files still in workers: their
         # results are not wanted, and one of them may be hung, so the workers are killed, not waited for.
-        for owner in {id(o): o for _, _, o, _ in pending}.values():
+        for owner in {id(o): o for _, _, o, _, _ in pending}.values():
             _kill(owner)
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _wait(future: Future[R], seconds: float) -> R | Lost:
-    """The task's result, or why there is none."""
-    try:
-        return future.result(timeout=seconds)
-    except (BrokenProcessPool, CancelledError):  # its pool broke (or was stopped) before it ran: retried alone
-        return Lost("died")
-    except FutureTimeout as exc:
-        if not future.done():
-            return Lost("timeout")
-        if future.cancelled():
+def _wait(future: Future[R], seconds: float, earned: Callable[[], float] = lambda: 0.0) -> R | Lost:
+    """The task's result, or why there is none. It has `seconds` from now, and what its worker earns meanwhile
+    (`earned`: read again every _POLL seconds)."""
+    start = time.monotonic()
+    while True:
+        limit = seconds + earned()
+        remaining = start + limit - time.monotonic()
+        try:
+            return future.result(timeout=max(0.0, min(remaining, _POLL)))
+        except (BrokenProcessPool, CancelledError):  # its pool broke (or was stopped) before it ran: retried alone
             return Lost("died")
-        if future.exception() is None:  # done just after the wait gave up: its result is there
-            return future.result()
-        return Lost("error", f"{type(exc).__name__}: {exc}")  # the task itself raised TimeoutError
-    except Exception as exc:  # noqa: BLE001 - the task raised, or its result could not be pickled: this file only
-        return Lost("error", f"{type(exc).__name__}: {exc}")
+        except FutureTimeout as exc:
+            if not future.done():
+                if remaining <= _POLL:
+                    return Lost("timeout", f"{limit:g}")
+                continue
+            if future.cancelled():
+                return Lost("died")
+            if future.exception() is None:  # done just after the wait gave up: its result is there
+                return future.result()
+            return Lost("error", f"{type(exc).__name__}: {exc}")  # the task itself raised TimeoutError
+        except Exception as exc:  # noqa: BLE001 - the task raised, or its result could not be pickled: this file only
+            return Lost("error", f"{type(exc).__name__}: {exc}")
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:
@@ -218,7 +243,8 @@ def _kill(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False)
 
 
-def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[Pack]) -> ProcessPoolExecutor:
+def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[Pack],
+          credits: Any) -> ProcessPoolExecutor:
     """A pool whose `jobs` workers are all running before any file is handed over, and which never starts another.
     A spawn pool starts its workers one by one inside submit(), as it finds none idle: a worker that died while
     another was being started left that one outside the pool's shutdown, and the run hung at exit (seen in about
@@ -227,7 +253,7 @@ def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[P
     the pool is told to start them the way a fork pool does: all at once, in the first submit, here, where nothing
     can crash (Python 3.11 and 3.12 read this flag in submit() only)."""
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                               initargs=(packs, limits.WORKER_MEMORY_BYTES))
+                               initargs=(packs, limits.WORKER_MEMORY_BYTES, credits))
     pool._safe_to_dynamically_spawn_children = False  # type: ignore[attr-defined]  # noqa: SLF001 - see above
     pool.submit(_ready).result()
     # The pool's manager thread reads results from a pipe whose write end this process holds too (it never writes
@@ -245,11 +271,11 @@ def _ready() -> None:
 
 
 def _alone(task: Callable[[Path, T, list[Pack]], R], path: Path, before: T, packs: list[Pack],
-           context: multiprocessing.context.BaseContext, seconds: float) -> R | Lost:
-    """A file whose pool broke, retried in a fresh process of its own."""
-    pool = _pool(1, context, packs)
+           context: multiprocessing.context.BaseContext, seconds: float, credits: Any, slot: int) -> R | Lost:
+    """A file whose pool broke, retried in a fresh process of its own (in its own slot of `credits`)."""
+    pool = _pool(1, context, packs, credits)
     try:
-        outcome = _wait(pool.submit(_run, task, path, before), seconds)
+        outcome = _wait(pool.submit(_run, task, path, before, slot), seconds, partial(credits.__getitem__, slot))
         if isinstance(outcome, Lost) and outcome.kind == "timeout":
             _kill(pool)
         return outcome

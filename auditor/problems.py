@@ -122,11 +122,11 @@ CATALOG: dict[str, ProblemType] = {
                      "en": "The process auditing {path} died (again when retried alone); the file was not audited. "
                            "Please report this file to the maintainers"}, True),
         ProblemType("file_timeout", {"zh": "处理超时", "en": "Timed out"},
-                    {"zh": "处理 {path} 超过 {limit} 秒仍未完成，已中止，该文件未能核查；扫描件的文字识别每页需数秒，"
-                           "可用 --timeout 放宽时限，其他文件请报告给维护者",
-                     "en": "Auditing {path} took over {limit} s and was stopped; the file was not audited. A scan "
-                           "read through OCR takes seconds a page: allow it more with --timeout; any other file, "
-                           "please report to the maintainers"}, True),
+                    {"zh": "处理 {path} 超过 {limit} 秒仍未完成，已中止，该文件未能核查（时限已含扫描件每页另计的"
+                           "文字识别时间）；可用 --timeout 放宽时限，仍超时请报告给维护者",
+                     "en": "Auditing {path} took over {limit} s and was stopped; the file was not audited (the "
+                           "limit includes the OCR time a scan earns per page). Allow it more with --timeout; if it "
+                           "still times out, please report it to the maintainers"}, True),
         ProblemType("audit_pending", {"zh": "尚未核查完毕", "en": "Audit not finished"},
                     {"zh": "{path} 的内容已记入历史库，但核查结果尚未记入（该次运行中途停止）；重新运行即可补全",
                      "en": "{path} was recorded in the history store, but its audit was not (the run stopped midway); "

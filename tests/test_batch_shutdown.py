@@ -45,7 +45,8 @@ def test_a_pool_has_all_its_workers_before_the_first_file() -> None:
 
     from auditor.batch import _pool  # noqa: PLC0415 - the pool itself is what is tested
 
-    pool = _pool(3, multiprocessing.get_context("spawn"), [])
+    context = multiprocessing.get_context("spawn")
+    pool = _pool(3, context, [], context.RawArray("d", 1))
     try:
         assert len(pool._processes) == 3  # noqa: SLF001
         assert [f.result() for f in [pool.submit(abs, -n) for n in range(9)]] == list(range(9))

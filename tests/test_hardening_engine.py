@@ -18,7 +18,7 @@ import pytest
 
 from auditor import limits
 from auditor.audit import audit_file, audit_guarded
-from auditor.batch import CRASH_ON, HANG_ON, Lost, Supervision, _audit_task, in_order, run_parallel
+from auditor.batch import CRASH_ON, EARN_ON, HANG_ON, Lost, Supervision, _audit_task, in_order, run_parallel
 from auditor.engine import Engine, EngineFact, Firing
 from auditor.evaluate import BY_REFERENCE
 from auditor.model import DocumentResult
@@ -182,6 +182,25 @@ def test_a_file_that_hangs_is_stopped_and_the_others_are_audited(monkeypatch: py
     results = list(in_order(task, files, packs, 1, lambda: None, lambda _: None, record, Supervision(seconds=3)))
     assert lost == [("b.txt", "timeout")]
     assert [r.passed > 100 for r in results] == [True, False, True]
+
+
+def test_a_file_whose_worker_earns_time_gets_it_and_is_still_stopped_at_the_new_limit(
+        monkeypatch: pytest.MonkeyPatch, packs: list[Pack], tmp_path: Path) -> None:
+    """A scan's pages earn their OCR time (auditor.budget): the file runs past the run's limit by what it earned,
+    no longer, and its problem names the limit that applied."""
+    import time
+
+    files = []
+    for name in ("a.txt", "b.txt"):
+        files.append(tmp_path / name)
+        files[-1].write_text(S004.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv(EARN_ON, "b.txt")  # earns 2 s, then hangs
+    started = time.monotonic()
+    results = list(run_parallel(audit_guarded, files, packs, "en", 1, supervision=Supervision(seconds=2)))
+    took = time.monotonic() - started
+    assert results[0].passed > 100 and [p.slug for p in results[1].problems] == ["file_timeout"]
+    assert "4 s" in results[1].problems[0].message, results[1].problems[0].message
+    assert 4 <= took < 12, took  # 2 s of its own, 2 earned; the workers' start and the first file besides
 
 
 def test_a_runaway_allocation_in_a_worker_is_the_files_limit_problem(monkeypatch: pytest.MonkeyPatch,

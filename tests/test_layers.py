@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "auditor"
 
 # Layer order, low to high. A module may import its own layer and lower ones.
-LAYERS = ["model", "problems", "resources", "ingest", "facts", "fetch", "packs", "config", "store", "engine",
+LAYERS = ["budget", "model", "problems", "resources", "ingest", "facts", "fetch", "packs", "config", "store", "engine",
           "evaluate", "describe", "fingerprint", "findings", "review", "batch", "audit", "run", "ruletests",
           "formatters", "summary", "web", "cli"]
 

@@ -229,6 +229,26 @@ def test_uploads_are_refused_by_size_and_by_content(desk: Desk, tmp_path: Path) 
         small.state.audits.close()
 
 
+def test_an_agency_checks_a_photo_of_its_report_and_sees_what_ocr_read(web_app: FastAPI) -> None:  # noqa: F811
+    """A scan or photo is uploaded as any report is (issue 13): read through OCR in the supervised worker, with the
+    time its page earns, and its page says the text came from OCR; a GIF is refused, naming what is read."""
+    pytest.importorskip("rapidocr_onnxruntime", reason="the OCR extra (pip install '.[ocr]')")
+    import io
+
+    from tests.scan_writer import scanned_pages
+    from tests.test_parity import PARITY
+
+    photo = io.BytesIO()
+    next(scanned_pages((PARITY / "003_1299ff54e50d8c9c.pdf").read_bytes(), 0.9, 5)).save(photo, format="PNG")
+    hongze = sign_in(web_app, "hongze")
+    response = hongze.post("/uploads", files={"file": ("第1页.png", photo.getvalue())})
+    assert response.status_code == 303, response.text
+    page = hongze.get(response.headers["location"] + "/page").text
+    assert "文字识别" in page and "政府信息公开" in page
+    gif = hongze.post("/uploads", files={"file": ("scan.gif", b"GIF89a" + b"\0" * 100)})
+    assert gif.status_code == 400 and "PNG、JPEG、TIFF" in gif.text
+
+
 def test_a_hostile_file_name_is_shown_inert_and_the_file_is_never_served_back(desk: Desk) -> None:
     name = '<img src=x onerror=alert(1)>\u202e\x1b[31m.txt'
     with SAMPLE_004.open("rb") as handle:

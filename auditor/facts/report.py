@@ -15,6 +15,7 @@ _PAGE_HEADER = re.compile(r"^(?:Page\s+\d+\s*[-—–]\s*|第\s*\d+\s*页\s*)", 
 # mentions 年度报告 is not one.
 _TITLE_END = re.compile(r"年度报告(?:[(（][^)）]*[)）])?$")
 _MAX_TITLE_CHARS = 60
+_HEADING = re.compile(r"^#{1,6}\s*")
 _LABEL = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.IGNORECASE)  # web-archive dumps prefix the title
 
 
@@ -29,7 +30,7 @@ def find_title(paragraphs: tuple[Paragraph, ...], before_line: int | None) -> tu
         for text in options:
             folded = compact(text).lstrip("#")
             if len(folded) <= _MAX_TITLE_CHARS and _TITLE_END.search(folded) and _YEAR.search(nfkc(text)):
-                return p, text
+                return p, _HEADING.sub("", text)  # a Markdown heading's marker is no part of the title
     return None
 
 

@@ -10,11 +10,12 @@ import dataclasses
 import statistics
 from collections.abc import Iterable
 
+from auditor import budget
 from auditor.ingest.document import Document, OcrNote
 from auditor.ingest.errors import IngestError
 from auditor.ingest.image import PageImage, image_pages, pdf_pages
 from auditor.ingest.layout import Grid, Line, build_document, drop_page_furniture, join_pages
-from auditor.ingest.ocr import ENGINE, read_page
+from auditor.ingest.ocr import ENGINE, PageRead, read_page
 
 # Dots per inch an image-only PDF is rendered at: at 150 the engine read every number of the parity scans it read
 # at 200, in half the time (a page costs ~2–4 s; a file has `--timeout`, 30 s by default).
@@ -36,7 +37,7 @@ def read_image(data: bytes, path: str, fmt: str) -> Document:
 
 def _read(pages: Iterable[PageImage], path: str, fmt: str) -> Document:
     """IngestError `ocr_unavailable` without the engine, `scan_blank` when OCR reads no character on any page."""
-    reads = [read_page(page, number) for number, page in enumerate(pages)]
+    reads = [_read_page(page, number) for number, page in enumerate(pages)]
     if not any(read.items for read in reads):
         raise IngestError("scan_blank", pages=str(len(reads)))
     items = _even_sizes([read.items for read in reads])
@@ -44,6 +45,12 @@ def _read(pages: Iterable[PageImage], path: str, fmt: str) -> Document:
     document = build_document(join_pages(kept), path, fmt, "ocr")
     note = OcrNote(ENGINE, len(reads), sum(r.cells_read for r in reads), sum(r.cells_unsure for r in reads))
     return dataclasses.replace(document, ocr=note)
+
+
+def _read_page(page: PageImage, number: int) -> PageRead:
+    # Each page's OCR earns the file its time: the run's --timeout is for reading a file, not for 100 pages of OCR.
+    budget.earn(budget.OCR_PAGE_SECONDS)
+    return read_page(page, number)
 
 
 def _even_sizes(pages: list[list[Line | Grid]]) -> list[list[Line | Grid]]:

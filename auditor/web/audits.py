@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from auditor import limits
+from auditor import budget, limits
 from auditor.batch import Supervision
 from auditor.model import DocumentResult
 from auditor.packs import Pack
@@ -34,9 +34,10 @@ from auditor.store.batches import Batches
 from auditor.web.uploads import Received
 
 _T = TypeVar("_T")
-# Seconds a request waits for its own audit (a self-check, a submission): the worker's own limit, plus the worker's
-# start and the store's work, plus the audits queued before it.
-WAIT_SECONDS = 600.0
+# Seconds a request waits for its own audit (a self-check, a submission): the longest a file may take (the worker's
+# own limit, and a scan of the most pages allowed earning its OCR time, auditor.budget), plus the worker's start and
+# the store's work, plus the audits queued before it.
+WAIT_SECONDS = limits.FILE_SECONDS + limits.MAX_SCAN_PAGES * budget.OCR_PAGE_SECONDS + 600.0
 JOBS_KEPT = 200  # finished batch jobs remembered for their pages; the oldest are forgotten first
 
 
@@ -147,7 +148,7 @@ class Audits:
                 raise AlreadySubmitted
             # The store's claim, not this thread's order, makes it one version a year: another process of the
             # deployment may be submitting the same agency's year at this moment.
-            stale = (datetime.now(UTC) - timedelta(seconds=2 * WAIT_SECONDS)).isoformat(timespec="microseconds")
+            stale = (datetime.now(UTC) - timedelta(seconds=WAIT_SECONDS + 60)).isoformat(timespec="microseconds")
             if not accounts.claim_submission(found.agency, year_of(found.result) or 0, upload_id, stale):
                 raise AlreadySubmitted
             try:

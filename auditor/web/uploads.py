@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
-from auditor.ingest import sniff_format
+from auditor.ingest import image_format, sniff_format
 from auditor.ingest.decode import looks_binary
 
 MAX_UPLOAD_BYTES = 32 << 20  # a report of 100 pages with images is ~20 MB; the CLI's own limit is 64 MiB
@@ -19,7 +19,7 @@ MAX_BATCH_FILES = 500
 _NAME_CHARS = 120  # of a shown name
 # The formats the audit reads, by what sniff_format calls them, and the suffix the file is written under.
 SUFFIXES = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "wps": ".wps", "ofd": ".ofd", "html": ".html",
-            "markdown": ".md", "text": ".txt"}
+            "markdown": ".md", "text": ".txt", "image": ""}  # an image: its own kind's suffix (image_format)
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -49,14 +49,15 @@ class Received:
         stem = _UNSAFE.sub("-", PurePath(self.name).stem).strip("-")[:60] or "report"
         place = folder / f"{number:04d}"
         place.mkdir(exist_ok=True)
-        path = place / f"{stem}{SUFFIXES[self.format]}"
+        suffix = SUFFIXES[self.format] or f".{(image_format(self.content) or 'png').lower()}"
+        path = place / f"{stem}{suffix}"
         path.write_bytes(self.content)
         return path
 
 
 def receive(name: str | None, stream: BinaryIO, limit: int = MAX_UPLOAD_BYTES) -> Received:
     """Read an upload of at most `limit` bytes; Refused for an empty or larger file, or one whose bytes are of a
-    format the audit cannot read (a zip archive, an old .doc)."""
+    format the audit cannot read (a zip archive, a GIF)."""
     return checked(name, stream.read(limit + 1), limit)
 
 
@@ -71,8 +72,8 @@ def checked(name: str | None, content: bytes, limit: int = MAX_UPLOAD_BYTES) -> 
     if found in ("text", "markdown") and looks_binary(content):
         found = "binary"  # a program or an image is not a text report, whatever it is called
     if found not in SUFFIXES:
-        raise Refused(f"「{shown}」不是可核查的格式（可读 PDF、DOCX、DOC、WPS、OFD、HTML、Markdown、文本；"
-                      f"此文件为 {found}）",
-                      f"'{shown}' is not a format the audit reads (PDF, DOCX, DOC, WPS, OFD, HTML, Markdown, text; "
-                      f"this is {found})")
+        raise Refused(f"「{shown}」不是可核查的格式（可读 PDF、DOCX、DOC、WPS、OFD、HTML、Markdown、文本，以及"
+                      f"扫描件和照片 PNG、JPEG、TIFF；此文件为 {found}）",
+                      f"'{shown}' is not a format the audit reads (PDF, DOCX, DOC, WPS, OFD, HTML, Markdown, text, "
+                      f"and scans or photos as PNG, JPEG, TIFF; this is {found})")
     return Received(shown, content, found)
