@@ -125,3 +125,22 @@ def test_english_words(summarised: tuple[Path, dict[str, str]], tmp_path: Path) 
     assert "## Reports published late or on an unknown date" in md
     assert "5 days late (published 2026-02-05, deadline 2026-01-31)" in md
     assert "the page saved states no publication date" in md
+
+
+def test_a_jurisdictions_own_deadline_comes_from_its_configuration(tmp_path: Path) -> None:
+    """A province that wants its departments' reports by 1月15日 says so in its run configuration (issue 13 part 6,
+    `domain.md` M-DEADLINE): the audit's finding and the summary both count from that day."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / ON_TIME, folder / ON_TIME)  # on time by the 条例's 1月31日
+    write_sidecar(folder, fixture_sidecar(folder / ON_TIME, "2025-01-20"))
+    config = tmp_path / "auditor.yaml"
+    config.write_text("parameters:\n  deadline_department: 115\n", encoding="utf-8")
+    db, out = tmp_path / "a.db", tmp_path / "out"
+    audited = CliRunner().invoke(main, ["audit", str(folder), "--config", str(config), "--db", str(db),
+                                        "--fail-on", "none"], catch_exceptions=False)
+    assert "发布日期为 2025-01-20，晚于 2025-01-15 的公布期限 5 天" in audited.output
+    plain = CliRunner().invoke(main, ["audit", str(folder), "--fail-on", "none"], catch_exceptions=False)
+    assert "M-DEADLINE" not in plain.output  # without it, the 条例's day
+    assert CliRunner().invoke(main, ["summary", "--db", str(db), "--out", str(out)]).exit_code == 0
+    assert "逾期 5 天（2025-01-20 公布，期限 2025-01-15）" in (out / "summary.md").read_text(encoding="utf-8")
