@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tests.ofd_writer import ofd_from_pdf
+
 PARITY = Path(__file__).parent / "fixtures" / "parity"
 REPORT = "002_9257bfa62931542d"  # 孟州市人民政府办公室 2025: a department, due 2026-01-31
 
@@ -60,6 +62,14 @@ def _routes() -> dict[str, tuple[int, str, bytes]]:
                              _announcement("2026-01-20", "/login.html?next=report.pdf", "年度报告.pdf")),
         "/login.html": (200, "text/html", b"<html><body>please log in</body></html>"),
         "/image.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
+        # The other attachments agencies publish: a Word file, and an OFD (served as a CMS serves it, octet-stream).
+        "/attached-docx.html": (200, "text/html; charset=utf-8",
+                                _announcement("2026-01-21", "/files/report.docx", f"{REPORT}年度报告.docx")),
+        "/files/report.docx": (200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                               (PARITY / f"{REPORT}.docx").read_bytes()),
+        "/attached-ofd.html": (200, "text/html; charset=utf-8",
+                               _announcement("2026-01-22", "/files/download?id=77", f"{REPORT}年度报告.ofd")),
+        "/files/download": (200, "application/octet-stream", ofd_from_pdf(pdf, REPORT)),
     }
 
 

@@ -55,6 +55,24 @@ def test_a_page_with_an_attachment_saves_both_and_the_pages_date(site: Site, tmp
     assert dt.datetime.fromisoformat(sidecar["fetched_at"]).tzinfo is not None
 
 
+@pytest.mark.parametrize(("page", "suffix", "day"), [("/attached-docx.html", "docx", 21),
+                                                   ("/attached-ofd.html", "ofd", 22)])
+def test_a_word_or_ofd_attachment_is_saved_as_what_it_is_and_audited(site: Site, tmp_path: Path, page: str,
+                                                                      suffix: str, day: int) -> None:
+    """An attachment is named by its bytes (an OFD behind download?id=77, served as octet-stream), and the saved
+    folder audits with the page's date: M-DEADLINE counts from it (on time here: due 2026-01-31)."""
+    (outcome,) = _fetch(site, tmp_path, page)
+    assert outcome.ok and outcome.file == f"0001-127.0.0.1.{suffix}", outcome
+    assert outcome.published is not None and outcome.published.date == dt.date(2026, 1, day)
+    result = CliRunner().invoke(main, ["audit", str(tmp_path), "--format", "json", "--fail-on", "none"],
+                                catch_exceptions=False)
+    data = json.loads(result.output)
+    (document,) = data["documents"]
+    assert document["format"] == suffix and document["report"]["agency"] == "孟州市人民政府办公室"
+    assert not [f for f in document["findings"] if f["rule_id"] == "M-DEADLINE"]
+    assert "M-DEADLINE" not in str(document["not_assessable"])  # judged from the date, not for the want of one
+
+
 def test_a_page_that_is_the_report_states_its_date_in_its_text(site: Site, tmp_path: Path) -> None:
     (outcome,) = _fetch(site, tmp_path, "/late.html")
     assert outcome.ok and outcome.file == "0001-127.0.0.1.html" and outcome.page is None
