@@ -52,6 +52,7 @@ def test_the_run_line_counts_them(tmp_path: Path) -> None:
     assert result.exit_code == 1  # the sample's error; a skipped image or spreadsheet is no input error
     assert result.output.rstrip().endswith("未核查的其他文件 3 个")
     assert "page1.gif：未核查（图片" in result.output
+    assert "未核查的文件: [file_skipped]" in result.output and "工具问题: [file_skipped]" not in result.output
     english = run("audit", str(root), "--lang", "en")
     assert "3 other files not audited" in english.output
 

@@ -48,7 +48,7 @@ _WORDS = {
            "tables": "读到的表格：{tables}", "sections": "章节：{sections}",
            "claims": "正文陈述 {claims} 条，已与表格核对 {checked} 条", "unchecked": "未核对的正文数字 {n} 处",
            "unchecked_line": "未核对: {where}「{text}」中的「{number}」", "reviewed": "其中{states}",
-           "skipped": "未核查的其他文件 {n} 个"},
+           "skipped": "未核查的其他文件 {n} 个", "not_audited": "未核查的文件"},
     "en": {"section": "section {n}", "narrative": "narrative", "evidence": "evidence", "sep": "; ",
            "cite": "{what} ({where})", "quote": "'{text}'", "zeros": " ({n} more, all 0)",
            "problems": "tool problems", "unassessed": "not assessable", "summary":
@@ -65,7 +65,7 @@ _WORDS = {
            "claims": "{claims} narrative statements, {checked} checked against the tables",
            "unchecked": "{n} narrative numbers not checked",
            "unchecked_line": "not checked: {where}, '{number}' in '{text}'", "reviewed": "of them {states}",
-           "skipped": "{n} other files not audited"},
+           "skipped": "{n} other files not audited", "not_audited": "not audited"},
 }
 # The English counts are written plural; one of a thing is singular ("1 file: 1 error", never "1 files: 1 errors").
 _SINGULAR = re.compile(r"(?<![\d.,])1 (files|errors|warnings|checks|tool problems|other files|narrative numbers|"
@@ -211,7 +211,9 @@ def _coverage(d: DocumentResult, c: Coverage, words: dict[str, str], lang: str, 
 
 
 def _problem(p: Problem, words: dict[str, str]) -> str:
-    return f"  {words['problems']}: [{visible(p.slug)}] {visible(p.message)}"
+    # A file the walk left out is no tool problem (the run line counts it apart): labelled as what it is.
+    label = words["not_audited"] if p.slug == SKIPPED else words["problems"]
+    return f"  {label}: [{visible(p.slug)}] {visible(p.message)}"
 
 
 @register("text")
