@@ -162,18 +162,30 @@ def build_finding(outcome: Outcome, rule: Rule, facts: ReportFacts, lang: str,
                   claim_sections: dict[str, tuple[int, ...]] | None = None) -> Finding:
     evidence_ops = operands(outcome, facts)
     quoted = _quoted(outcome) if outcome.cases else outcome  # failed under every reading: quote the nearest one
+    message, evidence = _worded(outcome, quoted, rule, facts, evidence_ops, lang)
+    # The other languages' messages too (a failed check is rare, its words cheap): `summary --lang en` of a run in
+    # Chinese shows each finding in English. The evidence stays in the run's language.
+    translations = tuple((other, _worded(outcome, quoted, rule, facts, evidence_ops, other)[0])
+                         for other in rule.message if other != lang)
+    wording = outcome.claim is not None and (rule.no_claims_pass or _counts_matches(outcome))
+    return Finding(rule_id=rule.id, rule_name=rule.name, check_id=outcome.check.check_id, severity=rule.severity,
+                   message=message, location=_location(outcome, evidence_ops, facts, claim_sections or {}, rule),
+                   evidence=evidence, failed_by=outcome.failed_by,
+                   fingerprint=fingerprint(rule.id, outcome.check.check_id, facts.agency, facts.year,
+                                           meaning(evidence_ops, wording)),
+                   translations=translations)
+
+
+def _worded(outcome: Outcome, quoted: Outcome, rule: Rule, facts: ReportFacts, evidence_ops: tuple[Operand, ...],
+            lang: str) -> tuple[str, Evidence]:
+    """The finding's message and evidence in `lang`."""
     values = message_values(quoted, lang, facts)
     values.update(agency=facts.agency or "?", year=str(facts.year or "?"))
     message = rule.message[lang].format_map(_Missing(values))
     evidence = _evidence(quoted, rule, values, evidence_ops, lang)
     if outcome.cases:
         message, evidence = _under_every_reading(outcome, quoted, message, evidence, facts, lang)
-    wording = outcome.claim is not None and (rule.no_claims_pass or _counts_matches(outcome))
-    return Finding(rule_id=rule.id, rule_name=rule.name, check_id=outcome.check.check_id, severity=rule.severity,
-                   message=message, location=_location(outcome, evidence_ops, facts, claim_sections or {}, rule),
-                   evidence=evidence, failed_by=outcome.failed_by,
-                   fingerprint=fingerprint(rule.id, outcome.check.check_id, facts.agency, facts.year,
-                                           meaning(evidence_ops, wording)))
+    return message, evidence
 
 
 def _quoted(outcome: Outcome) -> Outcome:

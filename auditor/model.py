@@ -108,6 +108,13 @@ class Finding:
     # Stable across re-audits, edited copies, formats and pack upgrades (auditor/fingerprint.py); "" until assigned.
     fingerprint: str = ""
     review: Review | None = None  # the decision that applies (auditor/review), None: awaiting review
+    # The message in the other languages the tool speaks, as (language, text): a summary or a page asked for in
+    # another language than the run's shows the finding in that one. Not written to the run's JSON or SARIF.
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def message_in(self, lang: str) -> str:
+        """The message in `lang` when the finding carries it, else in the run's language."""
+        return dict(self.translations).get(lang, self.message)
 
     @property
     def stands(self) -> bool:

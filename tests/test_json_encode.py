@@ -34,6 +34,7 @@ def _as_before(d: DocumentResult) -> dict[str, Any]:
     findings = []
     for f in d.findings:
         found = asdict(f)
+        del found["translations"]  # the store's, never the run's JSON (serialize._FINDING_FIELDS)
         found["severity"] = f.severity.label
         if f.review is not None:
             found["review"]["state"] = f.review.state.value

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import subprocess
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -387,3 +388,26 @@ def _note(summary: Summary) -> str:
     from auditor.summary.rows import incomplete_note
 
     return incomplete_note(summary.t3, "zh")
+
+
+def test_a_summary_in_english_shows_a_chinese_runs_findings_in_english(store: Path, tmp_path: Path) -> None:
+    """Issue 15, stumble 3: messages are kept in every language the tool speaks (store version 11), so the summary
+    is written in the language asked for, whatever language the audit ran in (the store fixture's ran in Chinese)."""
+    english, chinese = tmp_path / "en", tmp_path / "zh"
+    assert _run("--db", str(store), "--out", str(english), "--lang", "en")[0] == 0
+    assert _run("--db", str(store), "--out", str(chinese))[0] == 0
+    md = (english / "summary.md").read_text(encoding="utf-8")
+    assert "The narrative states 9 applications" in md and "正文称收到申请" not in md
+    assert "正文称收到申请 9 件" in (chinese / "summary.md").read_text(encoding="utf-8")
+    rows = (english / "findings.csv").read_text(encoding="utf-8-sig")
+    assert "The narrative states 9 applications" in rows and "正文称" not in rows
+    page = (english / "summary.html").read_text(encoding="utf-8")
+    assert "The narrative states 9 applications" in page
+    # A finding recorded before version 11 has only the run's words: shown in those, never as nothing.
+    older = tmp_path / "older.db"
+    shutil.copy(store, older)
+    with sqlite3.connect(older) as connection:
+        connection.execute("UPDATE findings SET messages = NULL")
+    connection.close()
+    assert _run("--db", str(older), "--out", str(tmp_path / "old"), "--lang", "en")[0] == 0
+    assert "正文称收到申请 9 件" in (tmp_path / "old" / "summary.md").read_text(encoding="utf-8")

@@ -12,7 +12,8 @@ from auditor.model import DocumentResult, Finding, Problem, ReviewState, Severit
 SKIPPED = "file_skipped"  # a run's problem for each file a folder walk left out (audit.walk)
 
 
-_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+# The run's JSON has each finding in the run's language (--lang); the other languages' words are for the store.
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "translations")
 
 
 def _finding(f: Finding) -> dict[str, Any]:

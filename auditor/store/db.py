@@ -446,7 +446,8 @@ class Store:
         every year) as (id, agency, year, path, pack, not_assessable, gaps, facts, checks, whether its whole result
         is recorded) in the order of year,
         normalised agency and path; every finding as (document_id, rule_id, check_id, severity, message, location,
-        evidence, rule_name, fingerprint); every problem as (document_id, slug); every unreadable file as (id, path,
+        evidence, rule_name, fingerprint, messages: its message in the other languages, JSON or NULL); every
+        problem as (document_id, slug); every unreadable file as (id, path,
         slug); the years the store holds, as 1-tuples; every review decision."""
         where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
         db = self._connection
@@ -454,7 +455,7 @@ class Store:
                           f"result IS NOT NULL FROM documents {where} ORDER BY year, agency_norm, path",
                           params).fetchall()
         findings = db.execute("SELECT document_id, rule_id, check_id, severity, message, location, evidence, "
-                              "rule_name, fingerprint FROM findings ORDER BY document_id, id").fetchall()
+                              "rule_name, fingerprint, messages FROM findings ORDER BY document_id, id").fetchall()
         problems = db.execute("SELECT document_id, slug FROM problems ORDER BY id").fetchall()
         unreadable = db.execute("SELECT id, path, slug FROM unreadable ORDER BY path").fetchall()
         years = db.execute("SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year").fetchall()
@@ -495,10 +496,12 @@ def _write_results(db: Connection, document_id: int, result: DocumentResult) -> 
     db.execute("DELETE FROM problems WHERE document_id = ?", (document_id,))
     db.executemany(
         "INSERT INTO findings (document_id, rule_id, rule_name, check_id, severity, message, location, "
-        "evidence, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "evidence, fingerprint, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(document_id, f.rule_id, f.rule_name, f.check_id, f.severity.label, f.message,
           json.dumps(asdict(f.location), ensure_ascii=False),
-          json.dumps(asdict(f.evidence), ensure_ascii=False), f.fingerprint or None) for f in result.findings])
+          json.dumps(asdict(f.evidence), ensure_ascii=False), f.fingerprint or None,
+          json.dumps(dict(f.translations), ensure_ascii=False) if f.translations else None)
+         for f in result.findings])
     db.executemany("INSERT INTO problems (document_id, slug, title, message) VALUES (?, ?, ?, ?)",
                    [(document_id, p.slug, p.title, p.message) for p in result.problems])
 

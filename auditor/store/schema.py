@@ -99,6 +99,12 @@ Version 10 (issue 12, a deployment of several application processes on one store
   running it at each stage and as files finish, so any process can show its progress and a batch whose process
   stopped is shown as interrupted, not as running forever: its `owner`, `total`, `stage`, `done`, `error`, the
   files `refused` and the finished `items` (JSON lists), `started_at` and `updated_at`.
+
+Version 11 (issue 15, a summary in another language than the audit's):
+
+- `findings.messages`: the finding's message in every language the tool speaks, as a JSON object (`{"zh": …,
+  "en": …}`), so `summary --lang en` of a year audited in Chinese shows each finding in English. NULL for a finding
+  recorded before version 11: it is shown in the run's language (`message`) until its report is audited again.
 """
 
 from __future__ import annotations
@@ -314,6 +320,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         started_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
     );
+    """,
+    """
+    ALTER TABLE findings ADD COLUMN messages TEXT;
     """,
 )
 

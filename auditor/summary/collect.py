@@ -167,10 +167,16 @@ class FindingRow:
     review: str | None = None
     page: int | None = None  # a paged file (PDF, OFD, a scan): the page, and the line of text on it
     page_line: int | None = None
+    # The message in the other languages (store version 11: findings.messages), as (language, text).
+    translations: tuple[tuple[str, str], ...] = ()
 
     def place(self, lang: str) -> str:
         """Where a reader finds it: 「第 7 行」, in a paged file 「第 3 页第 5 行」."""
         return describe_line(self.line, self.page, self.page_line, lang)
+
+    def message_in(self, lang: str) -> str:
+        """The message in the summary's language when the store has it, else as the audit's run wrote it."""
+        return dict(self.translations).get(lang, self.message)
 
     @property
     def stands(self) -> bool:
@@ -404,12 +410,13 @@ def _status(pack: str, slugs: tuple[str, ...], counts: dict[str, int], gaps: lis
 
 
 def _finding(agency: str, year: int | None, path: str, row: tuple[Any, ...]) -> FindingRow:
-    document_id, rule_id, check_id, severity, message, location, evidence, rule_name, fingerprint = row
+    document_id, rule_id, check_id, severity, message, location, evidence, rule_name, fingerprint, messages = row
     where, proof = json.loads(location), json.loads(evidence)
+    translations = tuple((str(k), str(v)) for k, v in json.loads(messages).items()) if messages else ()
     return FindingRow(agency, year, path, str(rule_id), str(check_id), str(severity), str(message), where.get("line"),
                       str(proof.get("expected") or ""), str(proof.get("found") or ""), int(document_id),
                       str(rule_name or ""), str(fingerprint or ""), page=where.get("page"),
-                      page_line=where.get("page_line"))
+                      page_line=where.get("page_line"), translations=translations)
 
 
 def _add(totals: dict[str, float], name: str, values: dict[str, int | float], keys: Iterable[str]) -> bool:

@@ -180,7 +180,7 @@ def _by_agency_section(summary: Summary, lang: str) -> str:
             body = "".join(
                 f'<tr><td class="s-{html_text(f.severity)}">{html_text(severity_label(f.severity, lang))}</td>'
                 f"<td>{html_text(f.check_id)}</td><td>{html_text(summary.title_of(f.rule_id, lang, f.rule_name))}</td>"
-                f"<td>{html_text(f.message)}</td><td class=\"n\">{html_text(f.place(lang))}</td>"
+                f"<td>{html_text(f.message_in(lang))}</td><td class=\"n\">{html_text(f.place(lang))}</td>"
                 f'<td class="r-{html_text(f.review or "awaiting")}">{html_text(review_word(f, lang))}</td></tr>'
                 for f in found)
             parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")

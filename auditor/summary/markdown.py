@@ -62,7 +62,7 @@ def render_markdown(summary: Summary, lang: str) -> str:
     errors: dict[int, list[str]] = {}  # the standing errors (not dismissed or waived), per report
     for f in summary.standing():
         if f.severity == "error":
-            errors.setdefault(f.document_id, []).append(f"  - {md(f.check_id)}: {md(f.message)}")
+            errors.setdefault(f.document_id, []).append(f"  - {md(f.check_id)}: {md(f.message_in(lang))}")
     with_errors = [d for d in summary.documents if d.document_id in errors]
     for doc in with_errors:
         agency, name = md(doc.agency), md(Path(doc.path).name)

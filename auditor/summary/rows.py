@@ -111,8 +111,8 @@ def unknown_rows(summary: Summary, lang: str) -> list[list[Cell]]:
 
 
 def finding_rows(summary: Summary, lang: str) -> list[list[Cell]]:
-    return [[f.agency, f.year, f.rule_id, f.check_id, severity_label(f.severity, lang), f.message, f.place(lang),
-             f.expected, f.found, summary.title_of(f.rule_id, lang, f.rule_name), review_word(f, lang)]
+    return [[f.agency, f.year, f.rule_id, f.check_id, severity_label(f.severity, lang), f.message_in(lang),
+             f.place(lang), f.expected, f.found, summary.title_of(f.rule_id, lang, f.rule_name), review_word(f, lang)]
             for f in summary.findings]
 
 

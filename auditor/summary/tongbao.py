@@ -218,7 +218,7 @@ def _problems(document: DocxDocument, summary: Summary, lang: str) -> None:
             if finding.rule_id == problem.rule_id and finding.agency not in shown:
                 shown.add(finding.agency)
                 document.add_paragraph(text["example"].format(agency=visible(finding.agency),
-                                                              message=visible(finding.message)), "List Bullet")
+                                                              message=visible(finding.message_in(lang))), "List Bullet")
     minor = [p for p in every if p.severity == "info"]
     if minor:
         document.add_paragraph(text["minor"].format(n=sum(p.count for p in minor),
