@@ -108,7 +108,7 @@ def _given_packs(dirs: tuple[Path, ...], lang: str) -> tuple[list[Pack], list[Pa
 
 def _pack_failed(exc: PackError, lang: str) -> NoReturn:
     slug = "config_invalid" if isinstance(exc, ConfigError) else "pack_invalid"
-    p = problem(slug, lang, file=exc.file, pointer=exc.pointer, reason=exc.reason)
+    p = problem(slug, lang, file=exc.file, pointer=exc.pointer, reason=exc.reason_in(lang))
     click.echo(f"auditor: {p.title}: {visible(p.message)}", err=True)
     sys.exit(EXIT_ERROR)
 

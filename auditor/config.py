@@ -70,7 +70,7 @@ def load_config(path: Path | None) -> RunConfig:
         for name, pattern in (data.get("agency_classes") or {}).items():
             compile_regex(pattern, f"/agency_classes/{name}")
     except InvalidFile as exc:  # bad YAML too, with its line and column, as the pack loader reports it
-        raise ConfigError(str(path), exc.pointer, exc.reason) from None
+        raise ConfigError(str(path), exc.pointer, exc.reason, exc.reason_zh) from None
     rules = data.get("rules") or {}
     summary = _summary_options(data.get("summary") or {}, str(path))
     return RunConfig(summary=summary, path=str(path), disable=tuple(rules.get("disable", ())),
@@ -90,7 +90,8 @@ def _summary_options(data: dict[str, Any], where: str) -> SummaryOptions:
                                cap_per_rule=None if "cap_per_rule" not in scoring else float(scoring["cap_per_rule"]))
         if scheme.floor > scheme.start:  # a relation between two values, which JSON Schema cannot state
             raise ConfigError(where, "/summary/scoring/floor", f"the floor ({scheme.floor:g}) is above the start "
-                                                              f"({scheme.start:g})")
+                                                              f"({scheme.start:g})",
+                              f"最低分（{scheme.floor:g}）高于起始分（{scheme.start:g}）")
     return SummaryOptions(data.get("jurisdiction"), data.get("issuer"), data.get("deadline"), scheme)
 
 
@@ -102,7 +103,8 @@ def resolve_scoring(scheme: ScoringScheme, packs: list[Pack], where: str = "conf
         found = next((r for p in packs if (r := p.rule(name))), None)
         if found is None:
             pointer = name.replace("~", "~0").replace("/", "~1")  # RFC 6901
-            raise ConfigError(where, f"/summary/scoring/rules/{pointer}", f"no loaded pack has a rule {name!r}")
+            raise ConfigError(where, f"/summary/scoring/rules/{pointer}", f"no loaded pack has a rule {name!r}",
+                              f"已加载的规则包中没有规则 {name!r}")
         rules[found.id] = deduction
     return dataclasses.replace(scheme, rules=rules)
 
@@ -121,15 +123,18 @@ def load_configured_packs(directories: list[Path], config: RunConfig) -> list[Pa
                     month_day(pack.parameters[name])
                 except DeadlineError as exc:
                     given = name in config.parameters
+                    day = f"{pack.parameters[name]:g}"
                     raise ConfigError(where if given else str(Path(pack.path) / "pack.yaml"), f"/parameters/{name}",
-                                      str(exc)) from None
+                                      str(exc), f"{day} 不是每年都有的月日（写作 MMDD，如 131 表示 1月31日）") from None
     for name in config.parameters:
         if not any(name in p.parameters for p in packs):
-            raise ConfigError(where, f"/parameters/{name}", "no loaded pack has this parameter")
+            raise ConfigError(where, f"/parameters/{name}", "no loaded pack has this parameter",
+                              "已加载的规则包中没有这个参数")
     for pointer, names in (("/rules/disable", config.disable), ("/rules/severity", tuple(config.severity))):
         for name in names:
             if not any(p.rule(name) for p in packs):
-                raise ConfigError(where, f"{pointer}", f"no loaded pack has a rule {name!r}")
+                raise ConfigError(where, f"{pointer}", f"no loaded pack has a rule {name!r}",
+                                  f"已加载的规则包中没有规则 {name!r}")
     return [_apply(p, config) for p in packs]
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import regex  # type: ignore[import-untyped]  # no stubs in the venv (types-regex)
 import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 
 from auditor import limits
 
@@ -48,10 +48,11 @@ class InvalidFile(Exception):
     """What is wrong with a YAML file: the JSON pointer of the offending value ("" for the whole file) and why. It
     names no file: each caller re-raises it as its own error (PackError, ConfigError, …) with the path."""
 
-    def __init__(self, pointer: str, reason: str) -> None:
+    def __init__(self, pointer: str, reason: str, reason_zh: str | None = None) -> None:
         super().__init__(pointer, reason)
         self.pointer = pointer
         self.reason = reason
+        self.reason_zh = reason_zh  # the same in Chinese; None where there is none (a library's own words)
 
 
 class _StrictLoader(yaml.SafeLoader):  # the checks below are in the composer, so both loaders share them
@@ -139,7 +140,8 @@ def read_bounded(path: Path, limit: int = limits.MAX_YAML_BYTES) -> bytes:
         os.set_blocking(fd, True)  # O_NONBLOCK was for the open of a FIFO; reads wait for data as usual
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise InvalidFile("", f"larger than {limits.size_text(limit)}; not read")
+        raise InvalidFile("", f"larger than {limits.size_text(limit)}; not read",
+                          f"超过 {limits.size_text(limit)}，未读取")
     return data
 
 
@@ -155,12 +157,15 @@ def read_yaml(path: Path, limit: int = limits.MAX_YAML_BYTES) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        where_zh = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
         problem = " ".join(str(getattr(exc, "problem", exc)).split())  # a ReaderError's text spans lines
-        raise InvalidFile("", f"not valid YAML{where}: {problem}") from None
+        # PyYAML's own words are English: quoted as they are, after ours.
+        raise InvalidFile("", f"not valid YAML{where}: {problem}", f"不是有效的 YAML{where_zh}：{problem}") from None
     except UnicodeDecodeError as exc:
-        raise InvalidFile("", f"not UTF-8 text: byte {exc.start} cannot be decoded") from None
+        raise InvalidFile("", f"not UTF-8 text: byte {exc.start} cannot be decoded",
+                          f"不是 UTF-8 文本：第 {exc.start} 个字节无法解码") from None
     except OSError as exc:
-        raise InvalidFile("", f"cannot read: {exc.strerror or exc}") from None
+        raise InvalidFile("", f"cannot read: {exc.strerror or exc}", f"无法读取：{exc.strerror or exc}") from None
     _check_json_like(data)
     return data
 
@@ -175,12 +180,13 @@ def _check_json_like(data: Any) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
                 if not isinstance(key, str):
-                    raise InvalidFile(pointer or "/", f"the key {key!r} is not text; quote it")
+                    raise InvalidFile(pointer or "/", f"the key {key!r} is not text; quote it",
+                                      f"键 {key!r} 不是文字（YAML 把它读成了{_yaml_kind(key)}），请加引号")
                 stack.append((f"{pointer}/{key}", item))
         elif isinstance(value, list):
             stack.extend((f"{pointer}/{i}", item) for i, item in enumerate(value))
         elif isinstance(value, float) and not math.isfinite(value):
-            raise InvalidFile(pointer, f"{value} is not a finite number")
+            raise InvalidFile(pointer, f"{value} is not a finite number", f"{value} 不是有限的数")
 
 
 def check_schema(data: Any, schema_name: str, *, sort: bool = True) -> None:
@@ -190,7 +196,56 @@ def check_schema(data: Any, schema_name: str, *, sort: bool = True) -> None:
     errors = Draft202012Validator(schema(schema_name)).iter_errors(data)
     error = min(errors, key=lambda e: list(e.absolute_path), default=None) if sort else next(errors, None)
     if error is not None:
-        raise InvalidFile("/" + "/".join(str(p) for p in error.absolute_path), _shortened(error.message))
+        raise InvalidFile("/" + "/".join(str(p) for p in error.absolute_path), _shortened(error.message),
+                          schema_reason_zh(error))
+
+
+_JSON_TYPES_ZH = {"integer": "整数", "number": "数", "string": "文字", "boolean": "true 或 false", "array": "列表",
+                  "object": "键值表", "null": "空值"}
+
+
+def _yaml_kind(key: object) -> str:
+    return "布尔值" if isinstance(key, bool) else "空值" if key is None else "数"
+
+
+def _any(value: object) -> Any:
+    return value  # jsonschema types its error's parts as "Any | Unset": they are set on every error it yields
+
+
+def _shown(value: object) -> str:
+    return _shortened(repr(value), 80)
+
+
+def schema_reason_zh(error: ValidationError) -> str | None:
+    """A JSON Schema error in Chinese, for the keywords a configuration or a pack meets (jsonschema words its
+    messages in English only); None for another keyword, whose English message is then shown."""
+    kind, expected, found, schema_part = str(error.validator), _any(error.validator_value), _any(error.instance), \
+        _any(error.schema)
+    if kind == "required":
+        missing = [name for name in expected if isinstance(found, dict) and name not in found]
+        return f"缺少必填的键：{'、'.join(missing)}" if missing else None
+    if kind == "additionalProperties" and isinstance(found, dict):
+        allowed = set(schema_part.get("properties") or {})
+        unknown = [k for k in found if k not in allowed]
+        return f"不认识的键：{'、'.join(unknown)}（可用的键：{'、'.join(sorted(allowed))}）" if unknown else None
+    if kind == "type":
+        names = [expected] if isinstance(expected, str) else list(expected)
+        return f"应为{'或'.join(_JSON_TYPES_ZH.get(n, n) for n in names)}，而不是 {_shown(found)}"
+    if kind == "enum":
+        return f"应为以下之一：{'、'.join(str(v) for v in expected)}；而不是 {_shown(found)}"
+    if kind == "const":
+        return f"应为 {expected}，而不是 {_shown(found)}"
+    bounds = {"minimum": "不得小于 {}", "maximum": "不得大于 {}", "exclusiveMinimum": "应大于 {}",
+              "exclusiveMaximum": "应小于 {}", "minLength": "至少 {} 个字符", "maxLength": "至多 {} 个字符",
+              "minItems": "至少 {} 项", "maxItems": "至多 {} 项", "minProperties": "至少 {} 个键",
+              "maxProperties": "至多 {} 个键"}
+    if kind in bounds:
+        return f"{_shown(found)} {bounds[kind].format(expected)}"
+    if kind == "pattern":
+        return f"{_shown(found)} 不符合格式 {expected}"
+    if kind == "uniqueItems":
+        return "列表中有重复项"
+    return None
 
 
 def _shortened(message: str, limit: int = 300) -> str:
@@ -205,7 +260,8 @@ def compile_regex(source: str, pointer: str) -> re.Pattern[str]:
     limits.MAX_PATTERN_CHARS, or has a shape whose cost is known to explode (pattern_hazard)."""
     if len(source) > limits.MAX_PATTERN_CHARS:
         raise InvalidFile(pointer, f"a regular expression of {len(source):,} characters; at most "
-                                   f"{limits.MAX_PATTERN_CHARS:,} (macros included)")
+                                   f"{limits.MAX_PATTERN_CHARS:,} (macros included)",
+                          f"正则表达式长 {len(source):,} 个字符，至多 {limits.MAX_PATTERN_CHARS:,} 个（含宏）")
     try:
         with warnings.catch_warnings():
             # re warns where a later Python (and the regex module, today) reads the pattern differently, e.g.
@@ -216,11 +272,13 @@ def compile_regex(source: str, pointer: str) -> re.Pattern[str]:
         if hazard is None:
             regex.compile(source, regex.V0)  # after the shape checks: regex expands bounded repeats as it compiles
     except FutureWarning as exc:
-        raise InvalidFile(pointer, f"ambiguous regular expression ({exc}); escape the bracket") from None
+        raise InvalidFile(pointer, f"ambiguous regular expression ({exc}); escape the bracket",
+                          f"正则表达式有歧义（{exc}），请转义方括号") from None
     except (re.error, regex.error, OverflowError) as exc:
-        raise InvalidFile(pointer, f"not a valid regular expression: {exc}") from None
+        raise InvalidFile(pointer, f"not a valid regular expression: {exc}", f"不是有效的正则表达式：{exc}") from None
     except RecursionError:
-        raise InvalidFile(pointer, "not a valid regular expression: its groups nest too deep") from None
+        raise InvalidFile(pointer, "not a valid regular expression: its groups nest too deep",
+                          "不是有效的正则表达式：分组嵌套过深") from None
     if hazard is not None:
         raise InvalidFile(pointer, hazard)
     return compiled

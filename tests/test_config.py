@@ -60,19 +60,30 @@ def test_agency_classes(tmp_path: Path) -> None:
                                            "000_0d1f4deeeff05532.txt")
 
 
-@pytest.mark.parametrize(("text", "pointer", "reason"), [
-    ("rules: {disable: [NO-SUCH-RULE]}", "/rules/disable", "no loaded pack has a rule"),
-    ("rules: {severity: {T3-BAL: fatal}}", "/rules/severity/T3-BAL", "is not one of"),
-    ("parameters: {no_such_threshold: 3}", "/parameters/no_such_threshold", "no loaded pack has this parameter"),
-    ("agency_classes: {approval_bureau: '('}", "/agency_classes/approval_bureau", "regular expression"),
-    ("colour: red", "/", "Additional properties"),
+@pytest.mark.parametrize(("text", "pointer", "reason", "reason_zh"), [
+    ("rules: {disable: [NO-SUCH-RULE]}", "/rules/disable", "no loaded pack has a rule", "已加载的规则包中没有规则"),
+    ("rules: {severity: {T3-BAL: fatal}}", "/rules/severity/T3-BAL", "is not one of", "应为以下之一：error、warning"),
+    ("parameters: {no_such_threshold: 3}", "/parameters/no_such_threshold", "no loaded pack has this parameter",
+     "已加载的规则包中没有这个参数"),
+    ("agency_classes: {approval_bureau: '('}", "/agency_classes/approval_bureau", "regular expression",
+     "不是有效的正则表达式"),
+    ("colour: red", "/", "Additional properties", "不认识的键：colour"),
+    ("parameters: {deadline_department: 230}", "/parameters/deadline_department", "not a day of every year",
+     "230 不是每年都有的月日"),
+    ("parameters: {deadline_department: x}", "/parameters/deadline_department", "is not of type", "应为数"),
+    ("summary: {scoring: {severity: {error: 5}, start: 10, floor: 20}}", "/summary/scoring/floor",
+     "above the start", "最低分（20）高于起始分（10）"),
+    ("rules:\n  off: [T3-BAL]", "/rules", "is not text", "YAML 把它读成了布尔值"),
+    ("rules: [", "/", "not valid YAML", "不是有效的 YAML（第 1 行第 9 列）"),
 ])
 def test_invalid_configuration_names_file_pointer_and_reason(tmp_path: Path, text: str, pointer: str,
-                                                              reason: str) -> None:
+                                                              reason: str, reason_zh: str) -> None:
+    """In the language asked for (issue 15, stumble 3): a Chinese line has a Chinese reason."""
     path = _config(tmp_path, text)
     with pytest.raises(ConfigError) as error:
         load_configured_packs(default_pack_dirs(), load_config(path))
     assert error.value.file == str(path) and error.value.pointer == pointer and reason in error.value.reason
+    assert reason_zh in error.value.reason_in("zh") and error.value.reason_in("en") == error.value.reason
 
 
 def test_the_cli_applies_a_configuration_and_refuses_a_bad_one(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def _read(path: Path, schema_name: str) -> Any:
         data = read_yaml(path)
         check_schema(data, schema_name)
     except InvalidFile as exc:
-        raise PackError(str(path), exc.pointer, exc.reason) from None
+        raise PackError(str(path), exc.pointer, exc.reason, exc.reason_zh) from None
     return data
 
 
@@ -254,7 +254,7 @@ def _compile(source: str, path: Path, pointer: str) -> re.Pattern[str]:
     try:
         return compile_regex(source, pointer)
     except InvalidFile as exc:
-        raise PackError(str(path), exc.pointer, exc.reason) from None
+        raise PackError(str(path), exc.pointer, exc.reason, exc.reason_zh) from None
 
 
 def _macro(match: re.Match[str], macros: dict[str, str], path: Path, pointer: str) -> str:

@@ -15,11 +15,15 @@ from auditor.packs.compile import CompiledCheck, Shard
 class PackError(Exception):
     """An invalid pack: which file, where in it (a JSON pointer), and why. The run stops with exit code 2."""
 
-    def __init__(self, file: str, pointer: str, reason: str) -> None:
+    def __init__(self, file: str, pointer: str, reason: str, reason_zh: str | None = None) -> None:
         super().__init__(f"{file} {pointer or '/'}: {reason}")
         self.file = file
         self.pointer = pointer or "/"
         self.reason = reason
+        self.reason_zh = reason_zh  # the same in Chinese, where it has been written (a pack's own checks: English)
+
+    def reason_in(self, lang: str) -> str:
+        return self.reason_zh if lang == "zh" and self.reason_zh else self.reason
 
 
 @dataclass(frozen=True)
