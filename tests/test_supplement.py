@@ -100,15 +100,18 @@ def test_no_default_packs_runs_only_the_packs_given(tmp_path: Path) -> None:
     assert run("audit", "--no-default-packs", str(SAMPLE)).exit_code == 2
 
 
-@pytest.mark.parametrize(("manifest", "rule_id", "said"), [
-    (SUPPLEMENT.replace("supplements: standard", "supplements: nowhere"), "LOCAL-T2-ZERO", "not loaded"),
-    (SUPPLEMENT, "T2-NN", "already used"),
-    (SUPPLEMENT.replace("[2021]", "[2019]"), "LOCAL-T2-ZERO", "does not audit template 2019"),
+@pytest.mark.parametrize(("manifest", "rule_id", "said", "said_zh"), [
+    (SUPPLEMENT.replace("supplements: standard", "supplements: nowhere"), "LOCAL-T2-ZERO", "not loaded", "未加载"),
+    (SUPPLEMENT, "T2-NN", "already used", "已被"),
+    (SUPPLEMENT.replace("[2021]", "[2019]"), "LOCAL-T2-ZERO", "does not audit template 2019", "不核查模板 2019"),
 ])
-def test_a_supplement_that_cannot_be_added_is_refused(tmp_path: Path, manifest: str, rule_id: str, said: str) -> None:
+def test_a_supplement_that_cannot_be_added_is_refused(tmp_path: Path, manifest: str, rule_id: str, said: str,
+                                                       said_zh: str) -> None:
     pack = make_pack(tmp_path / "local", manifest, rule_id)
     result = run("audit", "--pack", str(pack), str(SAMPLE))
-    assert result.exit_code == 2 and said in result.stderr
+    assert result.exit_code == 2 and said_zh in result.stderr  # the reason in the line's language
+    english = run("audit", "--pack", str(pack), str(SAMPLE), "--lang", "en")
+    assert english.exit_code == 2 and said in english.stderr
 
 
 def test_the_bundled_pack_given_again_is_loaded_once() -> None:

@@ -37,7 +37,8 @@ def manifest_of(directory: Path) -> dict[str, Any]:
     """A pack directory's pack.yaml, validated; a PackError when there is none or it is invalid."""
     path = Path(directory) / MANIFEST
     if not path.is_file():
-        raise PackError(str(directory), "", f"no {MANIFEST}: not a rule pack directory")
+        raise PackError(str(directory), "", f"no {MANIFEST}: not a rule pack directory",
+                        f"没有 {MANIFEST}：不是规则包的文件夹")
     manifest: dict[str, Any] = _read(path, "pack.schema.json")
     return manifest
 
@@ -80,12 +81,13 @@ def load_pack(directory: Path, parameters: dict[str, float] | None = None,
         rule = _load_rule(path, groups)
         for ident in (rule.id, rule.name, *rule.aliases):
             if ident in seen:
-                raise PackError(str(path), "/metadata", f"{ident!r} is already used by {seen[ident]}")
+                raise PackError(str(path), "/metadata", f"{ident!r} is already used by {seen[ident]}",
+                                f"{ident!r} 已被 {seen[ident]} 使用")
             seen[ident] = path.name
         rules.append(rule)
         checks.extend(_compile_rule(rule, groups, params, known, start=len(checks)))
     if not rules:
-        raise PackError(str(directory), "", "the pack has no rules")
+        raise PackError(str(directory), "", "the pack has no rules", "规则包中没有规则")
     return Pack(id=manifest["id"], title=manifest["title"], version=manifest["version"],
                 templates=tuple(manifest["templates"]), groups=groups, rules=tuple(rules),
                 extractors=extractors, agency_classes=classes, agency_aliases=aliases, parameters=params,
@@ -105,7 +107,8 @@ def _core(manifest: dict[str, Any], parent: dict[str, Any], rule_ids: set[str],
         for i, group in enumerate(manifest["core"]):
             for j, rule_id in enumerate(group["rules"]):
                 if rule_id not in rule_ids:
-                    raise PackError(str(manifest_path), f"/core/{i}/rules/{j}", f"the pack has no rule {rule_id}")
+                    raise PackError(str(manifest_path), f"/core/{i}/rules/{j}", f"the pack has no rule {rule_id}",
+                                    f"规则包中没有规则 {rule_id}")
     spec = manifest.get("core") or parent.get("core") or ()
     groups = (CoreGroup(g["id"], g["title"], tuple(r for r in g["rules"] if r in rule_ids)) for g in spec)
     return tuple(g for g in groups if g.rules)
@@ -119,15 +122,18 @@ def _parent(directory: Path, manifest: dict[str, Any], manifest_path: Path) -> t
     parent_dir = directory.parent / spec["pack"]
     parent_manifest = parent_dir / MANIFEST
     if not parent_manifest.is_file():
-        raise PackError(str(manifest_path), "/extends/pack", f"no pack {spec['pack']!r} beside this one")
+        raise PackError(str(manifest_path), "/extends/pack", f"no pack {spec['pack']!r} beside this one",
+                        f"旁边没有规则包 {spec['pack']!r}")
     parent = _read(parent_manifest, "pack.schema.json")
     files = []
     for i, rule_id in enumerate(spec["rules"]):
         path = parent_dir / f"{rule_id}.yaml"
         if not path.is_file():
-            raise PackError(str(manifest_path), f"/extends/rules/{i}", f"pack {spec['pack']!r} has no rule {rule_id}")
+            raise PackError(str(manifest_path), f"/extends/rules/{i}", f"pack {spec['pack']!r} has no rule {rule_id}",
+                            f"规则包 {spec['pack']!r} 中没有规则 {rule_id}")
         if (directory / path.name).is_file():
-            raise PackError(str(manifest_path), f"/extends/rules/{i}", f"{rule_id} is both inherited and defined here")
+            raise PackError(str(manifest_path), f"/extends/rules/{i}", f"{rule_id} is both inherited and defined here",
+                            f"{rule_id} 既被继承又在此定义")
         files.append(path)
     return parent, files
 
@@ -136,17 +142,20 @@ def _load_rule(path: Path, groups: dict[str, list[str]]) -> Rule:
     data = _read(path, "rule.schema.json")
     meta = data["metadata"]
     if path.stem != meta["id"]:
-        raise PackError(str(path), "/metadata/id", f"id {meta['id']!r} does not match the file name {path.stem!r}")
+        raise PackError(str(path), "/metadata/id", f"id {meta['id']!r} does not match the file name {path.stem!r}",
+                        f"编号 {meta['id']!r} 与文件名 {path.stem!r} 不符")
     for_each: list[tuple[str, tuple[str, ...]]] = []
     for var, spec in (data.get("for_each") or {}).items():
         if isinstance(spec, str):
             if spec not in groups:
-                raise PackError(str(path), f"/for_each/{var}", f"unknown group {spec!r} (pack.yaml groups)")
+                raise PackError(str(path), f"/for_each/{var}", f"unknown group {spec!r} (pack.yaml groups)",
+                                f"没有名为 {spec!r} 的组（见 pack.yaml 的 groups）")
             values = tuple(groups[spec])
         else:
             values = tuple(str(v) for v in spec)
         if var in groups:
-            raise PackError(str(path), f"/for_each/{var}", f"{var!r} is a group name; choose another variable")
+            raise PackError(str(path), f"/for_each/{var}", f"{var!r} is a group name; choose another variable",
+                            f"{var!r} 是组名，请另取变量名")
         for_each.append((var, values))
     allowed = MESSAGE_FIELDS | {v for v, _ in for_each} | {f"{v}_label" for v, _ in for_each}
     for lang, text in data["message"].items():
@@ -154,7 +163,7 @@ def _load_rule(path: Path, groups: dict[str, list[str]]) -> Rule:
             parsed = [(f, spec, conversion) for _, f, spec, conversion in string.Formatter().parse(text)
                       if f is not None]
         except ValueError as exc:
-            raise PackError(str(path), f"/message/{lang}", f"bad placeholder: {exc}") from None
+            raise PackError(str(path), f"/message/{lang}", f"bad placeholder: {exc}", f"占位符有误：{exc}") from None
         # Every value reaches the message as text already formatted (auditor.findings): a format spec can only
         # fail (`{lhs:.2f}` on a str) or pad it to any width (`{lhs:>1999999999}` writes 2 GB), a conversion
         # only show its quotes.
@@ -162,12 +171,14 @@ def _load_rule(path: Path, groups: dict[str, list[str]]) -> Rule:
                        if spec or c), None)
         if styled:
             raise PackError(str(path), f"/message/{lang}", f"placeholder {styled[:60]} has a format spec or "
-                                                           "conversion; write the bare {name}")
+                                                           "conversion; write the bare {name}",
+                            f"占位符 {styled[:60]} 带有格式说明或转换，请只写 {{名称}}")
         fields = {f for f, _, _ in parsed}
         unknown = sorted(f for f in fields - allowed if not _INDEXED_FIELD.match(f))
         if unknown:
             raise PackError(str(path), f"/message/{lang}",
-                            f"unknown placeholder(s) {unknown}; allowed: {sorted(allowed)}")
+                            f"unknown placeholder(s) {unknown}; allowed: {sorted(allowed)}",
+                            f"不认识的占位符 {unknown}；可用的有 {sorted(allowed)}")
     return Rule(id=meta["id"], name=meta["name"], title=meta["title"], severity=Severity.parse(meta["severity"]),
                 category=meta["category"], rationale=meta["rationale"], remediation=meta["remediation"],
                 references=tuple(meta["references"]), aliases=tuple(meta.get("aliases", ())),
@@ -184,10 +195,12 @@ def _compile_rule(rule: Rule, groups: dict[str, list[str]], params: dict[str, fl
     names = [v for v, _ in rule.for_each]
     instances = math.prod(len(vals) for _, vals in rule.for_each)
     if instances > limits.MAX_RULE_CHECKS:
-        raise PackError(rule.file, "/for_each", f"expands to {instances:,} checks; at most {limits.MAX_RULE_CHECKS:,}")
+        raise PackError(rule.file, "/for_each", f"expands to {instances:,} checks; at most {limits.MAX_RULE_CHECKS:,}",
+                        f"展开为 {instances:,} 项检查，至多 {limits.MAX_RULE_CHECKS:,} 项")
     if start + instances > limits.MAX_PACK_CHECKS:
         raise PackError(rule.file, "/for_each", f"the pack's checks come to more than {limits.MAX_PACK_CHECKS:,} "
-                                                "with this rule's")
+                                                "with this rule's",
+                        f"加上本规则，规则包的检查超过 {limits.MAX_PACK_CHECKS:,} 项")
     compiled: list[CompiledCheck] = []
     for values in itertools.product(*(vals for _, vals in rule.for_each)):
         bindings = dict(zip(names, values, strict=True))
@@ -235,14 +248,16 @@ def _load_extractors(path: Path) -> tuple[tuple[Extractor, ...], dict[str, re.Pa
                              path, pointer)
             if spec.get("kind") == "agency":
                 if "name" not in regex.groupindex:
-                    raise PackError(str(path), pointer, "an agency pattern needs a (?P<name>…) group")
+                    raise PackError(str(path), pointer, "an agency pattern needs a (?P<name>…) group",
+                                    "机关名称的模式需要一个 (?P<name>…) 分组")
             elif fixed is None and "value" not in regex.groupindex:
                 raise PackError(str(path), pointer, "a pattern needs a (?P<value>…) group (e.g. through {NUM}) "
-                                                    "or a fixed `value`")
+                                                    "or a fixed `value`",
+                                "模式需要一个 (?P<value>…) 分组（如通过 {NUM}）或固定的 value")
             patterns.append(ClaimPattern(regex, fixed))
         kind = spec.get("kind", "regex")
         if kind in ("regex", "agency") and not patterns:
-            raise PackError(str(path), f"/claims/{name}", "a regex extractor needs patterns")
+            raise PackError(str(path), f"/claims/{name}", "a regex extractor needs patterns", "正则提取器需要 patterns")
         extractors.append(Extractor(CLAIM_PREFIX + name, tuple(patterns), tuple(spec.get("sections", ())), kind))
     classes = {name: _compile(source, path, f"/agency_classes/{name}")
                for name, source in (data.get("agency_classes") or {}).items()}
@@ -260,5 +275,6 @@ def _compile(source: str, path: Path, pointer: str) -> re.Pattern[str]:
 def _macro(match: re.Match[str], macros: dict[str, str], path: Path, pointer: str) -> str:
     name = match.group(1)
     if name not in macros:
-        raise PackError(str(path), pointer, f"unknown macro {{{name}}}; defined: {sorted(macros)}")
+        raise PackError(str(path), pointer, f"unknown macro {{{name}}}; defined: {sorted(macros)}",
+                        f"没有宏 {{{name}}}；已定义的有 {sorted(macros)}")
     return macros[name]

@@ -58,7 +58,8 @@ def load_packs(directories: Iterable[Path], parameters: dict[str, float] | None 
             if index is None:
                 raise PackError(str(directory / MANIFEST), "/supplements",
                                 f"supplements the pack {target!r}, which is not loaded (loaded: "
-                                f"{', '.join(p.id for p in packs) or 'none'})")
+                                f"{', '.join(p.id for p in packs) or 'none'})",
+                                f"补充的规则包 {target!r} 未加载（已加载：{'、'.join(p.id for p in packs) or '无'}）")
             packs[index] = supplemented(packs[index], directory, manifest, parameters)
     return packs[:returned] + [p for p in packs[returned:] if p.supplements]  # a base only as supplemented
 
@@ -70,7 +71,10 @@ def _one_pack_per_template(pack: Pack, loaded: list[Pack]) -> None:
             raise PackError(str(Path(pack.path) / MANIFEST), "/templates",
                             f"template {shared[0]} is also audited by the pack {other.id!r} ({other.path}); a report "
                             f"is audited by one pack: add `supplements: {other.id}` to add this pack's rules to it, "
-                            f"or leave the other out (--no-default-packs for the bundled ones)")
+                            f"or leave the other out (--no-default-packs for the bundled ones)",
+                            f"模板 {shared[0]} 也由规则包 {other.id!r}（{other.path}）核查；一份报告只由一个规则包"
+                            f"核查：要把本包的规则加入该包，请写 `supplements: {other.id}`，或不加载另一个包（内置包"
+                            f"用 --no-default-packs）")
 
 
 def supplemented(base: Pack, directory: Path, manifest: dict[str, Any],
@@ -79,22 +83,26 @@ def supplemented(base: Pack, directory: Path, manifest: dict[str, Any],
     where = str(directory / MANIFEST)
     outside = sorted(set(manifest["templates"]) - set(base.templates))
     if outside:
-        raise PackError(where, "/templates", f"the pack {base.id!r} does not audit template {outside[0]}")
+        raise PackError(where, "/templates", f"the pack {base.id!r} does not audit template {outside[0]}",
+                        f"规则包 {base.id!r} 不核查模板 {outside[0]}")
     groups = dict(base.groups)
     for name, values in (manifest.get("groups") or {}).items():
         if name in groups:
-            raise PackError(where, f"/groups/{name}", f"the pack {base.id!r} already has a group {name!r}")
+            raise PackError(where, f"/groups/{name}", f"the pack {base.id!r} already has a group {name!r}",
+                            f"规则包 {base.id!r} 已有组 {name!r}")
         groups[name] = [str(v) for v in values]
     params = dict(base.parameters)
     for name, value in (manifest.get("parameters") or {}).items():
         if name in params:
-            raise PackError(where, f"/parameters/{name}", f"the pack {base.id!r} already has a parameter {name!r}")
+            raise PackError(where, f"/parameters/{name}", f"the pack {base.id!r} already has a parameter {name!r}",
+                            f"规则包 {base.id!r} 已有参数 {name!r}")
         params[name] = float((parameters or {}).get(name, value))
     extractors, classes, aliases = _load_extractors(directory / EXTRACTORS)
     clash = {e.key for e in extractors} & {e.key for e in base.extractors}
     if clash:
         raise PackError(str(directory / EXTRACTORS), "/claims",
-                        f"the pack {base.id!r} already has the claim {sorted(clash)[0]!r}")
+                        f"the pack {base.id!r} already has the claim {sorted(clash)[0]!r}",
+                        f"规则包 {base.id!r} 已有陈述 {sorted(clash)[0]!r}")
     all_extractors = base.extractors + extractors
     all_classes = {**base.agency_classes, **classes}
     known = known_keys() | {e.key for e in all_extractors} | {f"report.agency.{c}" for c in all_classes}
@@ -105,12 +113,13 @@ def supplemented(base: Pack, directory: Path, manifest: dict[str, Any],
         rule = _load_rule(path, groups)
         for ident in (rule.id, rule.name, *rule.aliases):
             if ident in seen:
-                raise PackError(str(path), "/metadata", f"{ident!r} is already used by {seen[ident]}")
+                raise PackError(str(path), "/metadata", f"{ident!r} is already used by {seen[ident]}",
+                                f"{ident!r} 已被 {seen[ident]} 使用")
             seen[ident] = str(path)
         rules.append(rule)
         checks.extend(_compile_rule(rule, groups, params, known, start=len(checks)))
     if not rules:
-        raise PackError(str(directory), "", "the supplement has no rules")
+        raise PackError(str(directory), "", "the supplement has no rules", "补充包中没有规则")
     merged_aliases = dict(base.agency_aliases)
     for agency, names in aliases.items():
         merged_aliases[agency] = tuple(dict.fromkeys(merged_aliases.get(agency, ()) + names))
