@@ -16,6 +16,7 @@ from auditor.engine import Engine, EngineError, process_engine
 from auditor.evaluate import evaluate
 from auditor.facts import ReportFacts, agency_classes, extract_facts
 from auditor.facts.aspects import aspect_claims
+from auditor.facts.padding import proactive_claims
 from auditor.facts.claims import extract_claims
 from auditor.facts.model import History, Issue, Prepared, Publication
 from auditor.facts.publication import deadline_values, publication_values
@@ -75,7 +76,8 @@ def read_facts(path: Path, packs: list[Pack],
     if pack is not None:
         aliases = pack.agency_aliases.get(facts.agency or "", ())
         claims = extract_claims(facts.paragraphs, pack.extractors, facts.agency, aliases)
-        claims += aspect_claims(facts.paragraphs) + numbering_claims(facts.sections, CHINESE_NUMERALS)
+        claims += aspect_claims(facts.paragraphs) + proactive_claims(facts.paragraphs)
+        claims += numbering_claims(facts.sections, CHINESE_NUMERALS)
         values = {**facts.values, **agency_classes(facts, pack.agency_classes)}
         values.update(deadline_values(facts.year, values, pack.parameters))
         facts = dataclasses.replace(facts, claims=claims, values=values)

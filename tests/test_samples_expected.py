@@ -10,7 +10,10 @@ Tables: every sample's tables balance (T3/T4/T2 identities hold), so no table fi
         says which problems should have been taken up (with it, YOY-PREV5 judges, as a warning).
     PLA-APPROVAL (info) an approval bureau reporting 0 行政许可 decisions.
     FEE-NAME (info) «信息公开处理费» is not the standard name 信息处理费.
-001 西工区行政审批和政务信息管理局 2025: as 000 (its fee sentence uses the standard name).
+    S1-PADDING (info) its 主动公开 part counts windows (15 个), videos (13 个) and service items (2138 项), not one
+        published item: the general business 「不宜泛化」 (R21-1) warns of.
+001 西工区行政审批和政务信息管理局 2025: as 000 (its fee sentence uses the standard name); S1-PADDING (info): its
+    主动公开 part counts two items of 1 条 each.
 002 孟州市人民政府办公室 2025: 129 received = table; 5 carried forward = table.
     S5-PREV (info); TXT-FOREIGN (warning) «水平 and 新媒体» in section 五;
     PLA-OTHER (info) 49 of 124 results under (六)3 其他: 39.52%, over the 25% threshold.
@@ -47,10 +50,12 @@ EXPECTED: dict[str, list[tuple[str, Severity, list[str]]]] = {
         ("S5-PREV", Severity.INFO, []),
         ("PLA-APPROVAL", Severity.INFO, ["0"]),
         ("FEE-NAME", Severity.INFO, ["信息公开处理费"]),
+        ("S1-PADDING", Severity.INFO, ["主动公开情况", "0", "10"]),
     ],
     "001_c4cd1e6bdb0ce4f5.txt": [
         ("S5-PREV", Severity.INFO, []),
         ("PLA-APPROVAL", Severity.INFO, ["0"]),
+        ("S1-PADDING", Severity.INFO, ["主动公开", "2", "10"]),
     ],
     "002_9257bfa62931542d.txt": [
         ("S5-PREV", Severity.INFO, []),

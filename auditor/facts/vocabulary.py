@@ -204,6 +204,8 @@ def known_keys() -> set[str]:
     keys |= {"claim.copied_from_last_year", "claim.copied_from_peer"}
     # Read from the parts of 总体情况 by facts/aspects.py, not by an extractor.
     keys |= {f"claim.{aspect}" for aspect in ASPECTS}
+    # What the 主动公开 part counts as published (facts/padding.py, S1-PADDING).
+    keys |= {"claim.proactive_items"}
     # Last year's section 五 problems this year's 五 does not take up (auditor/store/previous.py, YOY-PREV5).
     keys |= {"claim.previous_problems_not_taken_up"}
     # The headings numbered otherwise than the template numbers their sections (facts/sections.numbering_claims).
