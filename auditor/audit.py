@@ -16,9 +16,9 @@ from auditor.engine import Engine, EngineError, process_engine
 from auditor.evaluate import evaluate
 from auditor.facts import ReportFacts, agency_classes, extract_facts
 from auditor.facts.aspects import aspect_claims
-from auditor.facts.padding import proactive_claims
 from auditor.facts.claims import extract_claims
 from auditor.facts.model import History, Issue, Prepared, Publication
+from auditor.facts.padding import proactive_claims
 from auditor.facts.publication import deadline_values, publication_values
 from auditor.facts.sections import numbering_claims
 from auditor.facts.unchecked import unchecked_numbers

@@ -3,9 +3,10 @@
 
 The 2021 format asks 总体情况 to state the year's 主动公开 work; R21-1 asks it not to be padded with the body's
 general business ("不宜泛化"). What tells the two apart, measurably, is what the part counts: a disclosure part
-counts what was published (「主动公开政府信息 1564 条」「发布政策解读 96 篇」「公报 12 期」), a padded one counts windows,
-service items and videos (「线下窗口 15 个」「2138 项政务服务事项」: sample 000) or nothing at all. So the figures summed
-are those in the units of published things (条, 篇, 份, 期, 件), and 个 and 项, the units of everything else, are not.
+counts what was published (「主动公开政府信息 1564 条」「发布政策解读 96 篇」「公报 12 期」), a padded one counts
+windows, service items and videos (「线下窗口 15 个」「2138 项政务服务事项」: sample 000) or nothing at all. So the
+figures summed are those in the units of published things (条, 篇, 份, 期, 件), and 个 and 项, the units of everything
+else, are not.
 
 The part is the first of section 一 whose heading (after a mark: 「（一）」「一、」「1.」「（1）」) names 主动公开, with
 everything up to the next mark of the same kind (its own 「一是…」 items included). A section without such a part has
