@@ -15,7 +15,6 @@ import json
 import os
 import sqlite3
 import sys
-import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -39,6 +38,7 @@ from auditor.formatters import FORMATTERS
 from auditor.formatters.fetched import outcome_line, total_line
 from auditor.formatters.html import write_site
 from auditor.formatters.safe import json_text, visible
+from auditor.help_zh import HelpGroup, display_width
 from auditor.ingest import IngestError
 from auditor.model import RunStream, Severity
 from auditor.packs import Pack, PackError
@@ -134,13 +134,16 @@ def _pack_option(command: Callable[..., Any]) -> Callable[..., Any]:
                         help="Rule pack folder to add to the bundled packs (repeatable). A pack for a template a "
                              "bundled pack already audits must say `supplements: <pack id>` in its pack.yaml (its "
                              "rules are added to that pack's); or use --no-default-packs.")(command)
-_lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                            help="Language of messages.")
+# Eager, so that `--lang zh --help` gives the help in Chinese (auditor/help_zh.py: eager options are processed in
+# the order given, --help among them).
+_lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, is_eager=True,
+                            help="Language of messages; given before --help, of this help too.")
 _config_option = click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
                               help="Run configuration (YAML): rules off, severities, thresholds, agency names.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Every command and group below is a HelpCommand or a HelpGroup: its help in Chinese where asked for (help_zh.py).
+@click.group(cls=HelpGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="auditor")
 def main() -> None:
     """Audit 政府信息公开工作年度报告 against the State Council template and its arithmetic."""
@@ -400,15 +403,10 @@ def list_rules(fmt: str, packs: tuple[Path, ...], lang: str) -> None:
         return
     columns = ("pack", "id", "name", "severity", "category")  # a rule two packs share is listed under each
     head = dict(zip((*columns, "title"), _RULES_HEADER[lang], strict=True))
-    widths = {c: max((_width(row[c]) for row in [head, *rows]), default=0) for c in columns}
+    widths = {c: max((display_width(row[c]) for row in [head, *rows]), default=0) for c in columns}
     for row in [head, *rows]:
-        click.echo("  ".join(row[c] + " " * (widths[c] - _width(row[c])) for c in columns) + "  "
+        click.echo("  ".join(row[c] + " " * (widths[c] - display_width(row[c])) for c in columns) + "  "
                    + row.get("title", head["title"]))
-
-
-def _width(text: str) -> int:
-    """Columns a terminal gives `text`: two for a wide (CJK) character."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 @rules.command()
