@@ -615,13 +615,17 @@ _REVIEW_WORDS = {
            "short": "编号 {wanted} 太短：至少写 8 位", "recorded": "已记录 {n} 条审核结论",
            "exported": "已导出 {n} 条审核结论到 {path}", "imported": "已导入 {n} 条新的审核结论（共 {total} 条）",
            "history_none": "编号 {wanted} 没有审核记录", "count": "共 {n} 条",
-           "baseline": "已写入基线 {path}：{n} 条问题"},
+           "baseline": "已写入基线 {path}：{n} 条问题",
+           "no_year": "历史库中没有 {year} 年度的报告（历史库中的年度：{held}）",
+           "covered": "本问题没有单独的审核记录，适用{scope}的豁免："},
     "en": {"none": "no findings to list", "ambiguous": "{wanted} matches several findings: {found}; give more of it",
            "unknown": "{wanted} is not the fingerprint of any finding in {db} (`auditor review list --state all`)",
            "short": "{wanted} is too short: give at least 8 characters", "recorded": "recorded {n} decisions",
            "exported": "exported {n} decisions to {path}", "imported": "imported {n} new decisions ({total} in all)",
            "history_none": "no decision recorded on {wanted}", "count": "{n} in all",
-           "baseline": "wrote the baseline {path}: {n} findings"},
+           "baseline": "wrote the baseline {path}: {n} findings",
+           "no_year": "the store has no document of {year} (the years it holds: {held})",
+           "covered": "no decision on this finding itself; a waiver for {scope} applies:"},
 }
 
 
@@ -660,6 +664,10 @@ def review_list(db: Path | str, year: int | None, state: str, fmt: str, lang: st
     """The findings of a year in the store, one per fingerprint, with the decision that applies."""
     with _open_store(db, lang) as store:
         try:
+            held = store.years()
+            if year is not None and year not in held:  # 20244 for 2024: "nothing to review" would be a false calm
+                _review_failed(_REVIEW_WORDS[lang]["no_year"].format(
+                    year=year, held=", ".join(map(str, held)) or ("无" if lang == "zh" else "none")))
             items = [i for i in queue(store, year) if state == "all" or i.state == state]
         except StoreError as exc:
             _store_failed(exc, lang)
@@ -788,8 +796,20 @@ def review_history(db: Path | str, fingerprint: str, lang: str) -> None:
         _review_failed(words["ambiguous"].format(wanted=fingerprint, found=", ".join(
             sorted({d.fingerprint[:16] for d in found}))))
     if not found:
-        _review_failed(words["history_none"].format(wanted=fingerprint))
-    click.echo(f"{found[0].fingerprint}  {visible(found[0].check_id)}  {visible(found[0].message)}")
+        # None on the finding itself; a waiver for its body or for every report may still cover it.
+        with _open_store(db, lang) as store:
+            try:
+                covered = [i for i in pick(queue(store, None), fingerprint) if i.decision is not None]
+            except StoreError as exc:
+                _store_failed(exc, lang)
+        if len(covered) != 1:
+            _review_failed(words["history_none"].format(wanted=fingerprint))
+        found = [covered[0].decision]  # type: ignore[list-item]  # not None: filtered above
+        s = covered[0].subject
+        click.echo(f"{s.fingerprint}  {visible(s.check_id)}  {visible(s.message)}")
+        click.echo("  " + words["covered"].format(scope=SCOPE_LABELS[lang][found[0].scope]))
+    else:
+        click.echo(f"{found[0].fingerprint}  {visible(found[0].check_id)}  {visible(found[0].message)}")
     for d in found:
         reach = "" if d.scope == "report" else f" [{SCOPE_LABELS[lang][d.scope]}]"
         until = f" ≤ {d.until}" if d.until else ""

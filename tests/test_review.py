@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -154,15 +154,26 @@ def test_a_waiver_reaches_as_far_as_its_scope_and_its_date(db: Path | str, tmp_p
     assert findings_of(data, other_year.name)["FEE-STATED"]["review"] is None
     run("review", "waive", "--db", str(db), fee, "--reason", "该机关不收费，已书面说明", "--scope", "agency")
     _, data = audit_json(str(other_year), "--db", str(db))
-    assert findings_of(data, other_year.name)["FEE-STATED"]["review"]["state"] == "waived"
+    covered = findings_of(data, other_year.name)["FEE-STATED"]
+    assert covered["review"]["state"] == "waived"
+    # its history names the waiver that covers it, though no decision was made on it
+    history = run("review", "history", "--db", str(db), covered["fingerprint"][:12])
+    assert history.exit_code == 0 and "适用本机关各年度报告的豁免" in history.output
+    assert "该机关不收费，已书面说明" in history.output
     _, data = audit_json(str(SAMPLES), "--db", str(db))  # another body's FEE-STATED is not covered
     others = [f for d in data["documents"] if Path(d["path"]).name != S003.name
               for f in d["findings"] if f["rule_id"] == "FEE-STATED"]
     assert others and all(f["review"] is None for f in others)
-    # every report, but only until yesterday: expired, so it covers nothing
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
-    run("review", "waive", "--db", str(db), others[0]["fingerprint"], "--reason", "旧口径", "--scope", "all",
-        "--until", yesterday)
+    # every report, but only until yesterday (decided two days ago): expired, so it covers nothing
+    from auditor.review import decide
+    from auditor.review.queue import queue as review_queue
+    from auditor.store import Store
+
+    with Store(db) as store:
+        item = next(i for i in review_queue(store, None) if i.subject.fingerprint == others[0]["fingerprint"])
+        store.record_decisions([decide(item.subject, "waived", reason="旧口径", by="科员甲", scope="all",
+                                       until=date.today() - timedelta(days=1),
+                                       at=datetime.now(UTC) - timedelta(days=2))])
     _, data = audit_json(str(SAMPLES), "--db", str(db))
     assert all(f["review"] is None for d in data["documents"] if Path(d["path"]).name != S003.name
                for f in d["findings"] if f["rule_id"] == "FEE-STATED")
@@ -173,10 +184,20 @@ def test_a_waiver_reaches_as_far_as_its_scope_and_its_date(db: Path | str, tmp_p
     assert "FEE-STATED" in by_check(queue(db, "--year", "2024"))
 
 
+def test_a_mistyped_year_is_refused_not_an_empty_queue(db: Path | str) -> None:
+    result = run("review", "list", "--db", str(db), "--year", "20244")
+    assert result.exit_code == 2 and "没有 20244 年度的报告" in result.output and "2024" in result.output
+
+
 def test_only_a_waiver_has_a_scope_or_an_end(db: Path | str) -> None:
     fingerprint = by_check(queue(db, "--year", "2024"))["TXT-NEW"]["fingerprint"]
     result = run("review", "waive", "--db", str(db), fingerprint, "--reason", "x", "--until", "2027-02-30")
     assert result.exit_code == 2  # not a date: click's usage error
+    # a last day already past would waive nothing: refused, not recorded (a mistyped year, most likely)
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    result = run("review", "waive", "--db", str(db), fingerprint, "--reason", "x", "--until", yesterday)
+    assert result.exit_code == 2 and f"截止日期 {yesterday} 已过" in result.output
+    assert by_check(queue(db, "--year", "2024"))["TXT-NEW"]  # still awaiting review
 
 
 def test_decisions_move_between_stores_as_a_file(db: Path | str, tmp_path: Path) -> None:

@@ -57,7 +57,12 @@ def decide(subject: Subject, state: str, *, reason: str = "", by: str, scope: st
                             "a dismissal or a waiver needs a reason (--reason)")
     if state != "waived" and (scope != "report" or until is not None):
         raise DecisionError("只有豁免可以扩大范围或设定期限", "only a waiver has a wider scope or an end date")
-    when = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+    moment = (at or datetime.now(UTC)).astimezone(UTC)
+    if until is not None and until < moment.date():  # a typo of the year, most likely: it would waive nothing
+        raise DecisionError(f"截止日期 {until.isoformat()} 已过：这项豁免不会对任何核查生效（请写今天或以后的日期）",
+                            f"the last day {until.isoformat()} has passed: the waiver would apply to nothing "
+                            "(give today or a later day)")
+    when = moment.isoformat(timespec="seconds")
     return Decision(subject.fingerprint, subject.rule_id, subject.check_id,
                     agency_stem(subject.agency) if subject.agency else "", subject.year, state, scope, reason.strip(),
                     by, when, until.isoformat() if until else None, subject.message)

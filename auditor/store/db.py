@@ -433,6 +433,12 @@ class Store:
         return out
 
     @_guarded
+    def years(self) -> list[int]:
+        """The statistics years the store has documents of, in order."""
+        rows = self._connection.execute("SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year")
+        return [int(y) for (y,) in rows.fetchall()]
+
+    @_guarded
     def replaced_documents(self, year: int | None) -> dict[int, int]:
         """The documents of `year` (None: every year) that a later one of the same body and year replaces, each with
         the one that does (agency.superseded): left out of the year's queue and summary."""
