@@ -95,7 +95,13 @@ def _location(outcome: Outcome, evidence: tuple[Operand, ...], facts: ReportFact
 
 
 def _heading(facts: ReportFacts, number: int) -> Location:
+    """The section's heading; a section the report lacks, where it was looked for: at the heading of the next section
+    there (it belongs before it), else of the one before it."""
     heading = next((s for s in facts.sections if s.number == number), None)
+    if heading is None:
+        after = [s for s in facts.sections if s.number > number]
+        before = [s for s in facts.sections if s.number < number]
+        heading = min(after, key=lambda s: s.line) if after else max(before, key=lambda s: s.line, default=None)
     return located(facts, section=number, line=heading.line if heading else None)
 
 

@@ -185,3 +185,22 @@ def test_a_statement_missing_from_the_whole_text_is_located_where_it_belongs(
     lines = (CORPUS / "shuyang-gov-2025.txt").read_text(encoding="utf-8").splitlines()
     heading = next(n for n, line in enumerate(lines, 1) if "总体情况" in line)
     assert {(f.location.section, f.location.line) for f in found} == {(1, heading)}
+
+
+def test_a_missing_section_is_located_where_it_was_looked_for(tmp_path: Path, packs: list[Pack]) -> None:
+    """Issue 15, stumble 2: SEC-PRESENT names where it looked. Sample 003 without its 五 heading: the section belongs
+    before 六, so the finding is at 六's heading (a PDF's page and line come with it); without 六 as well, after 四."""
+    text = (SAMPLES / "003_1299ff54e50d8c9c.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    six = next(n for n, line in enumerate(lines, 1) if "其他需要报告的事项" in line and line.lstrip("#").strip()[0] == "六")
+    four = next(n for n, line in enumerate(lines, 1) if line.lstrip("# ").startswith("四、政府信息公开行政复议"))
+    five_heading = next(line for line in lines if line.lstrip("# ").startswith("五、"))
+    lacking = tmp_path / "no-five.txt"
+    lacking.write_text(text.replace(five_heading, ""), encoding="utf-8")
+    found = {f.check_id: f.location for f in audit_file(lacking, packs).findings}
+    assert (found["SEC-PRESENT[n=5]"].section, found["SEC-PRESENT[n=5]"].line) == (5, six)
+    six_heading = lines[six - 1]
+    neither = tmp_path / "no-five-six.txt"
+    neither.write_text(text.replace(five_heading, "").replace(six_heading, ""), encoding="utf-8")
+    found = {f.check_id: f.location for f in audit_file(neither, packs).findings}
+    assert found["SEC-PRESENT[n=6]"].line == four and found["SEC-PRESENT[n=5]"].line == four
