@@ -192,7 +192,8 @@ def test_a_missing_section_is_located_where_it_was_looked_for(tmp_path: Path, pa
     before 六, so the finding is at 六's heading (a PDF's page and line come with it); without 六 as well, after 四."""
     text = (SAMPLES / "003_1299ff54e50d8c9c.txt").read_text(encoding="utf-8")
     lines = text.splitlines()
-    six = next(n for n, line in enumerate(lines, 1) if "其他需要报告的事项" in line and line.lstrip("#").strip()[0] == "六")
+    six = next(n for n, line in enumerate(lines, 1)
+               if "其他需要报告的事项" in line and line.lstrip("#").strip()[0] == "六")
     four = next(n for n, line in enumerate(lines, 1) if line.lstrip("# ").startswith("四、政府信息公开行政复议"))
     five_heading = next(line for line in lines if line.lstrip("# ").startswith("五、"))
     lacking = tmp_path / "no-five.txt"
