@@ -111,8 +111,8 @@ def report_info(facts: ReportFacts, lang: str) -> ReportInfo:
                       _source(facts, facts.year_source, lang, True), _source(facts, facts.agency_source, lang, False))
 
 
-def _page(facts: ReportFacts, line: int) -> tuple[int | None, int | None]:
-    at = located(facts, line=line)
+def _page(facts: ReportFacts, line: int, start: int | None = None) -> tuple[int | None, int | None]:
+    at = located(facts, line=line, start=start)
     return at.page, at.page_line
 
 
@@ -152,7 +152,7 @@ def audit_file(path: Path, packs: list[Pack], lang: str = "zh", engine: Engine |
         return DocumentResult.unread(shown, problem(exc.slug, lang, shown, **exc.values))
     info = report_info(facts, lang)
     drawn = report_view(facts) if view else None
-    unchecked = tuple(Unchecked(u.line, u.section, u.clause, u.text, *_page(facts, u.line))
+    unchecked = tuple(Unchecked(u.line, u.section, u.clause, u.text, *_page(facts, u.line, u.start_column))
                       for u in unchecked_numbers(facts.paragraphs, facts.claims))
     problems = [problem(i.slug, lang, shown, **i.values) for i in facts.issues]
     if pack is None:

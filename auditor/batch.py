@@ -39,10 +39,10 @@ _AHEAD = 4
 _POLL = 0.5  # seconds between two looks at what a waited-for file has earned (budget)
 
 
-def _start_worker(packs: list[Pack], memory: int, credits: Any) -> None:
+def _start_worker(packs: list[Pack], memory: int, credits: Any, page_seconds: float) -> None:
     global _PACKS
     _PACKS = packs
-    budget.attach(credits)
+    budget.attach(credits, page_seconds)
     # A cap on the address space makes a runaway allocation a MemoryError in this worker (the audit reports it as the
     # file's limit_exceeded) instead of the machine's memory; a C allocation that fails may end the worker instead,
     # which costs its file only.
@@ -94,6 +94,7 @@ class Supervision:
 
     isolate: bool = True
     seconds: float = limits.FILE_SECONDS
+    ocr_page_seconds: float = budget.OCR_PAGE_SECONDS  # what each page of a scan earns beyond `seconds` (budget)
 
 
 SUPERVISED = Supervision()
@@ -171,12 +172,12 @@ def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], pa
                 slot = free.popleft()
                 credits[slot] = 0.0
                 if pool is None:
-                    pool = _pool(jobs, context, packs, credits)
+                    pool = _pool(jobs, context, packs, credits, supervision.ocr_page_seconds)
                 try:
                     future = pool.submit(_run, task, path, before, slot)
                 except BrokenProcessPool:  # a worker died since the last submit: this file goes to a fresh pool
                     pool.shutdown(wait=False)
-                    pool = _pool(jobs, context, packs, credits)
+                    pool = _pool(jobs, context, packs, credits, supervision.ocr_page_seconds)
                     future = pool.submit(_run, task, path, before, slot)
                 pending.append((path, before, pool, future, slot))
             if not pending:
@@ -191,7 +192,7 @@ def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], pa
                     pool = None  # the files not yet submitted go to a fresh pool
                 if outcome.kind == "died":
                     credits[slot] = 0.0
-                    outcome = _alone(task, path, before, packs, context, seconds, credits, slot)
+                    outcome = _alone(task, path, before, packs, context, supervision, credits, slot)
             free.append(slot)
             result = lost(path, outcome) if isinstance(outcome, Lost) else outcome
             tick()
@@ -244,7 +245,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[Pack],
-          credits: Any) -> ProcessPoolExecutor:
+          credits: Any, page_seconds: float = budget.OCR_PAGE_SECONDS) -> ProcessPoolExecutor:
     """A pool whose `jobs` workers are all running before any file is handed over, and which never starts another.
     A spawn pool starts its workers one by one inside submit(), as it finds none idle: a worker that died while
     another was being started left that one outside the pool's shutdown, and the run hung at exit (seen in about
@@ -253,7 +254,7 @@ def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[P
     the pool is told to start them the way a fork pool does: all at once, in the first submit, here, where nothing
     can crash (Python 3.11 and 3.12 read this flag in submit() only)."""
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                               initargs=(packs, limits.WORKER_MEMORY_BYTES, credits))
+                               initargs=(packs, limits.WORKER_MEMORY_BYTES, credits, page_seconds))
     pool._safe_to_dynamically_spawn_children = False  # type: ignore[attr-defined]  # noqa: SLF001 - see above
     pool.submit(_ready).result()
     # The pool's manager thread reads results from a pipe whose write end this process holds too (it never writes
@@ -271,11 +272,13 @@ def _ready() -> None:
 
 
 def _alone(task: Callable[[Path, T, list[Pack]], R], path: Path, before: T, packs: list[Pack],
-           context: multiprocessing.context.BaseContext, seconds: float, credits: Any, slot: int) -> R | Lost:
+           context: multiprocessing.context.BaseContext, supervision: Supervision, credits: Any,
+           slot: int) -> R | Lost:
     """A file whose pool broke, retried in a fresh process of its own (in its own slot of `credits`)."""
-    pool = _pool(1, context, packs, credits)
+    pool = _pool(1, context, packs, credits, supervision.ocr_page_seconds)
     try:
-        outcome = _wait(pool.submit(_run, task, path, before, slot), seconds, partial(credits.__getitem__, slot))
+        outcome = _wait(pool.submit(_run, task, path, before, slot), supervision.seconds,
+                        partial(credits.__getitem__, slot))
         if isinstance(outcome, Lost) and outcome.kind == "timeout":
             _kill(pool)
         return outcome

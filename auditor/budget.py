@@ -16,18 +16,24 @@ OCR_PAGE_SECONDS = 20.0  # a scanned page's OCR: measured 2–8 s on one core of
 
 _credits: Any = None  # the pool's shared array (multiprocessing.RawArray of doubles), set in each worker
 _slot: int | None = None  # this worker's slot in it for the file it is running
+_page_seconds = OCR_PAGE_SECONDS  # what a page earns in this worker (the run's --ocr-page-seconds)
 
 
-def attach(credits: Any) -> None:
-    """In a worker, at its start: the pool's array."""
-    global _credits
-    _credits = credits
+def attach(credits: Any, page_seconds: float = OCR_PAGE_SECONDS) -> None:
+    """In a worker, at its start: the pool's array, and what a scanned page earns."""
+    global _credits, _page_seconds
+    _credits, _page_seconds = credits, page_seconds
 
 
 def running(slot: int | None) -> None:
     """In a worker, before each file: the slot its parent reads for that file (None: nobody reads one)."""
     global _slot
     _slot = slot
+
+
+def earn_page() -> None:
+    """A scanned page's OCR time for the file this worker is running."""
+    earn(_page_seconds)
 
 
 def earn(seconds: float) -> None:

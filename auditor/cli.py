@@ -24,7 +24,7 @@ from typing import Any, NoReturn
 import click
 from tqdm import tqdm
 
-from auditor import __version__, limits
+from auditor import __version__, budget, limits
 from auditor.audit import expand, read_facts
 from auditor.batch import Supervision
 from auditor.config import ConfigError, load_config, load_configured_packs
@@ -177,7 +177,12 @@ _STORE = _StoreLocation()
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per core). The order of results does not depend on it.")
 @click.option("--timeout", type=click.FloatRange(min=1, max=3600), default=limits.FILE_SECONDS, show_default=True,
-              help="Seconds one file may take; a file still running then is stopped and reported (file_timeout).")
+              help="Seconds one file may take, and each page of a scan --ocr-page-seconds more; a file still running "
+                   "then is stopped and reported (file_timeout).")
+@click.option("--ocr-page-seconds", type=click.FloatRange(min=0, max=600), default=budget.OCR_PAGE_SECONDS,
+              show_default=True,
+              help="Seconds each page of a scan earns its file beyond --timeout, for OCR (0: a scan has --timeout "
+                   "alone).")
 @click.option("--progress/--no-progress", default=None, help="A progress bar (default: on a terminal only).")
 @click.option("--db", type=_STORE,
               help="History store (SQLite file, created if absent, or a PostgreSQL database as "
@@ -199,9 +204,9 @@ _STORE = _StoreLocation()
 @_config_option
 @_lang_option
 def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, jobs: int, timeout: float,
-          progress: bool | None, db: Path | str | None, baseline_file: Path | None, decisions_file: Path | None,
-          show: tuple[str, ...], published_file: Path | None, packs: tuple[Path, ...], config: Path | None,
-          lang: str) -> None:
+          ocr_page_seconds: float, progress: bool | None, db: Path | str | None, baseline_file: Path | None,
+          decisions_file: Path | None, show: tuple[str, ...], published_file: Path | None, packs: tuple[Path, ...],
+          config: Path | None, lang: str) -> None:
     """Audit report files or folders (folders are walked recursively). Findings a person dismissed or waived (with
     --db or --decisions), or that the --baseline already has, are shown marked and not counted by --fail-on."""
     if fmt == "html" and output is None and sum(1 for _ in expand(paths)) > 1:
@@ -225,7 +230,8 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
         _store_failed(exc, lang)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     run = audit_stream(paths, loaded, lang, jobs, partial(_progress_bar, lang=lang) if bar else None, store,
-                       Supervision(seconds=timeout), ledger, known, view=fmt == "html", published=published)
+                       Supervision(seconds=timeout, ocr_page_seconds=ocr_page_seconds), ledger, known,
+                       view=fmt == "html", published=published)
     tally = Tally(run.problems)
     # Each document is written as it comes and then dropped: a run of any size holds only those in flight.
     watched = RunStream(tally.watch(run.documents), run.problems, lang, run.rules, baseline_file is not None)

@@ -39,7 +39,7 @@ def operands(outcome: Outcome, facts: ReportFacts, only: frozenset[str] | None =
     if outcome.claim is not None and (only is None or outcome.claim.key in only):
         c = outcome.claim
         out.append(Operand(c.key, c.value, c.text, "number", located(facts, section=c.section, line=c.line,
-                                                                     snippet=c.text)))
+                                                                     snippet=c.text, start=c.start_column)))
     for spec in outcome.check.operands:
         for key in members_read(spec, facts) or (spec.key,):
             if only is not None and key not in only:
@@ -59,16 +59,21 @@ def operands(outcome: Outcome, facts: ReportFacts, only: frozenset[str] | None =
 
 
 def located(facts: ReportFacts, section: int | None = None, line: int | None = None, table: str | None = None,
-            row: str | None = None, column: str | None = None, snippet: str | None = None) -> Location:
-    """A Location, with the page and the line on it where the file is paged (ReportFacts.places)."""
+            row: str | None = None, column: str | None = None, snippet: str | None = None,
+            start: int | None = None) -> Location:
+    """A Location, with the page and the line on it where the file is paged (ReportFacts.places); `start`: the
+    column (from 1) where what is located begins in its paragraph, so a statement in the middle of a paragraph printed
+    over several lines is placed on its own printed line."""
     place = facts.places[line - 1] if facts.places and line and line <= len(facts.places) else None
-    return Location(section, line, table, row, column, snippet, place.page if place else None,
-                    place.line if place else None)
+    if place is None:
+        return Location(section, line, table, row, column, snippet)
+    page, page_line = place.at(start - 1) if start else (place.page, place.line)
+    return Location(section, line, table, row, column, snippet, page, page_line)
 
 
-def line_text(facts: ReportFacts, line: int | None, lang: str) -> str:
+def line_text(facts: ReportFacts, line: int | None, lang: str, start: int | None = None) -> str:
     """「第 7 行」, or in a paged file 「第 3 页第 5 行」: where a message sends its reader."""
-    at = located(facts, line=line)
+    at = located(facts, line=line, start=start)
     return describe_line(at.line, at.page, at.page_line, lang)
 
 
@@ -136,7 +141,7 @@ def message_values(outcome: Outcome, lang: str, facts: ReportFacts) -> dict[str,
     if outcome.claim is not None:
         values["claim_text"] = outcome.claim.text
         values["claim_line"] = str(outcome.claim.line)
-        values["claim_at"] = line_text(facts, outcome.claim.line, lang)
+        values["claim_at"] = line_text(facts, outcome.claim.line, lang, outcome.claim.start_column)
         if outcome.claim.source is not None:
             values["claim_source"] = outcome.claim.source
     return values

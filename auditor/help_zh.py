@@ -81,7 +81,9 @@ OPTIONS: dict[str, str] = {
     "audit --fail-on": "使退出码为 1 的最低严重程度；为 `none` 时，核查不完整（退出码 3）也以 0 退出。",
     "audit --output": "写入文件；--format html 时写入文件夹（index.html，每份报告一个页面）。",
     "audit --jobs": "工作进程数（0：每个处理器核一个）。结果的顺序与之无关。",
-    "audit --timeout": "一个文件可用的秒数；届时仍未读完的文件被停止并报告（file_timeout）。",
+    "audit --timeout": "一个文件可用的秒数，扫描件每页另加 --ocr-page-seconds 秒；届时仍未读完的文件被停止并报告"
+                       "（file_timeout）。",
+    "audit --ocr-page-seconds": "扫描件每页在 --timeout 之外另得的文字识别秒数（0：扫描件也只有 --timeout）。",
     "audit --progress": "显示进度条（默认：仅在终端上显示）。",
     "audit --db": "历史库（SQLite 文件，不存在时新建；或 PostgreSQL 数据库 postgresql://user@host:port/dbname）："
                   "记录每次核查，并为跨年度规则提供同一机关上一年度的报告。",

@@ -10,6 +10,7 @@ import pytest
 from auditor.facts import extract_facts
 from auditor.facts.model import from_json, to_json
 from auditor.ingest import read_document
+from auditor.packs import Pack
 from tests.conftest import CORPUS
 from tests.test_cli import audit_json, run
 from tests.test_format_sarif import audit_sarif
@@ -47,21 +48,21 @@ def test_findings_and_messages_send_the_reader_to_the_page() -> None:
     _, data = audit_json(str(HONGZE), "--fail-on", "none")
     (doc,) = data["documents"]
     new = next(f for f in doc["findings"] if f["rule_id"] == "TXT-NEW")
-    assert (new["location"]["page"], new["location"]["page_line"]) == (1, 20)
-    assert "第 1 页第 20 行「受理政府信息公开申请17件」" in new["message"]
+    assert (new["location"]["page"], new["location"]["page_line"]) == (1, 23)
+    assert "第 1 页第 23 行「受理政府信息公开申请17件」" in new["message"]
     cell = next(o for o in new["evidence"]["operands"] if o["ref"].startswith("t3."))
     assert cell["location"]["page"] == 3 and cell["location"]["page_line"] is None
     layout = next(f for f in doc["findings"] if f["rule_id"] == "TPL-LAYOUT-T3")
     assert layout["location"]["section"] == 3 and layout["location"]["page"] == 3  # where table 三's section begins
     text = run("audit", str(HONGZE), "--fail-on", "none").output
-    assert "TXT-NEW  第一部分 第 1 页第 20 行" in text and "= 95（第 3 页）" in text
+    assert "TXT-NEW  第一部分 第 1 页第 23 行" in text and "= 95（第 3 页）" in text
 
 
 def test_sarif_keeps_the_page_as_a_property(tmp_path: Path) -> None:
     _, log = audit_sarif(str(HONGZE), "--lang", "en")
     result = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "TXT-NEW")
     properties = result["locations"][0]["properties"]
-    assert properties["page"] == 1 and properties["pageLine"] == 20 and "region" not in \
+    assert properties["page"] == 1 and properties["pageLine"] == 23 and "region" not in \
         result["locations"][0]["physicalLocation"]
 
 
@@ -72,7 +73,7 @@ def test_the_drawn_report_marks_each_page_and_counts_lines_as_printed(tmp_path: 
     html = page.read_text(encoding="utf-8")
     assert '<div class="pg">第 1 页</div>' in html and '<div class="pg">第 2 页</div>' in html
     assert '<span class="no">20</span><span class="tx rt">（二）依申请公开情况' in html
-    assert "第一部分 第 1 页第 20 行" in html and "标题（第 1 页第 1 行）" in html
+    assert "第一部分 第 1 页第 23 行" in html and "标题（第 1 页第 1 行）" in html
 
 
 def test_unchecked_numbers_and_the_review_queue_name_the_page(tmp_path: Path) -> None:
@@ -85,4 +86,27 @@ def test_unchecked_numbers_and_the_review_queue_name_the_page(tmp_path: Path) ->
     db = tmp_path / "audits.db"
     run("audit", str(HONGZE), "--db", str(db), "--fail-on", "none")
     listed = run("review", "list", "--db", str(db), "--year", "2024").output
-    assert "第 1 页第 20 行" in listed  # TXT-NEW's paragraph, as the audit placed it
+    assert "第 1 页第 23 行" in listed  # TXT-NEW's statement, on the printed line where it starts
+
+
+def test_a_statement_in_the_middle_of_a_paragraph_is_placed_on_its_own_printed_line(packs: list[Pack]) -> None:
+    """A paragraph printed over many lines is one line of the Document; a statement in it is found on the printed
+    line where it starts (Place.wraps), not at the paragraph's first line: 洪泽 2024's 「受理政府信息公开申请17件」
+    starts at the end of page 1's line 23, three lines into its paragraph (line 20)."""
+    import pdfplumber
+
+    from auditor.audit import read_facts
+    from auditor.findings import located
+
+    facts, _ = read_facts(HONGZE, packs)
+    claim = next(c for c in facts.claims if c.key == "claim.applications_received")
+    assert (located(facts, line=claim.line).page_line, located(facts, line=claim.line, start=claim.start_column)
+            .page_line) == (20, 23)
+    with pdfplumber.open(HONGZE) as pdf:
+        printed = {n: pdf.pages[n - 1].extract_text().replace(" ", "").splitlines() for n in (1, 2)}
+    placed = [(c, located(facts, line=c.line, start=c.start_column)) for c in facts.claims]
+    on_prose = [(c, at) for c, at in placed if at.page in printed and at.page_line]
+    assert len(on_prose) >= 3
+    for c, at in on_prose:  # each starts on the printed line named (its first characters, at least)
+        assert c.text.replace(" ", "")[:2] in printed[at.page][at.page_line - 1], (c.text, at)
+    assert from_json(to_json(facts)).places == facts.places  # the wraps survive the history store

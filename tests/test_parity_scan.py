@@ -103,10 +103,11 @@ def test_a_scan_says_it_was_read_through_ocr(stem: str, scan_facts: Readings) ->
 
 def test_a_slow_scan_ends_as_file_timeout_in_the_batch(scans: Path, tmp_path: Path) -> None:
     """A scan OCR cannot finish in the file's time is stopped by the batch's supervision, never left running: its
-    worker is ended and the file is its file_timeout problem, the other files audited."""
+    worker is ended and the file is its file_timeout problem, the other files audited. Its pages earn it no more
+    time here (--ocr-page-seconds 0); by default each earns 20 s (auditor.budget), as test_every_format shows."""
     (tmp_path / "scan.pdf").write_bytes((scans / f"{STEMS[0]}.pdf").read_bytes())
     (tmp_path / "report.txt").write_bytes((ROOT / "samples" / f"{STEMS[1]}.txt").read_bytes())
-    code, data = audit_json(str(tmp_path), "--timeout", "3")
+    code, data = audit_json(str(tmp_path), "--timeout", "3", "--ocr-page-seconds", "0")
     assert code == 2
     by_name = {Path(d["path"]).name: d for d in data["documents"]}
     assert [p["slug"] for p in by_name["scan.pdf"]["problems"]] == ["file_timeout"]

@@ -233,8 +233,15 @@ def to_json(facts: ReportFacts) -> dict[str, Any]:
         "identity": {"year_source": facts.year_source, "agency_source": facts.agency_source,
                      "evidence": [_flat(e) for e in facts.evidence]},
         **({"publication": _flat(facts.publication)} if facts.publication is not None else {}),
-        **({"places": [[p.page, p.line] for p in facts.places]} if facts.places is not None else {}),
+        **({"places": [[p.page, p.line, [list(w) for w in p.wraps]] if p.wraps else [p.page, p.line]
+                       for p in facts.places]} if facts.places is not None else {}),
     }
+
+
+def _place(item: list[Any]) -> Place:
+    wraps = tuple((int(o), int(p), None if line is None else int(line)) for o, p, line in item[2]) \
+        if len(item) > 2 else ()
+    return Place(int(item[0]), item[1], wraps)
 
 
 def from_json(data: dict[str, Any]) -> ReportFacts:
@@ -257,5 +264,5 @@ def from_json(data: dict[str, Any]) -> ReportFacts:
         evidence=tuple(Evidence(**e) for e in identity.get("evidence", ())),
         year_source=identity.get("year_source"), agency_source=identity.get("agency_source"),
         publication=Publication(**data["publication"]) if data.get("publication") else None,
-        places=tuple(Place(page, line) for page, line in data["places"]) if data.get("places") is not None else None,
+        places=tuple(_place(p) for p in data["places"]) if data.get("places") is not None else None,
     )

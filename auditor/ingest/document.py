@@ -95,6 +95,18 @@ class Place:
 
     page: int
     line: int | None = None
+    # A paragraph printed over several lines: where each line after its first starts, as (offset in the paragraph's
+    # text, page, line on that page), so a statement in its middle is found on its own line (Place.at).
+    wraps: tuple[tuple[int, int, int | None], ...] = ()
+
+    def at(self, offset: int) -> tuple[int, int | None]:
+        """(page, line on the page) of the character at `offset` (from 0) in the paragraph's text."""
+        page, line = self.page, self.line
+        for start, wrap_page, wrap_line in self.wraps:
+            if start > offset:
+                break
+            page, line = wrap_page, wrap_line
+        return page, line
 
 
 @dataclass(frozen=True)

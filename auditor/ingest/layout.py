@@ -287,7 +287,11 @@ def build_document(items: list[Item], path: str, fmt: str, encoding: str) -> Doc
                 places.extend(Place(page + 1) for page in item.row_pages)
         elif isinstance(previous, Line) and paragraphs and _continues(previous, item, left, right):
             last = paragraphs[-1]
-            paragraphs[-1] = Paragraph(last.line, join_wrapped(last.text, item.text))
+            joined = join_wrapped(last.text, item.text)
+            paragraphs[-1] = Paragraph(last.line, joined)
+            place = places[-1]  # the paragraph's: nothing is placed between a paragraph and the line it continues
+            wrap = (len(joined) - len(item.text), item.page + 1, item.on_page or None)
+            places[-1] = replace(place, wraps=(*place.wraps, wrap))
         else:
             number += 1
             paragraphs.append(Paragraph(number, item.text))

@@ -49,7 +49,7 @@ def _read(pages: Iterable[PageImage], path: str, fmt: str) -> Document:
 
 def _read_page(page: PageImage, number: int) -> PageRead:
     # Each page's OCR earns the file its time: the run's --timeout is for reading a file, not for 100 pages of OCR.
-    budget.earn(budget.OCR_PAGE_SECONDS)
+    budget.earn_page()
     return read_page(page, number)
 
 
