@@ -217,7 +217,7 @@ def audit(paths: tuple[Path, ...], fmt: str, fail_on: str, output: Path | None, 
         known = read_baseline(baseline_file) if baseline_file else frozenset()
         from_file = read_decisions(decisions_file) if decisions_file else []
     except (BaselineError, ExchangeError) as exc:
-        _review_failed(str(exc))
+        _review_failed(exc.message(lang))
     try:
         published = read_published_list(published_file) if published_file else None
     except ListError as exc:
@@ -850,7 +850,7 @@ def review_import(db: Path | str, file: Path, lang: str) -> None:
     try:
         decisions = read_decisions(file)
     except ExchangeError as exc:
-        _review_failed(str(exc))
+        _review_failed(exc.message(lang))
     with _open_store(db, lang, must_exist=False) as store:
         try:
             n = store.record_decisions(decisions)

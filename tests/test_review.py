@@ -4,6 +4,7 @@ later audit, counted by --fail-on only while they stand; their history; a decisi
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -227,6 +228,8 @@ def test_a_bad_decisions_file_is_a_message(tmp_path: Path, content: bytes) -> No
                  ("audit", str(S003), "--decisions", str(bad))):
         result = run(*args)
         assert result.exit_code == 2 and "bad.yaml" in result.output
+        # the reason in the line's language: none of JSON Schema's or our English words on a Chinese line
+        assert not re.search(r"is not|required|not UTF-8|not valid|cannot", result.output), result.output
 
 
 def test_a_baseline_fails_a_script_only_on_new_findings(tmp_path: Path) -> None:

@@ -16,10 +16,11 @@ from typing import Any
 from auditor import __version__, limits
 from auditor.model import DocumentResult
 from auditor.resources import InvalidFile, check_schema, read_bounded
+from auditor.review.exchange import FileRefused
 
 
-class BaselineError(Exception):
-    """A baseline file that cannot be used: the message names the file and says why (exit code 2)."""
+class BaselineError(FileRefused):
+    """A baseline file that cannot be used."""
 
 
 def read_baseline(path: Path) -> frozenset[str]:
@@ -29,11 +30,13 @@ def read_baseline(path: Path) -> frozenset[str]:
         data = json.loads(read_bounded(path, limits.MAX_REVIEW_FILE_BYTES).decode("utf-8"))
         check_schema(data, "baseline.schema.json")
     except InvalidFile as exc:
-        raise BaselineError(f"{path}: {exc.pointer + ': ' if exc.pointer else ''}{exc.reason}") from None
+        raise BaselineError.of(path, exc) from None
     except OSError as exc:
-        raise BaselineError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        reason = exc.strerror or exc
+        raise BaselineError(f"{path}: cannot read: {reason}", f"{path}：无法读取：{reason}") from None
     except (UnicodeDecodeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
-        raise BaselineError(f"{path}: not a JSON baseline file ({exc})") from None
+        raise BaselineError(f"{path}: not a JSON baseline file ({exc})",
+                            f"{path}：不是 JSON 格式的基线文件（{exc}）") from None
     return frozenset(item["fingerprint"] for item in data["findings"])
 
 

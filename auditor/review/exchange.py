@@ -20,8 +20,25 @@ _FIELDS = {"fingerprint": "fingerprint", "rule_id": "rule_id", "check_id": "chec
            "at": "decided_at", "until": "until", "message": "message"}
 
 
-class ExchangeError(Exception):
-    """A decisions file that cannot be used: the message names the file and says why (exit code 2)."""
+class FileRefused(Exception):
+    """A review file (decisions, baseline) that cannot be used: the message names the file and says why, in each
+    language (exit code 2)."""
+
+    def __init__(self, en: str, zh: str | None = None) -> None:
+        super().__init__(en)
+        self.zh = zh
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" and self.zh else str(self)
+
+    @classmethod
+    def of(cls, path: Path, exc: InvalidFile) -> FileRefused:
+        where = f"{exc.pointer}: " if exc.pointer else ""
+        return cls(f"{path}: {where}{exc.reason}", f"{path}：{where}{exc.reason_zh}" if exc.reason_zh else None)
+
+
+class ExchangeError(FileRefused):
+    """A decisions file that cannot be used."""
 
 
 def read_decisions(path: Path) -> list[Decision]:
@@ -29,7 +46,7 @@ def read_decisions(path: Path) -> list[Decision]:
         data = read_yaml(path, limits.MAX_REVIEW_FILE_BYTES)
         check_schema(data, "decisions.schema.json")
     except InvalidFile as exc:
-        raise ExchangeError(f"{path}: {exc.pointer + ': ' if exc.pointer else ''}{exc.reason}") from None
+        raise ExchangeError.of(path, exc) from None
     return [Decision(**{field: item.get(member, "" if member == "message" else None)
                         for member, field in _FIELDS.items()}) for item in data["decisions"]]
 
