@@ -46,6 +46,7 @@ def describe_line(line: int | None, page: int | None, page_line: int | None, lan
         if page_line is not None:
             return f"第 {page} 页第 {page_line} 行" if zh else f"page {page}, line {page_line}"
         return f"第 {page} 页" if zh else f"page {page}"
+    line = page_line if page_line is not None else line  # a flattened text's segment: its physical line
     if line is None:
         return ""
     return f"第 {line} 行" if zh else f"line {line}"

@@ -83,11 +83,10 @@ CATALOG: dict[str, ProblemType] = {
                            "whole body on one line); nothing was checked"}, True),
         ProblemType("flattened_text", {"zh": "正文连成一行", "en": "Report flattened onto one line"},
                     {"zh": "{path} 的正文在第 {line} 行连成一行（网页文本导出）：已按章节和表格行切分，"
-                           "引用的行号为切分后的段序号；连在一起无法唯一拆分的表格数字记为无法识别",
+                           "该行中的位置以引文给出；连在一起无法唯一拆分的表格数字记为无法识别",
                      "en": "{path} has its body run together on line {line} (a web text dump): it was cut at sections "
-                           "and table rows, cited line numbers count those segments, and runs of digits that cannot be "
-                           "split "
-                           "one way only are unreadable"}, False),
+                           "and table rows, places on that line are given by the words quoted, and runs of digits "
+                           "that cannot be split one way only are unreadable"}, False),
         ProblemType("traditional_script", {"zh": "繁体字文本", "en": "Traditional characters"},
                     {"zh": "{path} 以繁体字书写，已转换为简体字后核查（OpenCC）；问题中引用的原文为转换后的文字",
                      "en": "{path} is written in traditional characters and was audited converted to simplified ones "

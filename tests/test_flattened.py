@@ -74,3 +74,23 @@ def test_the_pingtan_series_reads_carried_over_and_forward_where_unambiguous() -
         cell = facts.cells.get("t3.carried_forward.total")
         forward[year] = cell.value if cell is not None and cell.status == "number" else None
     assert sum(v is not None for v in forward.values()) >= 4
+
+
+def test_a_flattened_reports_findings_name_its_physical_line_and_quote_the_words(tmp_path: Path) -> None:
+    """Issue 15, stumble 2: a segment number (第 14 行 of a 10-line file) is no place a reader can find. 平潭 2019 runs
+    its body together on line 10: each finding names line 10 and quotes the words it is about, in the message, the
+    JSON location (page_line, with no page), the text output and the SARIF region."""
+    from tests.test_cli import audit_json, run
+    from tests.test_format_sarif import audit_sarif
+
+    report = CORPUS / "pingtan-2019.txt"
+    _, data = audit_json(str(report), "--fail-on", "none")
+    listed = next(f for f in data["documents"][0]["findings"] if f["rule_id"] == "TXT-LIST")
+    assert (listed["location"]["page"], listed["location"]["page_line"]) == (None, 10)
+    assert listed["location"]["line"] > 10  # the segment, as the drawn page numbers it
+    assert "第 10 行所列各项之和" in listed["message"] and "「共公布政府信息2599条" in listed["message"]
+    assert "TXT-LIST  第一部分 第 10 行" in run("audit", str(report), "--fail-on", "none").output
+    _, log = audit_sarif(str(report))
+    result = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "TXT-LIST")
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == 10 and region["snippet"]["text"].startswith("共公布政府信息2599条")

@@ -241,7 +241,7 @@ def to_json(facts: ReportFacts) -> dict[str, Any]:
 def _place(item: list[Any]) -> Place:
     wraps = tuple((int(o), int(p), None if line is None else int(line)) for o, p, line in item[2]) \
         if len(item) > 2 else ()
-    return Place(int(item[0]), item[1], wraps)
+    return Place(None if item[0] is None else int(item[0]), item[1], wraps)
 
 
 def from_json(data: dict[str, Any]) -> ReportFacts:

@@ -183,8 +183,10 @@ def _operand_text(ref: str, raw: str | None, value: object, lang: str) -> str:
 def _location(at: Location, where: dict[str, Any], line_true: bool, lang: str, number: int | None = None,
               text: str | None = None) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": where}
-    if at.line and line_true:
-        region: dict[str, Any] = {"startLine": at.line}
+    # A flattened text's segment is on a physical line of the file (Location.page_line, with no page): that line.
+    file_line = at.line if line_true else at.page_line if at.page is None else None
+    if at.line and file_line:
+        region: dict[str, Any] = {"startLine": file_line}
         if at.snippet:
             region["snippet"] = {"text": visible(at.snippet)}
         physical["region"] = region

@@ -91,15 +91,16 @@ class Paragraph:
 @dataclass(frozen=True)
 class Place:
     """Where a reader finds one of a paged document's lines (PDF, OFD, a scan): the page, from 1, and for a line of
-    running text its line on that page, from 1 at the top (None for a table row)."""
+    running text its line on that page, from 1 at the top (None for a table row). In a text flattened onto one line
+    (a web dump, ingest/flat.py) there is no page (None) and `line` is the physical line each segment is on."""
 
-    page: int
+    page: int | None
     line: int | None = None
     # A paragraph printed over several lines: where each line after its first starts, as (offset in the paragraph's
     # text, page, line on that page), so a statement in its middle is found on its own line (Place.at).
     wraps: tuple[tuple[int, int, int | None], ...] = ()
 
-    def at(self, offset: int) -> tuple[int, int | None]:
+    def at(self, offset: int) -> tuple[int | None, int | None]:
         """(page, line on the page) of the character at `offset` (from 0) in the paragraph's text."""
         page, line = self.page, self.line
         for start, wrap_page, wrap_line in self.wraps:

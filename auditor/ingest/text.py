@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from auditor.ingest.document import Cell, Document, Paragraph, Row, Table
+from auditor.ingest.document import Cell, Document, Paragraph, Place, Row, Table
 from auditor.ingest.flat import SECTION_TITLE, looks_flattened, read_flattened
 from auditor.ingest.rewrap import unwrap
 
@@ -405,5 +405,8 @@ def read_text(text: str, path: str, fmt: str, encoding: str) -> Document:
     if flattened_line is not None:  # the flattened line's tables, where it was among the others
         before = [t for t in tables if t.first_line < flattened_line]
         tables = before + flat_tables + tables[len(before):]
+    # A flattened line's segments are numbered after the physical lines; a reader finds each on its physical line.
+    places = None if flattened_line is None else tuple(
+        Place(None, n if n <= len(lines) else flattened_line) for n in range(1, line_count + 1))
     return Document(path=path, format=fmt, encoding=encoding, paragraphs=tuple(paragraphs),
-                    tables=tuple(tables), line_count=line_count, flattened_line=flattened_line)
+                    tables=tuple(tables), line_count=line_count, flattened_line=flattened_line, places=places)
