@@ -219,7 +219,10 @@ def _wait(future: Future[R], seconds: float, earned: Callable[[], float] = lambd
             return Lost("died")
         except FutureTimeout as exc:
             if not future.done():
-                if remaining <= _POLL:
+                # Out of time only if it still is once what it earned while waited for is counted (a scan's page
+                # may have begun in the last poll).
+                limit = seconds + earned()
+                if start + limit <= time.monotonic():
                     return Lost("timeout", f"{limit:g}")
                 continue
             if future.cancelled():

@@ -360,6 +360,9 @@ def test_a_corrected_report_and_another_format_replace_the_earlier_document_ever
 
     report = tmp_path / "r.txt"
     report.write_bytes((SAMPLES / "003_1299ff54e50d8c9c.txt").read_bytes())
+    original = tmp_path / "kept" / "r-original.txt"
+    original.parent.mkdir()
+    original.write_bytes(report.read_bytes())
     db = tmp_path / "audits.db"
     with Store(db) as opened:
         audit_paths([report], packs, store=opened)
@@ -375,6 +378,14 @@ def test_a_corrected_report_and_another_format_replace_the_earlier_document_ever
     assert len(after.findings) == len(before.findings) - 1
     assert not any(i.subject.rule_id == "TXT-NEW" for i in items) and len(items) == len(after.findings)
     assert after.t3.copies == ("r.txt",) and "较早的版本" in _note(after)
+    # A pack upgrade audits the original again as a new row (a new pack version): it is no newer for that.
+    from auditor.audit import audit_file, read_facts
+
+    with Store(db) as opened:
+        old = audit_file(original, packs)
+        opened.record(original, read_facts(original, packs)[0], replace(old, pack=f"{old.pack}+upgraded"))
+        assert opened.document_count() == 3
+    assert not any(f.rule_id == "TXT-NEW" for f in collect(db, 2024).findings)
     # The same report as its HTML page, received after: it is the year's report now, and counts once.
     with Store(db) as opened:
         audit_paths([Path("tests/fixtures/parity/003_1299ff54e50d8c9c.html").resolve()], packs, store=opened)

@@ -199,6 +199,20 @@ def test_guessing_a_password_is_held_off_for_every_process_of_a_deployment(store
             app.state.audits.close()
 
 
+def test_a_login_is_not_held_up_by_a_batch_holding_the_stores_write_lock(web_app: FastAPI) -> None:  # noqa: F811
+    """A batch records 64 files in one SQLite transaction: a login meanwhile reads what it needs and skips a count it
+    cannot write at once (auditor.web.throttle), rather than waiting 30 s for the lock and failing."""
+    import time
+
+    person = Person(TestClient(web_app))
+    person.get("/login")
+    with Store(web_app.state.db) as busy, busy.batch():  # another writer's transaction, as a batch's
+        started = time.monotonic()
+        assert person.post("/login", {"name": "office", "password": "wrong"}).status_code == 401
+        assert person.post("/login", {"name": "office", "password": "office-password-1"}).status_code == 303
+        assert time.monotonic() - started < 10
+
+
 def test_a_disabled_account_loses_its_session_at_once(web_app: FastAPI) -> None:  # noqa: F811
     person = sign_in(web_app, "hongze")
     assert person.get("/self-check").status_code == 200

@@ -22,17 +22,24 @@ from auditor.facts.model import Claim, ParagraphFact
 from auditor.facts.normalize import nfkc
 
 KEY = "claim.proactive_items"
-# The marks that open a part, by kind: a part ends where the next mark of its own kind opens the next one, so the
-# 「一是…」 or 「1.」 items inside a 「（一）」 part stay in it.
-_MARKS = {"paren": r"[（(][一二三四五六七八九十]+[)）]", "dun": r"[一二三四五六七八九十]+[、.．]",
+# The marks that open a part, from the highest level down (「一、」 over 「（一）」 over 「1.」 over 「（1）」): a part
+# ends where a mark of its own level or a higher one opens the next, so the 「一是…」 or 「1.」 items inside a
+# 「（一）」 part stay in it.
+_MARKS = {"dun": r"[一二三四五六七八九十]+[、.．]", "paren": r"[（(][一二三四五六七八九十]+[)）]",
           "arabic": r"\d{1,2}[、.．](?!\d)", "paren_arabic": r"[（(]\d{1,2}[)）]"}
+_LEVEL = {kind: level for level, kind in enumerate(_MARKS)}
+# A heading's words: up to punctuation, a space or a digit (「主动公开政府信息1564条」 is a heading run into its text).
 _MARK = re.compile(r"^\s*(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _MARKS.items()) + r")\s*"
-                   r"(?P<heading>[^。：:；;，,\s]{1,16})")
+                   r"(?P<heading>[^。：:；;，,\s\d]{1,16})")
 _PROACTIVE = re.compile(r"主动公开|信息发布|公开政府信息")
 # Where a heading's own words end (「主动公开方面平潭综合实验区切实落实…」: a heading run into its text).
 _HEADING_END = re.compile(r"^.*?(?:方面|情况|工作)")
-# A count of published things: 1564 条, 1,647条, 260 余条, 96 篇; not 15 个 (windows) or 2138 项 (service items).
-_FIGURE = re.compile(r"(\d[\d,，]*)\s*(?:余|多)?\s*(?:条|篇|份|期|件)")
+# A count of published things: 1564 条, 1,647条, 260 余条, 2.3万条, 1万余篇; not 15 个 (windows) or 2138 项 (service
+# items).
+# A figure counts where its clause speaks of publishing: 「办理政务热线工单 4.6 万余件」 (sample 001) counts tickets.
+_CLAUSE = re.compile(r"[，,。；;！？]")
+_PUBLISHED = re.compile(r"公开|发布|信息|文件|解读|公报|更新|推送|政策|上传|刊登|转载")
+_FIGURE = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(万)?\s*(?:余|多)?\s*(?:条|篇|份|期|件)")
 
 
 def proactive_claims(paragraphs: Iterable[ParagraphFact]) -> tuple[Claim, ...]:
@@ -50,15 +57,23 @@ def proactive_claims(paragraphs: Iterable[ParagraphFact]) -> tuple[Claim, ...]:
             if mark is not None and kind is not None and _PROACTIVE.search(mark.group("heading")):
                 heading = mark.group("heading")
                 ended = _HEADING_END.match(heading)
-                start = (kind, ended.group() if ended else heading, p.line)
-                texts.append(text[mark.end("heading"):])
+                short = ended.group() if ended else heading
+                start = (kind, short, p.line)
+                # From the heading on, as one clause with the text it runs into: 「（一）主动公开政府信息1564条」.
+                texts.append(text[mark.start("heading"):])
             continue
-        if kind == start[0]:
-            break  # the next part of the same kind
+        if kind is not None and _LEVEL[kind] <= _LEVEL[start[0]]:
+            break  # the next part at the same level, or the end of the one it is in
         texts.append(text)
     if start is None:
         return ()
     body = "".join(texts)
-    total = sum(int(re.sub(r"[,，]", "", m.group(1))) for m in _FIGURE.finditer(body))
+    total = sum(_count(m) for clause in _CLAUSE.split(body) if _PUBLISHED.search(clause)
+                for m in _FIGURE.finditer(clause))
     _, heading, line = start
     return (Claim(KEY, total, heading, line, 1, 1, 1 + len(heading)),)
+
+
+def _count(figure: re.Match[str]) -> int:
+    value = float(re.sub(r"[,，]", "", figure.group(1)))
+    return round(value * 10_000) if figure.group(2) else round(value)

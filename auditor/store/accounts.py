@@ -182,19 +182,24 @@ class Accounts:
         """Whether `upload_id` now holds its agency's submission of `year` (schema version 10): claimed afresh, or
         taken over from an upload that claimed it before `stale_before` and was never submitted (its process
         stopped midway). The key is the table's, so two processes claiming at once get one claim between them."""
-        with self.store._transaction() as db:
-            if db.execute("INSERT INTO submissions (agency, year, upload_id, claimed_at) VALUES (?, ?, ?, ?) "
-                          "ON CONFLICT (agency, year) DO NOTHING RETURNING upload_id",
-                          (agency, year, upload_id, now())).fetchone() is not None:
-                return True
-            held, claimed_at = db.execute("SELECT upload_id, claimed_at FROM submissions WHERE agency = ? AND year = ?",
-                                          (agency, year)).fetchone()
-            holder = db.execute("SELECT submitted_at FROM uploads WHERE id = ?", (held,)).fetchone()
-            if holder is None or holder[0] is not None or claimed_at >= stale_before:
-                return False
-            return db.execute("UPDATE submissions SET upload_id = ?, claimed_at = ? WHERE agency = ? AND year = ? "
-                              "AND upload_id = ? AND claimed_at = ? RETURNING upload_id",
-                              (upload_id, now(), agency, year, held, claimed_at)).fetchone() is not None
+        for _ in range(3):  # on a server, another process's claim may be released between the two statements
+            with self.store._transaction() as db:
+                if db.execute("INSERT INTO submissions (agency, year, upload_id, claimed_at) VALUES (?, ?, ?, ?) "
+                              "ON CONFLICT (agency, year) DO NOTHING RETURNING upload_id",
+                              (agency, year, upload_id, now())).fetchone() is not None:
+                    return True
+                current = db.execute("SELECT upload_id, claimed_at FROM submissions WHERE agency = ? AND year = ?",
+                                     (agency, year)).fetchone()
+                if current is None:
+                    continue  # released since the insert found it: claim it again
+                held, claimed_at = current
+                holder = db.execute("SELECT submitted_at FROM uploads WHERE id = ?", (held,)).fetchone()
+                if holder is None or holder[0] is not None or claimed_at >= stale_before:
+                    return False
+                return db.execute("UPDATE submissions SET upload_id = ?, claimed_at = ? WHERE agency = ? AND "
+                                  "year = ? AND upload_id = ? AND claimed_at = ? RETURNING upload_id",
+                                  (upload_id, now(), agency, year, held, claimed_at)).fetchone() is not None
+        return False  # claimed and released over and over meanwhile: the next click tries again
 
     @store_guarded
     def release_submission(self, upload_id: int) -> None:

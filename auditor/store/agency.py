@@ -51,19 +51,19 @@ def same_body(a: str, b: str) -> bool:
     return agency_stem(a_n) == agency_stem(b_n) and (a_n.endswith(b_n) or b_n.endswith(a_n))
 
 
-def superseded(documents: Iterable[tuple[int, str | None, int | None]]) -> dict[int, int]:
-    """Which recorded documents a later one replaces: of the documents (id, agency, year) of one body and year, the
-    one recorded first the latest (the highest id: ids follow first recording, and auditing a file again keeps its
-    id) is the year's report, and each earlier one maps to it. A corrected report audited again is a new document;
-    so is the same report in another format. Documents of no agency or no year replace nothing and are never
-    replaced: nothing says they are one body's year."""
-    latest: dict[tuple[str, int], int] = {}
+def superseded(documents: Iterable[tuple[int, str | None, int | None, str | None]]) -> dict[int, int]:
+    """Which recorded documents a later one replaces: of the documents (id, agency, year, received_at) of one body and
+    year, the one received last (documents.received_at: when the store first recorded its bytes; between two first
+    recorded in one run, the one recorded later, its id higher) is the year's report, and each earlier one maps to
+    it. A corrected report audited again is a new document; so is the same report in another format. Documents of no
+    agency or no year replace nothing and are never replaced: nothing says they are one body's year."""
+    latest: dict[tuple[str, int], tuple[str, int]] = {}
     keyed: list[tuple[int, tuple[str, int]]] = []
-    for document_id, agency, year in documents:
+    for document_id, agency, year, received_at in documents:
         name = normal_agency(agency or "")
         if not name or year is None:
             continue
-        key = (name, int(year))
+        key, rank = (name, int(year)), (str(received_at or ""), int(document_id))
         keyed.append((int(document_id), key))
-        latest[key] = max(latest.get(key, int(document_id)), int(document_id))
-    return {d: latest[k] for d, k in keyed if latest[k] != d}
+        latest[key] = max(latest.get(key, rank), rank)
+    return {d: latest[k][1] for d, k in keyed if latest[k][1] != d}

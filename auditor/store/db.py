@@ -198,14 +198,15 @@ class Store:
             # rest of the record, so its findings are written by one writer at a time.
             document_id = int(db.execute(
                 "INSERT INTO documents (path, format, agency, agency_norm, agency_stem, year, template, facts, "
-                "passed, not_assessable, gaps, checks, result, audited_at, sha256, pack) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "passed, not_assessable, gaps, checks, result, audited_at, sha256, pack, received_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "COALESCE((SELECT MIN(received_at) FROM documents WHERE sha256 = ?), ?)) "
                 "ON CONFLICT (sha256, pack) DO UPDATE SET path = excluded.path, format = excluded.format, "
                 "agency = excluded.agency, agency_norm = excluded.agency_norm, agency_stem = excluded.agency_stem, "
                 "year = excluded.year, template = excluded.template, facts = excluded.facts, "
                 "passed = excluded.passed, not_assessable = excluded.not_assessable, gaps = excluded.gaps, "
                 "checks = excluded.checks, result = excluded.result, audited_at = excluded.audited_at RETURNING id",
-                (*row, digest, pack)).fetchone()[0])
+                (*row, digest, pack, digest, when)).fetchone()[0])
             self.record_narratives(document_id, narratives)
             db.execute("DELETE FROM unreadable WHERE sha256 = ?", (digest,))
             _write_results(db, document_id, result)
@@ -443,7 +444,7 @@ class Store:
         """The documents of `year` (None: every year) that a later one of the same body and year replaces, each with
         the one that does (agency.superseded): left out of the year's queue and summary."""
         where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
-        return superseded(self._connection.execute(f"SELECT id, agency, year FROM documents {where}",
+        return superseded(self._connection.execute(f"SELECT id, agency, year, received_at FROM documents {where}",
                                                    params).fetchall())
 
     @_guarded

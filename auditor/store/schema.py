@@ -105,6 +105,13 @@ Version 11 (issue 15, a summary in another language than the audit's):
 - `findings.messages`: the finding's message in every language the tool speaks, as a JSON object (`{"zh": …,
   "en": …}`), so `summary --lang en` of a year audited in Chinese shows each finding in English. NULL for a finding
   recorded before version 11: it is shown in the run's language (`message`) until its report is audited again.
+
+Version 12:
+
+- `documents.received_at`: when the store first recorded these bytes (under any pack: a pack upgrade audits the same
+  file again as a new row, which must not make an old version look newer). Of one body's documents of a year, the
+  one received last is the year's report (agency.superseded). Documents recorded before version 12 take their
+  `audited_at`.
 """
 
 from __future__ import annotations
@@ -323,6 +330,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
     """
     ALTER TABLE findings ADD COLUMN messages TEXT;
+    """,
+    """
+    ALTER TABLE documents ADD COLUMN received_at TEXT;
+    UPDATE documents SET received_at = audited_at;
     """,
 )
 

@@ -27,7 +27,7 @@ from auditor.problems import CATALOG
 from auditor.resources import InvalidFile, read_bounded
 from auditor.review.ledger import Ledger
 from auditor.store import Store, StoreError, display, is_url
-from auditor.store.agency import normal_agency, superseded
+from auditor.store.agency import normal_agency
 from auditor.summary import reviews
 from auditor.summary.names import Bodies
 from auditor.summary.reviews import Rectified
@@ -322,6 +322,7 @@ def collect(db: Path | str, year: int | None = None, roster: Iterable[str] | Non
         raise SummaryError("store", text=str(exc)) from exc
     try:
         docs, findings, problems, unreadable, years, decisions = store.summary_rows(year)
+        replaced = store.replaced_documents(year)
     except StoreError as exc:
         raise SummaryError("store", text=str(exc)) from exc
     finally:
@@ -335,7 +336,8 @@ def collect(db: Path | str, year: int | None = None, roster: Iterable[str] | Non
         raise SummaryError("empty", where=where)
     bodies = Bodies(aliases)
     ledger = Ledger(decisions)  # the decisions as a run applies them (auditor.review.ledger)
-    summary = _summary(year, docs, findings, problems, None if roster is None else list(roster), bodies, ledger)
+    summary = _summary(year, docs, findings, problems, None if roster is None else list(roster), bodies, ledger,
+                       replaced)
     # A file that could not be read has no year, so every summary of the store counts it (as status "problem").
     rows = tuple(DocumentRow(-int(i), "?", None, str(path), "", dict.fromkeys(COUNTED, 0), (str(slug),), "problem",
                              body="?") for i, path, slug in unreadable)
@@ -346,7 +348,8 @@ def collect(db: Path | str, year: int | None = None, roster: Iterable[str] | Non
 
 
 def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple[Any, ...]],
-             problems: list[tuple[Any, ...]], roster: list[str] | None, bodies: Bodies, ledger: Ledger) -> Summary:
+             problems: list[tuple[Any, ...]], roster: list[str] | None, bodies: Bodies, ledger: Ledger,
+             replaced: dict[int, int] | None = None) -> Summary:
     by_doc: dict[int, list[tuple[Any, ...]]] = {}
     for f in findings:
         by_doc.setdefault(int(f[0]), []).append(f)
@@ -358,7 +361,7 @@ def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple
     facts: list[Report] = []
     # One body's year is one report: a corrected version received later, or the same report in another format,
     # replaces the earlier document in every count (statuses, findings, reviews, totals), which are named instead.
-    replaced = superseded((int(d[0]), d[1], d[2]) for d in docs)
+    replaced = replaced or {}
     for document_id, agency, doc_year, path, pack, not_assessable, gaps, facts_json, _checks, whole in docs:
         if int(document_id) in replaced:
             continue

@@ -55,9 +55,11 @@ from auditor.web.uploads import MAX_BATCH_FILES, MAX_UPLOAD_BYTES, Refused, chec
 from auditor.web.words import REFUSALS_ZH
 
 SESSION_HOURS = 8
-# A batch read from the store that has made no progress for this long is said to have perhaps stopped: its
-# process may have (a record batch of 64 slow files can be quiet for some minutes, hence not sooner).
-QUIET_MINUTES = 10
+# Minutes without progress after which a batch read from the store is said to have perhaps stopped, by stage. Its
+# process writes as files finish, but not while SQLite's write lock is its own (recording: its saves wait for each
+# record batch of 64 files, whose slowest could take 64 × --timeout), and a queued batch waits for the batches
+# before it.
+QUIET_MINUTES = {"queued": 60, "record": 35, "audit": 10}
 # A batch's request, all files together: its files are held in memory until the audit thread has written them.
 BATCH_BYTES = 1 << 30
 # The summary's files a supervisor can download, with their media types; nothing else is served from its folder.
@@ -164,11 +166,11 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
                 return held
             user = Accounts(store).user(name=name)
             if user is None or user.disabled or not verify(user.password_hash if user else None, password):
-                throttle.refused(store, name, client)
+                throttle.refused(request.app.state.db, name, client)
                 message = "用户名或密码不正确，或账户已停用" if words == "zh" else \
                     "wrong name or password, or the account is disabled"
                 return page(request, "login.html.j2", 401, error=message)
-            throttle.succeeded(store, name)
+            throttle.succeeded(store, request.app.state.db, name)
         sign_in(request, user)
         return RedirectResponse("/", status_code=303)
 
@@ -344,7 +346,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
         job = request.app.state.audits.job(job_id)
         if job is None:
             raise HTTPException(404, "no such batch")
-        return page(request, "batch.html.j2", job=job, quiet_after=QUIET_MINUTES)
+        return page(request, "batch.html.j2", job=job, quiet_after=QUIET_MINUTES.get(job.stage, 1 << 30))
 
 
 def _visible_result(request: Request, who: Viewer, store: Store, document_id: int) -> tuple[

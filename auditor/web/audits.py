@@ -158,7 +158,8 @@ class Audits:
                 shown = dataclasses.replace(document, path=received.name)
                 accounts.mark_submitted(upload_id, document_id, results.dump(shown))
             except BaseException:
-                accounts.release_submission(upload_id)
+                with suppress(StoreError):  # the store failing again must not hide why the submission failed
+                    accounts.release_submission(upload_id)
                 raise
         return shown
 
@@ -201,7 +202,8 @@ class Audits:
 
         def told() -> None:
             # Inside a transaction of the audit's (a batch of records) the save would be part of it, seen by other
-            # processes only at its commit; the next save after it says the same and more.
+            # processes only at its commit: skipped, so the recording stage is saved when it ends (the page's
+            # patience for each stage allows for that: app.QUIET_MINUTES).
             if store is not None and not store.in_transaction:
                 job.save(store)
 

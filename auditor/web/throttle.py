@@ -15,9 +15,11 @@ holds either way.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from auditor.store import Store
+from auditor.store import Store, StoreError
 from auditor.store.signins import SignIns
 
 WINDOW = timedelta(minutes=15)
@@ -38,9 +40,20 @@ def held(store: Store, name: str, client: str) -> bool:
     return by_name >= PER_ACCOUNT or by_client >= PER_CLIENT
 
 
-def refused(store: Store, name: str, client: str) -> None:
-    SignIns(store).refused(name, client, _since())
+# Seconds a count waits for the store's write lock. A batch holds SQLite's for as long as it records 64 files: a
+# login must not wait that long, or fail, for a count (reading the counts never waits).
+WRITE_SECONDS = 2.0
 
 
-def succeeded(store: Store, name: str) -> None:
-    SignIns(store).succeeded(name)
+def refused(db: Path | str, name: str, client: str) -> None:
+    """Count a refused login; a store too busy to take the count now does not hold the login up for it."""
+    with suppress(StoreError), Store(db, timeout=WRITE_SECONDS) as store:
+        SignIns(store).refused(name, client, _since())
+
+
+def succeeded(store: Store, db: Path | str, name: str) -> None:
+    """The account's count starts again: written only when there is one (most logins write nothing)."""
+    if SignIns(store).failures(name, "", _since())[0] == 0:
+        return
+    with suppress(StoreError), Store(db, timeout=WRITE_SECONDS) as writer:
+        SignIns(writer).succeeded(name)
