@@ -38,7 +38,7 @@ VARIANTS = [
     ("db", ["--format", "json"]),  # with --db: the output, then every row the store recorded
 ]
 # Columns that say when, not what: the only part of a store's rows that differs between two runs of the same code.
-CLOCK_COLUMNS = ("audited_at", "decided_at", "recorded_at", "created_at")
+CLOCK_COLUMNS = ("audited_at", "decided_at", "recorded_at", "created_at", "received_at")
 
 
 def store_rows(path: Path) -> bytes:

@@ -218,3 +218,14 @@ def test_every_match_of_every_bundled_pattern_contains_its_required_text() -> No
                     matched += 1
                     assert pattern.required in text, (pattern.regex.pattern, pattern.required, text[:80])
     assert matched > 100
+
+
+def test_the_proactive_count_survives_a_digit_run_no_count_has() -> None:
+    """Found by the fuzzer (seed 1, #179): 400 nines before 条 made a float infinity and an OverflowError; such a run
+    is no count (limits.MAX_NUMBER_DIGITS), and the other figures still add up."""
+    from auditor.facts.model import ParagraphFact
+    from auditor.facts.padding import proactive_claims
+
+    text = "（一）主动公开：发布信息" + "9" * 400 + "条，另发布信息 30 条，解读 2.5万篇"
+    (claim,) = proactive_claims([ParagraphFact(3, 1, text), ParagraphFact(4, 1, "（二）依申请公开：受理 9 件")])
+    assert claim.value == 30 + 25_000

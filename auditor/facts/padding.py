@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from auditor import limits
 from auditor.facts.model import Claim, ParagraphFact
 from auditor.facts.normalize import nfkc
 
@@ -75,5 +76,9 @@ def proactive_claims(paragraphs: Iterable[ParagraphFact]) -> tuple[Claim, ...]:
 
 
 def _count(figure: re.Match[str]) -> int:
-    value = float(re.sub(r"[,，]", "", figure.group(1)))
+    """The figure as a count; 0 for a digit run too long to be one (a garbled page's 400 nines)."""
+    digits = re.sub(r"[,，]", "", figure.group(1))
+    if len(digits) > limits.MAX_NUMBER_DIGITS:
+        return 0
+    value = float(digits)
     return round(value * 10_000) if figure.group(2) else round(value)
