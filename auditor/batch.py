@@ -219,10 +219,9 @@ def _wait(future: Future[R], seconds: float, earned: Callable[[], float] = lambd
             return Lost("died")
         except FutureTimeout as exc:
             if not future.done():
-                # Out of time only if it still is once what it earned while waited for is counted (a scan's page
-                # may have begun in the last poll).
-                limit = seconds + earned()
-                if start + limit <= time.monotonic():
+                # Out of time only once a round that read what it earned (a scan's page may begin in the last
+                # poll) finds none left.
+                if remaining <= 0:
                     return Lost("timeout", f"{limit:g}")
                 continue
             if future.cancelled():

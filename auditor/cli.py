@@ -670,8 +670,7 @@ def review_list(db: Path | str, year: int | None, state: str, fmt: str, lang: st
     """The findings of a year in the store, one per fingerprint, with the decision that applies."""
     with _open_store(db, lang) as store:
         try:
-            held = store.years()
-            if year is not None and year not in held:  # 20244 for 2024: "nothing to review" would be a false calm
+            if year is not None and year not in (held := store.years()):  # 20244 for 2024: no false calm
                 _review_failed(_REVIEW_WORDS[lang]["no_year"].format(
                     year=year, held=", ".join(map(str, held)) or ("无" if lang == "zh" else "none")))
             items = [i for i in queue(store, year) if state == "all" or i.state == state]

@@ -9,7 +9,8 @@ figures summed are those in the units of published things (条, 篇, 份, 期, �
 else, are not.
 
 The part is the first of section 一 whose heading (after a mark: 「（一）」「一、」「1.」「（1）」) names 主动公开, with
-everything up to the next mark of the same kind (its own 「一是…」 items included). A section without such a part has
+everything up to the next mark of its level or a higher one (its own 「一是…」 and 「1.」 items included), and its
+figures count where their clause speaks of publishing. A section without such a part has
 nothing to measure (S1-ASPECTS says what it lacks): no claim, so the rule is not assessable rather than failed.
 """
 
@@ -35,11 +36,11 @@ _MARK = re.compile(r"^\s*(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _MARKS.item
 _PROACTIVE = re.compile(r"主动公开|信息发布|公开政府信息")
 # Where a heading's own words end (「主动公开方面平潭综合实验区切实落实…」: a heading run into its text).
 _HEADING_END = re.compile(r"^.*?(?:方面|情况|工作)")
-# A count of published things: 1564 条, 1,647条, 260 余条, 2.3万条, 1万余篇; not 15 个 (windows) or 2138 项 (service
-# items).
 # A figure counts where its clause speaks of publishing: 「办理政务热线工单 4.6 万余件」 (sample 001) counts tickets.
 _CLAUSE = re.compile(r"[，,。；;！？]")
 _PUBLISHED = re.compile(r"公开|发布|信息|文件|解读|公报|更新|推送|政策|上传|刊登|转载")
+# A count of published things: 1564 条, 1,647条, 260 余条, 2.3万条, 1万余篇; not 15 个 (windows) or 2138 项 (service
+# items).
 _FIGURE = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(万)?\s*(?:余|多)?\s*(?:条|篇|份|期|件)")
 
 

@@ -88,7 +88,6 @@ def store_guarded(method: Callable[Concatenate[_S, _P], _R]) -> Callable[Concate
     return guarded
 
 
-
 def now() -> str:
     """The time stored: UTC with microseconds, so text order is time order (as the store's audited_at)."""
     return datetime.now(UTC).isoformat(timespec="microseconds")

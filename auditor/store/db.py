@@ -455,7 +455,7 @@ class Store:
         normalised agency and path; every finding as (document_id, rule_id, check_id, severity, message, location,
         evidence, rule_name, fingerprint, messages: its message in the other languages, JSON or NULL); every
         problem as (document_id, slug); every unreadable file as (id, path,
-        slug); the years the store holds, as 1-tuples; every review decision."""
+        slug); the years the store holds (Store.years); every review decision."""
         where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
         db = self._connection
         docs = db.execute(f"SELECT id, agency, year, path, pack, not_assessable, gaps, facts, checks, "
@@ -465,9 +465,8 @@ class Store:
                               "rule_name, fingerprint, messages FROM findings ORDER BY document_id, id").fetchall()
         problems = db.execute("SELECT document_id, slug FROM problems ORDER BY id").fetchall()
         unreadable = db.execute("SELECT id, path, slug FROM unreadable ORDER BY path").fetchall()
-        years = db.execute("SELECT DISTINCT year FROM documents WHERE year IS NOT NULL ORDER BY year").fetchall()
-        rows = tuple([tuple(r) for r in rows] for rows in (docs, findings, problems, unreadable, years))
-        return (*rows, read_decisions(db))
+        rows = tuple([tuple(r) for r in rows] for rows in (docs, findings, problems, unreadable))
+        return (*rows, self.years(), read_decisions(db))
 
     @_guarded
     def findings_of(self, document_id: int) -> list[dict[str, Any]]:

@@ -331,7 +331,7 @@ def collect(db: Path | str, year: int | None = None, roster: Iterable[str] | Non
         # Files of no year would otherwise make a summary of 20244 (a typo for 2024) out of nothing but them.
         if not years:
             raise SummaryError("no_years", where=where, year=year)
-        raise SummaryError("no_year", where=where, year=year, held=", ".join(str(y) for (y,) in years))
+        raise SummaryError("no_year", where=where, year=year, held=", ".join(map(str, years)))
     if not docs and not unreadable:
         raise SummaryError("empty", where=where)
     bodies = Bodies(aliases)
@@ -349,7 +349,7 @@ def collect(db: Path | str, year: int | None = None, roster: Iterable[str] | Non
 
 def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple[Any, ...]],
              problems: list[tuple[Any, ...]], roster: list[str] | None, bodies: Bodies, ledger: Ledger,
-             replaced: dict[int, int] | None = None) -> Summary:
+             replaced: dict[int, int]) -> Summary:
     by_doc: dict[int, list[tuple[Any, ...]]] = {}
     for f in findings:
         by_doc.setdefault(int(f[0]), []).append(f)
@@ -361,7 +361,6 @@ def _summary(year: int | None, docs: list[tuple[Any, ...]], findings: list[tuple
     facts: list[Report] = []
     # One body's year is one report: a corrected version received later, or the same report in another format,
     # replaces the earlier document in every count (statuses, findings, reviews, totals), which are named instead.
-    replaced = replaced or {}
     for document_id, agency, doc_year, path, pack, not_assessable, gaps, facts_json, _checks, whole in docs:
         if int(document_id) in replaced:
             continue

@@ -160,7 +160,8 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
         name, client = name.strip(), request.client.host if request.client else "-"
         words = request.app.state.lang
         with Store(request.app.state.db) as store:
-            if throttle.held(store, name, client):
+            counts = throttle.failures(store, name, client)
+            if throttle.held(counts):
                 held = page(request, "login.html.j2", 429, error=throttle.MESSAGES[words])
                 held.headers["Retry-After"] = str(int(throttle.WINDOW.total_seconds()))
                 return held
@@ -170,7 +171,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901 - one flat list of routes reads
                 message = "用户名或密码不正确，或账户已停用" if words == "zh" else \
                     "wrong name or password, or the account is disabled"
                 return page(request, "login.html.j2", 401, error=message)
-            throttle.succeeded(store, request.app.state.db, name)
+            throttle.succeeded(request.app.state.db, name, counts)
         sign_in(request, user)
         return RedirectResponse("/", status_code=303)
 

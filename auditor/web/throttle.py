@@ -34,9 +34,14 @@ def _since() -> str:
     return (datetime.now(UTC) - WINDOW).isoformat(timespec="microseconds")
 
 
-def held(store: Store, name: str, client: str) -> bool:
-    """Whether this login is refused unread: its account or its address is over its limit."""
-    by_name, by_client = SignIns(store).failures(name, client, _since())
+def failures(store: Store, name: str, client: str) -> tuple[int, int]:
+    """The refused logins in the window: of this account name, and from this address."""
+    return SignIns(store).failures(name, client, _since())
+
+
+def held(counts: tuple[int, int]) -> bool:
+    """Whether a login with these counts (failures) is refused unread: its account or its address is over."""
+    by_name, by_client = counts
     return by_name >= PER_ACCOUNT or by_client >= PER_CLIENT
 
 
@@ -51,9 +56,9 @@ def refused(db: Path | str, name: str, client: str) -> None:
         SignIns(store).refused(name, client, _since())
 
 
-def succeeded(store: Store, db: Path | str, name: str) -> None:
+def succeeded(db: Path | str, name: str, counts: tuple[int, int]) -> None:
     """The account's count starts again: written only when there is one (most logins write nothing)."""
-    if SignIns(store).failures(name, "", _since())[0] == 0:
+    if counts[0] == 0:
         return
     with suppress(StoreError), Store(db, timeout=WRITE_SECONDS) as writer:
         SignIns(writer).succeeded(name)
