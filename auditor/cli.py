@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from tqdm import tqdm
 
 from auditor import __version__, budget, limits
 from auditor.audit import expand, read_facts
@@ -267,6 +266,8 @@ def _write_run(watched: RunStream, fmt: str, color: bool, output: Path | None, l
             _cannot_write("file", output, exc, lang)
         return
     if output is None:
+        from tqdm import tqdm  # here, not at the top: a worker process imports this module and never draws a bar
+
         for piece in FORMATTERS[fmt](watched, color, show):
             with tqdm.external_write_mode():  # the bar (on stderr) steps aside while the report is written
                 click.echo(piece, nl=False)
@@ -335,6 +336,8 @@ def _progress_bar(total: int, stage: str, lang: str = "zh") -> Callable[[], None
     stage with nothing to do."""
     if total == 0:
         return lambda: None
+    from tqdm import tqdm  # as in _write_run
+
     bar = tqdm(total=total, desc=_STAGES[lang][stage], unit="份" if lang == "zh" else "file", file=sys.stderr,
                leave=False, dynamic_ncols=True)
 

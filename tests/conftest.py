@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +32,15 @@ def pytest_report_header() -> str:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not CORPUS.is_dir():  # at the end too: -q hides the header
         terminalreporter.write_line(pytest_report_header(), yellow=True, bold=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled packs are cached in a folder of this session's (packs/cache.py), not the user's ~/.cache: every run
+    of the suite starts with none, and the CLI subprocesses the tests start share it."""
+    folder = Path(tempfile.mkdtemp(prefix="auditor-test-cache-"))
+    folder.chmod(0o700)
+    os.environ["AUDITOR_CACHE_DIR"] = str(folder)
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

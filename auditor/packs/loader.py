@@ -17,6 +17,7 @@ from auditor import limits
 from auditor.facts.claims import ClaimPattern, Extractor
 from auditor.facts.vocabulary import known_keys
 from auditor.model import Severity
+from auditor.packs.cache import cached_manifest, cached_pack
 from auditor.packs.compile import CLAIM_PREFIX, CompiledCheck, check_limits, compile_check, plan_shards
 from auditor.packs.expr import Call, ExprError, Node, keys_of, parse, resolve, walk
 from auditor.packs.functions import FUNCTIONS
@@ -39,8 +40,7 @@ def manifest_of(directory: Path) -> dict[str, Any]:
     if not path.is_file():
         raise PackError(str(directory), "", f"no {MANIFEST}: not a rule pack directory",
                         f"没有 {MANIFEST}：不是规则包的文件夹")
-    manifest: dict[str, Any] = _read(path, "pack.schema.json")
-    return manifest
+    return cached_manifest(path, partial(_read, path, "pack.schema.json"))
 
 
 def _read(path: Path, schema_name: str) -> Any:
@@ -57,10 +57,15 @@ def load_pack(directory: Path, parameters: dict[str, float] | None = None,
               manifest: dict[str, Any] | None = None) -> Pack:
     """Load and compile a pack; `parameters` override the pack's own (those it does not have are ignored here and
     reported by the run configuration, which knows every loaded pack). `manifest`: its pack.yaml when the caller
-    has read it already (manifest_of)."""
+    has read it already (manifest_of). A pack compiled before from the same files by the same code is read from the
+    cache (packs/cache.py)."""
     directory = Path(directory)
-    manifest_path = directory / MANIFEST
     manifest = manifest if manifest is not None else manifest_of(directory)
+    return cached_pack(directory, manifest, parameters, partial(_compiled, directory, parameters, manifest))
+
+
+def _compiled(directory: Path, parameters: dict[str, float] | None, manifest: dict[str, Any]) -> Pack:
+    manifest_path = directory / MANIFEST
     parent, inherited = _parent(directory, manifest, manifest_path)
     groups = {k: [str(v) for v in vs] for k, vs in (parent.get("groups") or {}).items()}
     groups.update({k: [str(v) for v in vs] for k, vs in (manifest.get("groups") or {}).items()})

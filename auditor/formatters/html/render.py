@@ -9,9 +9,8 @@ import base64
 import hashlib
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from auditor import __version__
@@ -19,6 +18,9 @@ from auditor.describe import describe_line
 from auditor.facts.vocabulary import CHINESE_NUMERALS, TABLES
 from auditor.formatters.html.words import SEVERITY_LABELS, STATE_LABELS, STATES, VERDICT_LABELS, WORDS
 from auditor.formatters.safe import visible
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 def _finalize(value: Any) -> Any:
@@ -34,6 +36,8 @@ def _hash(text: str) -> str:
 
 @cache
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # only a run that writes HTML needs it
+
     return Environment(loader=PackageLoader("auditor.formatters.html", "templates"), autoescape=True,
                        finalize=_finalize, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                        keep_trailing_newline=True)
