@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
 import resource
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -39,9 +41,14 @@ _AHEAD = 4
 _POLL = 0.5  # seconds between two looks at what a waited-for file has earned (budget)
 
 
-def _start_worker(packs: list[Pack], memory: int, credits: Any, page_seconds: float) -> None:
+# A pool that cannot start a worker this many times running is not started again in this batch: each file left is
+# its `worker_died` problem at once, not two more starts that fail the same way (a broken install, no memory).
+_FAILED_STARTS = 3
+
+
+def _start_worker(packs_file: str, memory: int, credits: Any, page_seconds: float) -> None:
     global _PACKS
-    _PACKS = packs
+    _PACKS = pickle.loads(Path(packs_file).read_bytes())  # noqa: S301 - written by this batch's parent (_shipped)
     budget.attach(credits, page_seconds)
     # A cap on the address space makes a runaway allocation a MemoryError in this worker (the audit reports it as the
     # file's limit_exceeded) instead of the machine's memory; a C allocation that fails may end the worker instead,
@@ -162,48 +169,106 @@ def in_order(task: Callable[[Path, T, list[Pack]], R], files: Sequence[Path], pa
     in_flight = jobs * _AHEAD
     credits = context.RawArray("d", in_flight + 1)  # each file in flight has a slot (budget); +1: the one retried
     free = deque(range(in_flight + 1))
-    pending: deque[tuple[Path, T, ProcessPoolExecutor, Future[R], int]] = deque()
+    pending: deque[tuple[Path, T, ProcessPoolExecutor | None, Future[R], int]] = deque()
     queue = iter(files)
     pool: ProcessPoolExecutor | None = None
+    starts = _Starts(jobs, context, credits, supervision.ocr_page_seconds)
     try:
-        while True:
-            while len(pending) < in_flight and (path := next(queue, None)) is not None:
-                before = prepare(path)
-                slot = free.popleft()
-                credits[slot] = 0.0
-                if pool is None:
-                    pool = _pool(jobs, context, packs, credits, supervision.ocr_page_seconds)
-                try:
-                    future = pool.submit(_run, task, path, before, slot)
-                except BrokenProcessPool:  # a worker died since the last submit: this file goes to a fresh pool
-                    pool.shutdown(wait=False)
-                    pool = _pool(jobs, context, packs, credits, supervision.ocr_page_seconds)
-                    future = pool.submit(_run, task, path, before, slot)
-                pending.append((path, before, pool, future, slot))
-            if not pending:
-                return
-            path, before, owner, future, slot = pending.popleft()
-            outcome = _wait(future, seconds, partial(credits.__getitem__, slot))
-            if isinstance(outcome, Lost) and outcome.kind != "error":  # the pool is broken, or must be stopped
-                if outcome.kind == "timeout":
-                    _kill(owner)
-                if owner is pool:
-                    owner.shutdown(wait=False)
-                    pool = None  # the files not yet submitted go to a fresh pool
-                if outcome.kind == "died":
+        with _shipped(packs) as starts.packs_file:
+            while True:
+                while len(pending) < in_flight and (path := next(queue, None)) is not None:
+                    before = prepare(path)
+                    slot = free.popleft()
                     credits[slot] = 0.0
-                    outcome = _alone(task, path, before, packs, context, supervision, credits, slot)
-            free.append(slot)
-            result = lost(path, outcome) if isinstance(outcome, Lost) else outcome
-            tick()
-            yield result
+                    if pool is None:
+                        pool = starts.pool()
+                    future = _submit(pool, _run, task, path, before, slot)
+                    if future is None and pool is not None:  # a worker died since the last submit: a fresh pool
+                        pool.shutdown(wait=False)
+                        pool = starts.pool()
+                        future = _submit(pool, _run, task, path, before, slot)
+                    pending.append((path, before, pool, future or _broken(), slot))
+                if not pending:
+                    return
+                path, before, owner, future, slot = pending.popleft()
+                outcome = _wait(future, seconds, partial(credits.__getitem__, slot))
+                if isinstance(outcome, Lost) and outcome.kind != "error":  # the pool is broken, or must be stopped
+                    if outcome.kind == "timeout" and owner is not None:
+                        _kill(owner)
+                    if owner is pool:
+                        if owner is not None:
+                            owner.shutdown(wait=False)
+                        pool = None  # the files not yet submitted go to a fresh pool
+                    if outcome.kind == "died":
+                        credits[slot] = 0.0
+                        outcome = _alone(task, path, before, starts, supervision, slot)
+                free.append(slot)
+                result = lost(path, outcome) if isinstance(outcome, Lost) else outcome
+                tick()
+                yield result
     finally:
         # Stopped early (the consumer closed us: a full store, a broken pipe) with files still in workers: their
         # results are not wanted, and one of them may be hung, so the workers are killed, not waited for.
-        for owner in {id(o): o for _, _, o, _, _ in pending}.values():
+        for owner in {id(o): o for _, _, o, _, _ in pending if o is not None}.values():
             _kill(owner)
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _shipped(packs: list[Pack]) -> Iterator[str]:
+    """The packs pickled once into a private temporary file (mkstemp: 0600), its name the workers are started with;
+    removed when the batch ends. Not sent as the workers' start-up arguments: CPython's spawn writes those into a
+    pipe whose read end the parent keeps open until the write is done, so a worker that died before reading them
+    all (killed for memory, a crash as it imports) left the parent blocked in that write for ever once they passed
+    the pipe's 64 KB, and the packs are 650 KB (tests/test_batch.py starts such a worker)."""
+    handle, name = tempfile.mkstemp(prefix="auditor-packs-", suffix=".pickle")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(packs, out, protocol=pickle.HIGHEST_PROTOCOL)
+        yield name
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+class _Starts:
+    """The pools of one batch, started alike; after _FAILED_STARTS starts running that failed, no more."""
+
+    def __init__(self, jobs: int, context: multiprocessing.context.BaseContext, credits: Any,
+                 page_seconds: float) -> None:
+        self.jobs, self.context, self.credits, self.page_seconds = jobs, context, credits, page_seconds
+        self.packs_file = ""
+        self.failed = 0
+
+    def pool(self, jobs: int | None = None) -> ProcessPoolExecutor | None:
+        """A started pool, or None when its workers could not start (or starting has failed too often)."""
+        if self.failed >= _FAILED_STARTS:
+            return None
+        try:
+            pool = _pool(jobs or self.jobs, self.context, self.packs_file, self.credits, self.page_seconds)
+        except BrokenProcessPool:
+            self.failed += 1
+            return None
+        self.failed = 0
+        return pool
+
+
+def _submit(pool: ProcessPoolExecutor | None, *call: Any) -> Future[Any] | None:
+    """The call's future, or None when the pool is broken (or there is none)."""
+    if pool is None:
+        return None
+    try:
+        return pool.submit(*call)
+    except BrokenProcessPool:
+        return None
+
+
+def _broken() -> Future[Any]:
+    """A future that failed as a dead worker's does: its file is retried alone, and then its worker_died."""
+    future: Future[Any] = Future()
+    future.set_exception(BrokenProcessPool("no worker could be started"))
+    return future
 
 
 def _wait(future: Future[R], seconds: float, earned: Callable[[], float] = lambda: 0.0) -> R | Lost:
@@ -246,7 +311,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False)
 
 
-def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[Pack],
+def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs_file: str,
           credits: Any, page_seconds: float = budget.OCR_PAGE_SECONDS) -> ProcessPoolExecutor:
     """A pool whose `jobs` workers are all running before any file is handed over, and which never starts another.
     A spawn pool starts its workers one by one inside submit(), as it finds none idle: a worker that died while
@@ -256,9 +321,13 @@ def _pool(jobs: int, context: multiprocessing.context.BaseContext, packs: list[P
     the pool is told to start them the way a fork pool does: all at once, in the first submit, here, where nothing
     can crash (Python 3.11 and 3.12 read this flag in submit() only)."""
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                               initargs=(packs, limits.WORKER_MEMORY_BYTES, credits, page_seconds))
+                               initargs=(packs_file, limits.WORKER_MEMORY_BYTES, credits, page_seconds))
     pool._safe_to_dynamically_spawn_children = False  # type: ignore[attr-defined]  # noqa: SLF001 - see above
-    pool.submit(_ready).result()
+    try:
+        pool.submit(_ready).result()
+    except BrokenProcessPool:  # a worker died as it started: BrokenProcessPool for the caller (_Starts)
+        pool.shutdown(wait=False)
+        raise
     # The pool's manager thread reads results from a pipe whose write end this process holds too (it never writes
     # there). A worker killed halfway through sending a result left that thread waiting for the rest of it forever,
     # and the interpreter hung at exit joining it. With this end closed, the workers' deaths close the pipe and the
@@ -273,14 +342,15 @@ def _ready() -> None:
     return None
 
 
-def _alone(task: Callable[[Path, T, list[Pack]], R], path: Path, before: T, packs: list[Pack],
-           context: multiprocessing.context.BaseContext, supervision: Supervision, credits: Any,
-           slot: int) -> R | Lost:
-    """A file whose pool broke, retried in a fresh process of its own (in its own slot of `credits`)."""
-    pool = _pool(1, context, packs, credits, supervision.ocr_page_seconds)
+def _alone(task: Callable[[Path, T, list[Pack]], R], path: Path, before: T, starts: _Starts,
+           supervision: Supervision, slot: int) -> R | Lost:
+    """A file whose pool broke, retried in a fresh process of its own (in its own slot of the credits)."""
+    pool = starts.pool(1)
+    future = _submit(pool, _run, task, path, before, slot)
+    if pool is None or future is None:
+        return Lost("died")
     try:
-        outcome = _wait(pool.submit(_run, task, path, before, slot), supervision.seconds,
-                        partial(credits.__getitem__, slot))
+        outcome = _wait(future, supervision.seconds, partial(starts.credits.__getitem__, slot))
         if isinstance(outcome, Lost) and outcome.kind == "timeout":
             _kill(pool)
         return outcome

@@ -128,6 +128,9 @@ class _Lookup:
         self.claims: dict[str, list[Claim]] = {}
         for claim in facts.claims:
             self.claims.setdefault(claim.key, []).append(claim)
+        # Each cell's number (None: blank, '—', '无' or unreadable), as referent gives it: what a function of cells
+        # alone reads (_on_cells).
+        self.numbers = {k: c.value if c.status == "number" else None for k, c in facts.cells.items()}
 
     def items(self, key: str) -> list[Item]:
         found = self._items.get(key)
@@ -190,13 +193,50 @@ def members_read(spec: OperandSpec, facts: ReportFacts) -> tuple[str, ...]:
     return members
 
 
+_NOT_CELLS = ("claim.", "section.", "report.", "prev.")  # every other key names a cell (referent)
+
+
+def _cell_members(spec: OperandSpec) -> tuple[str, ...] | None:
+    """A function's distinct members, when it reads only their values and every one is a cell that members_read
+    never replaces: such an operand is computed from the report's numbers (_on_cells). None for any other."""
+    if spec.key not in _CELL_MEMBERS:
+        fn = FUNCTIONS[spec.fn] if spec.fn is not None else None
+        plain = fn is not None and fn.of_values is not None and not _reads_other(spec) \
+            and not any(k.startswith(_NOT_CELLS) for k in spec.members)
+        _CELL_MEMBERS[spec.key] = tuple(dict.fromkeys(spec.members)) if plain else None
+    return _CELL_MEMBERS[spec.key]
+
+
+_CELL_MEMBERS: dict[str, tuple[str, ...] | None] = {}  # by spec key, as _READS_OTHER
+
+
+def _on_cells(spec: OperandSpec, members: tuple[str, ...], numbers: dict[str, Number | None]) -> Resolved:
+    """_resolve for a function of cells' values alone: the same pairs and missing keys, from one number map (a cell
+    not in the report, like a blank one, has no number)."""
+    values = [numbers.get(k) for k in members]
+    known = [(k, v) for k, v in zip(members, values, strict=True) if v is not None]
+    of_values = FUNCTIONS[spec.fn].of_values if spec.fn is not None else None
+    result = of_values(values) if of_values is not None else None
+    if result is None:
+        return tuple(known), tuple([k for k, v in zip(members, values, strict=True) if v is None])
+    known.append((spec.key, result))
+    return tuple(known), ()
+
+
 def _resolve(spec: OperandSpec, lookup: _Lookup) -> Resolved:
     """The operand's value (and, for a function, its members' values) for `env`, or the keys that are missing.
     Blank, '—', '无' and unreadable cells are missing: never zero."""
     key = spec.key
     if spec.fn is None:
-        (item,) = lookup.items(key)
-        return ((), (key,)) if item.value is None else (((key, item.value),), ())
+        if key.startswith(_NOT_CELLS):
+            (item,) = lookup.items(key)
+            number = item.value
+        else:
+            number = lookup.numbers.get(key)
+        return ((), (key,)) if number is None else (((key, number),), ())
+    cells = _cell_members(spec)
+    if cells is not None:
+        return _on_cells(spec, cells, lookup.numbers)
     items = lookup.items
     member_items = {k: items(k) for k in (members_read(spec, lookup.facts) if _reads_other(spec) else spec.members)}
     known = [(k, found[0].value) for k, found in member_items.items() if len(found) == 1 and found[0].value is not None]

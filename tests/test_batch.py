@@ -157,3 +157,36 @@ def test_a_run_with_a_dying_worker_ends(tmp_path: Path) -> None:
                                "--format", "json", str(tmp_path)], env=env, capture_output=True, timeout=120)
         assert done.returncode == 2
         assert "worker_died" in done.stdout.decode("utf-8")
+
+
+_DIES_AS_IT_STARTS = """
+import sys
+if __name__ == "__mp_main__":  # how spawn imports this script in each worker: the worker dies as it starts
+    sys.exit(3)
+from auditor.cli import main
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_workers_that_die_as_they_start_never_hang_the_run(tmp_path: Path) -> None:
+    """A worker that died before it had read its start-up data left the parent blocked for ever in spawn's write of
+    that data (the packs, 650 KB, were sent that way: batch._shipped). Now the run ends, each file its worker_died
+    problem, and after a few starts that fail no more are tried."""
+    import subprocess
+    import sys
+    import time
+
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        shutil.copy(sample, tmp_path / sample.name)
+    script = tmp_path.parent / "dies_as_it_starts.py"
+    script.write_text(_DIES_AS_IT_STARTS, encoding="utf-8")
+    for jobs in ("1", "2"):
+        start = time.monotonic()
+        done = subprocess.run([sys.executable, str(script), "audit", "-j", jobs, "--format", "json", str(tmp_path)],
+                              capture_output=True, timeout=120)
+        assert done.returncode == 2, done.stderr.decode("utf-8", errors="replace")
+        documents = json.loads(done.stdout)["documents"]
+        assert len(documents) == 5
+        assert all([p["slug"] for p in d["problems"]] == ["worker_died"] for d in documents)
+        assert time.monotonic() - start < 60

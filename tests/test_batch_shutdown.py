@@ -43,13 +43,14 @@ def test_a_pool_has_all_its_workers_before_the_first_file() -> None:
     """A worker started in the middle of a batch would be sent the result pipe's closed write end."""
     import multiprocessing  # noqa: PLC0415
 
-    from auditor.batch import _pool  # noqa: PLC0415 - the pool itself is what is tested
+    from auditor.batch import _pool, _shipped  # noqa: PLC0415 - the pool itself is what is tested
 
     context = multiprocessing.get_context("spawn")
-    pool = _pool(3, context, [], context.RawArray("d", 1))
-    try:
-        assert len(pool._processes) == 3  # noqa: SLF001
-        assert [f.result() for f in [pool.submit(abs, -n) for n in range(9)]] == list(range(9))
-        assert len(pool._processes) == 3  # noqa: SLF001
-    finally:
-        pool.shutdown()
+    with _shipped([]) as packs_file:
+        pool = _pool(3, context, packs_file, context.RawArray("d", 1))
+        try:
+            assert len(pool._processes) == 3  # noqa: SLF001
+            assert [f.result() for f in [pool.submit(abs, -n) for n in range(9)]] == list(range(9))
+            assert len(pool._processes) == 3  # noqa: SLF001
+        finally:
+            pool.shutdown()

@@ -196,7 +196,13 @@ def number_values(facts_json: dict[str, Any]) -> dict[str, int | float]:
 def _flat(fact: CellFact | SectionFact | ParagraphFact | Claim | Evidence | Publication) -> dict[str, Any]:
     """A fact whose fields are all plain values, as a dict. dataclasses.asdict deep-copies every value on the way and
     cost ~4 ms of a report's to_json, which the history store calls for every file."""
-    return {f.name: getattr(fact, f.name) for f in fields(fact)}
+    names = _FIELD_NAMES.get(type(fact))
+    if names is None:  # dataclasses.fields() builds its tuple again at every call: once per class here
+        names = _FIELD_NAMES[type(fact)] = tuple(f.name for f in fields(fact))
+    return {name: getattr(fact, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _flat_cell(cell: CellFact) -> dict[str, Any]:

@@ -22,6 +22,8 @@ _NUMERAL = re.compile(r"[0-9.零〇一二两三四五六七八九十百千万亿
 
 def nfkc(text: str) -> str:
     """Full-width digits, letters and punctuation to their ASCII forms (（一） → (一), ５８ → 58)."""
+    if text.isascii():  # ASCII is its own NFKC form, and most cells are digits: skip the normaliser's call
+        return text
     return unicodedata.normalize("NFKC", text)
 
 

@@ -9,6 +9,7 @@ phrases of the template (「政府信息公开」) are shorter, copied sentences
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from auditor.facts.model import Claim
@@ -37,25 +38,35 @@ def judged(text: str) -> bool:
     return len(bare(text)) >= MIN_CHARS
 
 
+@lru_cache(maxsize=64)  # a year's most copied report is the candidate of many: its runs are gathered once
+def _grams_of(bare_text: str) -> frozenset[str]:
+    return frozenset(grams(bare_text))
+
+
 def overlap(this: str, last: str) -> tuple[float, str]:
-    """(percent of `this` found in `last`, the longest passage of `this` found there)."""
+    """(percent of `this` found in `last`, the longest passage of `this` found there: the longest, and of two as
+    long the later)."""
     a, b = bare(this), bare(last)
     if len(a) < GRAM or len(b) < GRAM:
         return 0.0, ""
-    found = grams(b)
-    covered = [False] * len(a)
+    found = _grams_of(b)
+    # Each run found covers its GRAM characters; runs that overlap or touch make one passage.
+    covered, best = 0, (0, 0)
+    start = end = -1
     for i in range(len(a) - GRAM + 1):
-        if a[i:i + GRAM] in found:
-            covered[i:i + GRAM] = [True] * GRAM
-    best, start = (0, 0), None
-    for i, flag in enumerate([*covered, False]):
-        if flag and start is None:
+        if a[i:i + GRAM] not in found:
+            continue
+        if i > end:  # a new passage: the last one ends
+            if end >= 0:
+                covered += end - start
+                best = max(best, (end - start, start))
             start = i
-        elif not flag and start is not None:
-            best = max(best, (i - start, start))
-            start = None
+        end = i + GRAM
+    if end >= 0:
+        covered += end - start
+        best = max(best, (end - start, start))
     length, at = best
-    return 100.0 * sum(covered) / len(a), a[at:at + length]
+    return 100.0 * covered / len(a), a[at:at + length]
 
 
 def copied_claim(key: str, number: int, heading_line: int, percent: float, passage: str,

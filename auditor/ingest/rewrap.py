@@ -23,8 +23,25 @@ MIN_WIDTH = 30  # columns: a width narrower than this is a list or a table, not 
 SLACK = 8  # columns a wrapped line may fall short of the width (half-width digits, a character moved down)
 
 
+class _Widths(dict[str, int]):
+    """Each character's display width, looked up once per process: a report's lines repeat a few thousand
+    characters, and a dict's lookup (map's, in C) costs a tenth of unicodedata's call."""
+
+    def __missing__(self, ch: str) -> int:
+        found = 2 if unicodedata.east_asian_width(ch) in {"W", "F"} else 1
+        if len(self) < _MAX_CACHED:  # a file of every character there is must not grow it without end
+            self[ch] = found
+        return found
+
+
+_MAX_CACHED = 1 << 16
+_WIDTHS = _Widths()
+
+
 def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in {"W", "F"} else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    return sum(map(_WIDTHS.__getitem__, text))
 
 
 def wrap_width(lines: Sequence[str]) -> int | None:

@@ -28,6 +28,9 @@ class Item(NamedTuple):  # not a frozen dataclass: evaluate builds ~230 a report
     cell: CellFact | None = None
 
 
+Values = Sequence[Number | None]
+
+
 @dataclass(frozen=True)
 class Function:
     name: str
@@ -38,42 +41,43 @@ class Function:
     # Its value over members is their sum: members may be replaced by one fact that is their sum by definition
     # (the 2019 layout's one （六） row for （六）'s three 2021 sub-rows, auditor.evaluate.members_read).
     additive: bool = False
+    # The same function of the members' values alone, for one that reads nothing else of them (all but decimals):
+    # evaluate computes it from a report's numbers without building an Item per member.
+    of_values: Callable[[Values], Number | None] | None = None
 
 
-def _all(items: Sequence[Item]) -> list[Number] | None:
-    values = [i.value for i in items]
-    return None if any(v is None for v in values) else [v for v in values if v is not None]
+def _all(values: Values) -> list[Number] | None:
+    return None if None in values else list(values)  # type: ignore[arg-type]  # no None in them
 
 
-def fn_sum(items: Sequence[Item]) -> Number | None:
+def sum_of(values: Values) -> Number | None:
     """The sum; None when any member is missing (a blank cell is not 0)."""
-    values = _all(items)
-    return None if values is None else sum(values)
+    return None if None in values else sum(values)  # type: ignore[arg-type]  # no None in them
 
 
-def fn_min(items: Sequence[Item]) -> Number | None:
+def min_of(values: Values) -> Number | None:
     """The smallest value; None when any member is missing."""
-    values = _all(items)
-    return None if values is None else min(values)
+    known = _all(values)
+    return None if known is None else min(known)
 
 
-def fn_max(items: Sequence[Item]) -> Number | None:
+def max_of(values: Values) -> Number | None:
     """The largest value; None when any member is missing."""
-    values = _all(items)
-    return None if values is None else max(values)
+    known = _all(values)
+    return None if known is None else max(known)
 
 
-def fn_fractional(items: Sequence[Item]) -> Number | None:
+def fractional_of(values: Values) -> Number | None:
     """The largest fractional part (0 when every value is a whole number); None when any member is missing."""
-    values = _all(items)
-    return None if values is None else max(abs(v - int(v)) for v in values)
+    known = _all(values)
+    return None if known is None else max(abs(v - int(v)) for v in known)
 
 
 def fn_decimals(items: Sequence[Item]) -> Number | None:
     """Digits after the decimal point as written (`96.0914` → 4), the most among members; None when any is missing.
 
     Read from the text, not the float, so 0.10 counts two digits and binary rounding cannot add any."""
-    if _all(items) is None:
+    if _all([i.value for i in items]) is None:
         return None
     digits = 0
     for item in items:
@@ -85,29 +89,36 @@ def fn_decimals(items: Sequence[Item]) -> Number | None:
     return digits
 
 
-def fn_count(items: Sequence[Item]) -> Number | None:
+def count_of(values: Values) -> Number | None:
     """How many of the facts are there (a cell counts when it holds a number). Never missing: absent counts 0."""
-    return sum(1 for i in items if i.value is not None)
+    return len(values) - list(values).count(None)
 
 
-def fn_printed(items: Sequence[Item]) -> Number | None:
+def printed_of(values: Values) -> Number | None:
     """The sum of the members that hold a number, blank and unreadable ones left out: a lower bound of the whole
     sum, since every member is a count (≥ 0): 0 when none holds one. None when one is negative (not a count)."""
-    values = [i.value for i in items if i.value is not None]
-    if any(v < 0 for v in values):
+    known = [v for v in values if v is not None]
+    if any(v < 0 for v in known):
         return None
-    return sum(values)
+    return sum(known)
+
+
+def _on_values(name: str, group: bool, facts: str, of_values: Callable[[Values], Number | None],
+               infix: str | None = None, additive: bool = False) -> Function:
+    """A function that reads only its members' values."""
+    return Function(name, group, facts, lambda items: of_values([i.value for i in items]), infix, additive,
+                    of_values)
 
 
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
-        Function("sum", True, "cells", fn_sum, infix="+", additive=True),
-        Function("min", False, "cells", fn_min),
-        Function("max", False, "cells", fn_max),
-        Function("fractional", False, "cells", fn_fractional),
+        _on_values("sum", True, "cells", sum_of, infix="+", additive=True),
+        _on_values("min", False, "cells", min_of),
+        _on_values("max", False, "cells", max_of),
+        _on_values("fractional", False, "cells", fractional_of),
         Function("decimals", False, "cells", fn_decimals),
-        Function("count", False, "any", fn_count),
-        Function("printed", True, "cells", fn_printed, infix="+", additive=True),
+        _on_values("count", False, "any", count_of),
+        _on_values("printed", True, "cells", printed_of, infix="+", additive=True),
     )
 }
